@@ -1,0 +1,24 @@
+#include "models/catalog.hpp"
+
+#include "models/rewards/proportional.hpp"
+#include "models/rewards/stake_weighted.hpp"
+
+namespace dais::models {
+
+void register_builtin_models(ModelCatalog& catalog) {
+  catalog.roles = {"data_provider", "developer", "compute_provider"};
+
+  register_contributor(catalog.agents);
+
+  register_proportional(catalog.rules);
+  register_stake_weighted(catalog.rules);
+
+  register_fixed(catalog.schedules);
+  register_exponential_decay(catalog.schedules);
+  register_half_life(catalog.schedules);
+  register_halving(catalog.schedules);
+  register_halving_by_issuance(catalog.schedules);
+  register_target_inflation(catalog.schedules);
+}
+
+}  // namespace dais::models

@@ -1,0 +1,26 @@
+#pragma once
+// Every model dais knows, by name: roles, agent models, reward rules, emission schedules. sim/app fills one
+// ModelCatalog with register_builtin_models() and hands its view() to the scenario loader.
+
+#include <string>
+#include <vector>
+
+#include "models/agents/contributor.hpp"
+#include "models/emission/schedule.hpp"
+#include "models/rewards/reward_rule.hpp"
+#include "sim/scenario/registry.hpp"
+
+namespace dais::models {
+
+struct ModelCatalog {
+  std::vector<std::string> roles;
+  scenario::Registry<AgentFactory> agents{"agent model"};
+  scenario::Registry<RuleFactory> rules{"reward rule"};
+  scenario::Registry<ScheduleFactory> schedules{"emission schedule"};
+
+  [[nodiscard]] scenario::Catalog view() const { return {roles, &agents, &rules, &schedules}; }
+};
+
+void register_builtin_models(ModelCatalog& catalog);
+
+}  // namespace dais::models

@@ -1,0 +1,476 @@
+#include "models/economy/contributor_economy.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <memory>
+
+#include "models/rewards/pipeline.hpp"
+#include "sim/core/distributions.hpp"
+#include "sim/core/simulation.hpp"
+#include "sim/ledger/apportion.hpp"
+#include "sim/ledger/ledger.hpp"
+#include "sim/metrics/inequality.hpp"
+#include "sim/metrics/summary.hpp"
+
+namespace dais::models {
+
+namespace {
+
+using ledger::AccountId;
+using ledger::TokenAmount;
+
+// Purposes of random streams; an agent's stream for a purpose is independent of every other stream.
+enum Purpose : std::uint64_t { contribution = 1, exit_decision = 2, entry = 3 };
+// Entity id of world-level streams: above every possible agent id.
+constexpr std::uint64_t world_entity = std::uint64_t{1} << 40;
+
+enum EventKind : std::uint32_t { epoch_end = 1 };
+
+struct RoleState {
+  std::string name;
+  double share = 0.0;
+  std::string rule_name;
+  std::unique_ptr<RewardRule> rule;
+  std::vector<std::uint32_t> active;  // agent indices, ascending
+  // Per-epoch buffers, aligned with `active`; reused every epoch.
+  std::vector<AccountId> accounts;
+  std::vector<double> contributions;
+  std::vector<TokenAmount> stakes;
+  std::vector<TokenAmount> shares;
+  TokenAmount paid_epoch;
+  TokenAmount paid_total;
+};
+
+struct PopulationState {
+  std::string name;
+  std::size_t role = 0;
+  ContributorBehaviour behaviour;
+  std::int64_t initial_count = 0;
+};
+
+// Tokens as a double without the generic 128-bit conversion when the amount fits 64 bits (almost always).
+inline double as_tokens(TokenAmount amount, double base_unit) noexcept {
+  const ledger::u128 units = amount.base_units();
+  const auto low = static_cast<std::uint64_t>(units);
+  return (units >> 64) == 0 ? static_cast<double>(low) * base_unit : static_cast<double>(units) * base_unit;
+}
+
+// amount * n, checked.
+TokenAmount times(TokenAmount amount, std::int64_t n) {
+  ledger::u128 out = 0;
+  if (__builtin_mul_overflow(amount.base_units(), static_cast<ledger::u128>(n), &out))
+    throw ledger::AmountError("token amount overflow");
+  return TokenAmount::from_base_units(out);
+}
+
+// The roles a scenario pays, in the catalog's order: the order of every per-role column.
+std::vector<std::string> roles_in_order(const scenario::Scenario& scenario, const ModelCatalog& catalog) {
+  std::vector<std::string> roles;
+  for (const std::string& role : catalog.roles)
+    if (std::any_of(scenario.rewards.begin(), scenario.rewards.end(),
+                    [&](const scenario::RoleRewards& r) { return r.role == role; }))
+      roles.push_back(role);
+  return roles;
+}
+
+class ContributorEconomy {
+ public:
+  ContributorEconomy(const scenario::Scenario& scenario, const ModelCatalog& catalog, const io::RunIdentity& identity);
+  void on_event(const core::Event& event, core::Simulation<ContributorEconomy>& sim);
+  io::RunOutput run();
+
+ private:
+  void genesis();
+  void add_agents(std::size_t population, std::int64_t count, std::int64_t entry_epoch);
+  void run_epoch(std::int64_t epoch, core::SimTime now);
+  void pay_role(RoleState& role, TokenAmount budget, std::int64_t epoch);
+  std::int64_t update_agents(RoleState& role, std::int64_t epoch);
+  std::int64_t admit_entrants(std::int64_t epoch);
+  void record_epoch(std::int64_t epoch, TokenAmount emission, TokenAmount minted, std::int64_t entered,
+                    std::int64_t exited, double retention);
+  metrics::Concentration reward_concentration();
+  void write_agents();
+  void write_run_row(std::int64_t events, const std::string& fingerprint);
+  void write_transfers();
+  [[nodiscard]] AccountId account_of(std::uint32_t agent) const noexcept { return first_agent_account_ + agent; }
+  [[nodiscard]] std::int64_t active_count() const noexcept;
+
+  const scenario::Scenario& scenario_;
+  io::RunIdentity identity_;
+  unsigned decimals_;
+  double base_unit_;  // one base unit in tokens
+  std::int64_t epochs_;
+  ledger::Ledger ledger_;
+  std::unique_ptr<EmissionSchedule> schedule_;
+  std::vector<RoleState> roles_;
+  std::vector<double> role_shares_;
+  std::vector<TokenAmount> role_budgets_;
+  std::vector<PopulationState> populations_;
+  std::vector<double> entry_weights_;
+  ledger::ApportionScratch apportion_scratch_;
+  AccountId treasury_ = 0;
+  AccountId first_agent_account_ = 0;
+
+  // Agents, structure of arrays; an agent's index is its id and fixes its ledger account.
+  std::vector<std::uint16_t> population_;
+  std::vector<double> profit_;
+  std::vector<std::int32_t> entry_epoch_;
+  std::vector<std::int32_t> exit_epoch_;  // -1 while active
+  std::vector<double> contribution_total_;
+  std::vector<TokenAmount> reward_total_;
+  std::int64_t initial_agents_ = 0;
+
+  std::vector<double> concentration_values_;
+  std::vector<double> concentration_scratch_;
+  core::Fingerprint* fingerprint_ = nullptr;
+  io::RunOutput output_;
+};
+
+ContributorEconomy::ContributorEconomy(const scenario::Scenario& scenario, const ModelCatalog& catalog,
+                                       const io::RunIdentity& identity)
+    : scenario_(scenario),
+      identity_(identity),
+      decimals_(scenario.token.decimals),
+      base_unit_(1.0 / static_cast<double>(ledger::pow10_u128(scenario.token.decimals))),
+      epochs_(scenario.epochs()) {
+  ledger_.enable_journal(scenario.outputs.transfers);
+  schedule_ = catalog.schedules.factory(scenario.emission.name)(scenario.emission.params);
+  for (const std::string& role_name : roles_in_order(scenario, catalog)) {
+    const scenario::RoleRewards& r = *std::find_if(scenario.rewards.begin(), scenario.rewards.end(),
+                                                   [&](const scenario::RoleRewards& x) { return x.role == role_name; });
+    RoleState role;
+    role.name = r.role;
+    role.share = r.share;
+    role.rule_name = r.rule.name;
+    role.rule = catalog.rules.factory(r.rule.name)(r.rule.params);
+    roles_.push_back(std::move(role));
+    role_shares_.push_back(r.share);
+  }
+  role_budgets_.resize(roles_.size());
+  for (const scenario::Population& p : scenario.populations) {
+    PopulationState pop;
+    pop.name = p.name;
+    pop.role = static_cast<std::size_t>(
+        std::find_if(roles_.begin(), roles_.end(), [&](const RoleState& r) { return r.name == p.role; }) -
+        roles_.begin());
+    pop.behaviour = catalog.agents.factory(p.model.name)(p.model.params, decimals_);
+    pop.initial_count = p.count;
+    populations_.push_back(std::move(pop));
+    entry_weights_.push_back(static_cast<double>(p.count));
+  }
+  // With no initial agents, entrants join every population with equal probability.
+  if (std::all_of(entry_weights_.begin(), entry_weights_.end(), [](double w) { return w == 0.0; }))
+    std::fill(entry_weights_.begin(), entry_weights_.end(), 1.0);
+}
+
+std::int64_t ContributorEconomy::active_count() const noexcept {
+  std::int64_t n = 0;
+  for (const RoleState& r : roles_) n += static_cast<std::int64_t>(r.active.size());
+  return n;
+}
+
+void ContributorEconomy::add_agents(std::size_t population, std::int64_t count, std::int64_t entry_epoch) {
+  if (count <= 0) return;
+  const auto first = static_cast<std::uint32_t>(population_.size());
+  const AccountId first_account = ledger_.open_accounts(static_cast<std::uint32_t>(count));
+  if (first_account != account_of(first)) throw std::logic_error("agent accounts must be contiguous");
+  const PopulationState& pop = populations_[population];
+  RoleState& role = roles_[pop.role];
+  for (std::int64_t k = 0; k < count; ++k) {
+    const std::uint32_t agent = first + static_cast<std::uint32_t>(k);
+    population_.push_back(static_cast<std::uint16_t>(population));
+    profit_.push_back(0.0);
+    entry_epoch_.push_back(static_cast<std::int32_t>(entry_epoch));
+    exit_epoch_.push_back(-1);
+    contribution_total_.push_back(0.0);
+    reward_total_.push_back(TokenAmount{});
+    role.active.push_back(agent);
+    if (!pop.behaviour.initial_stake.is_zero()) {
+      ledger_.mint(account_of(agent), pop.behaviour.initial_stake, "endowment");
+      ledger_.stake(account_of(agent), pop.behaviour.initial_stake, "endowment");
+    }
+  }
+}
+
+void ContributorEconomy::genesis() {
+  treasury_ = ledger_.open_account();
+  first_agent_account_ = treasury_ + 1;
+  if (!scenario_.token.initial_supply.is_zero()) ledger_.mint(treasury_, scenario_.token.initial_supply, "genesis");
+  std::int64_t total = 0;
+  for (const PopulationState& p : populations_) total += p.initial_count;
+  population_.reserve(static_cast<std::size_t>(total));
+  profit_.reserve(static_cast<std::size_t>(total));
+  entry_epoch_.reserve(static_cast<std::size_t>(total));
+  exit_epoch_.reserve(static_cast<std::size_t>(total));
+  contribution_total_.reserve(static_cast<std::size_t>(total));
+  reward_total_.reserve(static_cast<std::size_t>(total));
+  for (std::size_t p = 0; p < populations_.size(); ++p) add_agents(p, populations_[p].initial_count, 0);
+  initial_agents_ = total;
+  ledger_.check_conservation();
+}
+
+void ContributorEconomy::pay_role(RoleState& role, TokenAmount budget, std::int64_t epoch) {
+  const std::size_t n = role.active.size();
+  role.accounts.resize(n);
+  role.contributions.resize(n);
+  role.shares.resize(n);
+  for (std::size_t k = 0; k < n; ++k) {
+    const std::uint32_t agent = role.active[k];
+    const ContributorBehaviour& b = populations_[population_[agent]].behaviour;
+    core::RandomStream rng({scenario_.seed, static_cast<std::uint64_t>(identity_.replicate), agent, contribution},
+                           static_cast<std::uint64_t>(epoch));
+    role.contributions[k] = core::draw_lognormal(rng, b.mu, b.sigma);
+    role.accounts[k] = account_of(agent);
+  }
+  if (role.rule->needs_stakes()) {
+    role.stakes.resize(n);
+    for (std::size_t k = 0; k < n; ++k) role.stakes[k] = ledger_.staked(role.accounts[k]);
+  }
+  const EpochContext ctx{epoch, budget, role.accounts, role.contributions, role.stakes};
+  role.paid_epoch = pay_rewards(role.rule_name, *role.rule, ctx, role.shares, ledger_);
+  role.paid_total += role.paid_epoch;
+}
+
+std::int64_t ContributorEconomy::update_agents(RoleState& role, std::int64_t epoch) {
+  std::size_t kept = 0;
+  const std::size_t n = role.active.size();
+  for (std::size_t k = 0; k < n; ++k) {
+    const std::uint32_t agent = role.active[k];
+    const ContributorBehaviour& b = populations_[population_[agent]].behaviour;
+    reward_total_[agent] += role.shares[k];
+    contribution_total_[agent] += role.contributions[k];
+    const double gain = as_tokens(role.shares[k], base_unit_) - b.cost_tokens;
+    const double p = (1.0 - b.smoothing) * profit_[agent] + b.smoothing * gain;
+    profit_[agent] = p;
+    if (p < 0.0) {
+      core::RandomStream rng({scenario_.seed, static_cast<std::uint64_t>(identity_.replicate), agent, exit_decision},
+                             static_cast<std::uint64_t>(epoch));
+      if (core::draw_bernoulli(rng, b.exit_probability)) {
+        exit_epoch_[agent] = static_cast<std::int32_t>(epoch);
+        continue;
+      }
+    }
+    role.active[kept++] = agent;
+  }
+  role.active.resize(kept);
+  return static_cast<std::int64_t>(n - kept);
+}
+
+std::int64_t ContributorEconomy::admit_entrants(std::int64_t epoch) {
+  if (scenario_.entry.rate <= 0.0) return 0;
+  if (scenario_.entry.condition == scenario::EntryCondition::mean_profit_positive) {
+    double sum = 0.0;
+    std::int64_t count = 0;
+    for (const RoleState& r : roles_) {
+      for (std::uint32_t agent : r.active) sum += profit_[agent];
+      count += static_cast<std::int64_t>(r.active.size());
+    }
+    // An empty market discourages nobody; otherwise newcomers look at the incumbents' average profit.
+    if (count > 0 && !(sum / static_cast<double>(count) > 0.0)) return 0;
+  }
+  core::RandomStream rng({scenario_.seed, static_cast<std::uint64_t>(identity_.replicate), world_entity, entry},
+                         static_cast<std::uint64_t>(epoch));
+  const std::int64_t arrivals = core::draw_poisson(rng, scenario_.entry.rate);
+  double total_weight = 0.0;
+  for (double w : entry_weights_) total_weight += w;
+  for (std::int64_t a = 0; a < arrivals; ++a) {
+    double pick = rng.uniform01() * total_weight;
+    std::size_t p = 0;
+    while (p + 1 < entry_weights_.size() && pick >= entry_weights_[p]) pick -= entry_weights_[p++];
+    add_agents(p, 1, epoch + 1);
+  }
+  return arrivals;
+}
+
+void ContributorEconomy::run_epoch(std::int64_t epoch, core::SimTime now) {
+  ledger_.set_epoch(epoch);
+  ledger_.release_matured(now);
+  const TokenAmount minted_before = ledger_.total_minted();
+  const TokenAmount emission = schedule_->emission(
+      {epoch, scenario_.epoch_length, ledger_.supply(), ledger_.total_minted(), ledger_.total_staked()});
+  ledger::apportion_real(emission, role_shares_, role_budgets_, apportion_scratch_);
+
+  const std::int64_t active_before = active_count();
+  output_.agent_epochs += active_before;
+  std::int64_t exited = 0;
+  for (std::size_t r = 0; r < roles_.size(); ++r) {
+    pay_role(roles_[r], role_budgets_[r], epoch);
+    exited += update_agents(roles_[r], epoch);
+  }
+  const double retention = metrics::retention(active_before, active_before - exited);
+  const std::int64_t entered = admit_entrants(epoch);
+  ledger_.check_conservation();
+  record_epoch(epoch, emission, ledger_.total_minted() - minted_before, entered, exited, retention);
+}
+
+metrics::Concentration ContributorEconomy::reward_concentration() {
+  concentration_values_.resize(reward_total_.size());
+  for (std::size_t i = 0; i < reward_total_.size(); ++i)
+    concentration_values_[i] = as_tokens(reward_total_[i], base_unit_);
+  metrics::sort_nonnegative(concentration_values_, concentration_scratch_);
+  return metrics::concentration_of_sorted(concentration_values_);
+}
+
+void ContributorEconomy::record_epoch(std::int64_t epoch, TokenAmount emission, TokenAmount minted,
+                                      std::int64_t entered, std::int64_t exited, double retention) {
+  core::Fingerprint& fp = *fingerprint_;
+  fp.add(ledger_.supply().base_units());
+  fp.add(static_cast<std::uint64_t>(active_count()));
+  if (!scenario_.outputs.epochs) return;
+  const metrics::Concentration c = reward_concentration();
+  double profit_sum = 0.0;
+  for (const RoleState& r : roles_)
+    for (std::uint32_t agent : r.active) profit_sum += profit_[agent];
+  const std::int64_t active = active_count();
+
+  io::CsvBuffer& row = output_.epochs;
+  io::write_identity(row, identity_);
+  row.field(epoch).field(active);
+  for (const RoleState& r : roles_) row.field(static_cast<std::int64_t>(r.active.size()));
+  row.field(entered).field(exited).tokens(emission, decimals_).tokens(minted, decimals_);
+  for (const RoleState& r : roles_) row.tokens(r.paid_epoch, decimals_);
+  row.tokens(ledger_.supply(), decimals_).tokens(ledger_.total_staked(), decimals_);
+  row.field(c.gini).field(c.nakamoto_50).field(c.nakamoto_33).field(c.hhi).field(retention);
+  row.field(active > 0 ? profit_sum / static_cast<double>(active) : 0.0);
+  row.end_row();
+}
+
+void ContributorEconomy::on_event(const core::Event& event, core::Simulation<ContributorEconomy>& sim) {
+  if (event.data.kind != epoch_end) throw std::logic_error("unknown event kind");
+  const auto epoch = static_cast<std::int64_t>(event.data.payload);
+  run_epoch(epoch, sim.now());
+  if (epoch + 1 < epochs_)
+    sim.schedule_at(scenario_.epoch_length * (epoch + 2), {epoch_end, 0, static_cast<std::uint64_t>(epoch + 1)});
+}
+
+void ContributorEconomy::write_agents() {
+  const std::int64_t end = epochs_;
+  for (std::size_t i = 0; i < population_.size(); ++i) {
+    const PopulationState& pop = populations_[population_[i]];
+    const std::int64_t exit = exit_epoch_[i];
+    // Epochs in which the agent contributed (and paid its cost): from entry to its exit epoch inclusive.
+    const std::int64_t last = exit >= 0 ? exit + 1 : end;
+    const std::int64_t epochs_active = std::max<std::int64_t>(0, last - entry_epoch_[i]);
+    const TokenAmount costs = times(pop.behaviour.cost, epochs_active);
+    const AccountId account = account_of(static_cast<std::uint32_t>(i));
+    io::CsvBuffer& row = output_.agents;
+    io::write_identity(row, identity_);
+    row.field(static_cast<std::int64_t>(i)).field(pop.name).field(roles_[pop.role].name).field(entry_epoch_[i]);
+    if (exit >= 0)
+      row.field(exit);
+    else
+      row.field(std::string_view{});
+    row.field(epochs_active).field(contribution_total_[i]).tokens(reward_total_[i], decimals_).tokens(costs, decimals_);
+    row.field(profit_[i]).field(metrics::roi(reward_total_[i].to_tokens(decimals_), costs.to_tokens(decimals_)));
+    row.tokens(ledger_.balance(account), decimals_).tokens(ledger_.staked(account), decimals_);
+    row.end_row();
+  }
+}
+
+void ContributorEconomy::write_run_row(std::int64_t events, const std::string& fingerprint) {
+  const metrics::Concentration c = reward_concentration();
+  TokenAmount paid;
+  for (const RoleState& r : roles_) paid += r.paid_total;
+  std::int64_t initial_still_active = 0;
+  for (std::int64_t i = 0; i < initial_agents_; ++i) initial_still_active += exit_epoch_[static_cast<std::size_t>(i)] < 0;
+
+  io::CsvBuffer& row = output_.run;
+  io::write_identity(row, identity_);
+  row.field(epochs_).field(static_cast<std::int64_t>(population_.size())).field(active_count());
+  for (const RoleState& r : roles_) row.field(static_cast<std::int64_t>(r.active.size()));
+  row.tokens(paid, decimals_);
+  for (const RoleState& r : roles_) row.tokens(r.paid_total, decimals_);
+  for (const RoleState& r : roles_)
+    row.field(metrics::share(r.paid_total.to_tokens(decimals_), paid.to_tokens(decimals_)));
+  row.field(c.gini).field(c.nakamoto_50).field(c.nakamoto_33).field(c.hhi);
+  row.field(metrics::retention(initial_agents_, initial_still_active));
+  // ROI by role over every agent that ever played it.
+  std::vector<std::vector<double>> roi_by_role(roles_.size());
+  for (std::size_t i = 0; i < population_.size(); ++i) {
+    const PopulationState& pop = populations_[population_[i]];
+    const std::int64_t last = exit_epoch_[i] >= 0 ? exit_epoch_[i] + 1 : epochs_;
+    const double epochs_active = static_cast<double>(std::max<std::int64_t>(0, last - entry_epoch_[i]));
+    roi_by_role[pop.role].push_back(
+        metrics::roi(reward_total_[i].to_tokens(decimals_), pop.behaviour.cost_tokens * epochs_active));
+  }
+  for (const auto& rois : roi_by_role) {
+    const metrics::Summary s = metrics::summarize(rois);
+    row.field(s.mean).field(s.median);
+  }
+  row.tokens(ledger_.supply(), decimals_).field(events).field(std::string_view{fingerprint});
+  row.end_row();
+}
+
+void ContributorEconomy::write_transfers() {
+  for (const ledger::JournalEntry& e : ledger_.journal()) {
+    io::CsvBuffer& row = output_.transfers;
+    io::write_identity(row, identity_);
+    row.field(e.sequence).field(e.epoch).field(std::string_view{ledger::to_string(e.op)});
+    if (e.from == ledger::no_account) row.field(std::string_view{}); else row.field(e.from);
+    if (e.to == ledger::no_account) row.field(std::string_view{}); else row.field(e.to);
+    row.tokens(e.amount, decimals_).field(std::string_view{e.reason});
+    row.end_row();
+  }
+}
+
+io::RunOutput ContributorEconomy::run() {
+  core::Simulation<ContributorEconomy> sim(*this);
+  fingerprint_ = &sim.fingerprint();
+  genesis();
+  if (epochs_ > 0) sim.schedule_at(scenario_.epoch_length, {epoch_end, 0, 0});
+  sim.run();
+  output_.fingerprint = sim.fingerprint().hex();
+  if (scenario_.outputs.agents) write_agents();
+  if (scenario_.outputs.transfers) write_transfers();
+  write_run_row(static_cast<std::int64_t>(sim.events_processed()), output_.fingerprint);
+  return std::move(output_);
+}
+
+}  // namespace
+
+io::OutputSchema contributor_economy_schema(const scenario::Scenario& scenario, const ModelCatalog& catalog) {
+  const std::vector<std::string> roles = roles_in_order(scenario, catalog);
+  io::OutputSchema s;
+  const auto identity = [](std::vector<std::string>& cols) {
+    for (std::string_view c : io::identity_columns) cols.emplace_back(c);
+  };
+  identity(s.runs);
+  s.runs.insert(s.runs.end(), {"epochs", "agents_total", "active_final"});
+  for (const auto& r : roles) s.runs.push_back("active_final_" + r);
+  s.runs.push_back("rewards_tokens");
+  for (const auto& r : roles) s.runs.push_back("rewards_" + r + "_tokens");
+  for (const auto& r : roles) s.runs.push_back("reward_share_" + r);
+  s.runs.insert(s.runs.end(), {"gini_rewards", "nakamoto_50", "nakamoto_33", "hhi_rewards", "retention_initial"});
+  for (const auto& r : roles) {
+    s.runs.push_back("roi_mean_" + r);
+    s.runs.push_back("roi_median_" + r);
+  }
+  s.runs.insert(s.runs.end(), {"supply_tokens", "events", "fingerprint"});
+
+  identity(s.epochs);
+  s.epochs.insert(s.epochs.end(), {"epoch", "active"});
+  for (const auto& r : roles) s.epochs.push_back("active_" + r);
+  s.epochs.insert(s.epochs.end(), {"entered", "exited", "emission_tokens", "minted_tokens"});
+  for (const auto& r : roles) s.epochs.push_back("rewards_" + r + "_tokens");
+  s.epochs.insert(s.epochs.end(), {"supply_tokens", "staked_tokens", "gini_rewards", "nakamoto_50", "nakamoto_33",
+                                   "hhi_rewards", "retention", "mean_profit_tokens"});
+
+  identity(s.agents);
+  s.agents.insert(s.agents.end(), {"agent_id", "population", "role", "entry_epoch", "exit_epoch", "epochs_active",
+                                   "contribution", "rewards_tokens", "costs_tokens", "profit_tokens", "roi",
+                                   "balance_tokens", "staked_tokens"});
+
+  identity(s.transfers);
+  s.transfers.insert(s.transfers.end(), {"sequence", "epoch", "operation", "from_account", "to_account",
+                                         "amount_tokens", "reason"});
+  return s;
+}
+
+io::RunOutput run_contributor_economy(const scenario::Scenario& scenario, const ModelCatalog& catalog,
+                                      const io::RunIdentity& identity) {
+  ContributorEconomy economy(scenario, catalog, identity);
+  return economy.run();
+}
+
+}  // namespace dais::models

@@ -1,0 +1,16 @@
+#include "models/rewards/stake_weighted.hpp"
+
+namespace dais::models {
+
+void StakeWeightedRule::allocate(const EpochContext& ctx, std::span<ledger::TokenAmount> out) const {
+  ledger::apportion_amounts(ctx.budget, ctx.stakes, out, scratch_);
+}
+
+void register_stake_weighted(scenario::Registry<RuleFactory>& rules) {
+  rules.add({"stake_weighted", "pro rata to the stake of this epoch's contributors: budget * s_i / sum s", {}, {}},
+            [](const scenario::Params&) -> std::unique_ptr<RewardRule> {
+              return std::make_unique<StakeWeightedRule>();
+            });
+}
+
+}  // namespace dais::models

@@ -1,0 +1,37 @@
+#pragma once
+// Exact division of a token amount by weights, so the sum paid equals the budget to the base unit.
+// The rule (Hamilton's largest-remainder method), documented because results depend on it:
+//   1. each weight i gets floor(total * w_i / W) base units, W = sum of weights;
+//   2. the base units left over (fewer than the number of weights) go one each to the weights with the
+//      largest remainders (total * w_i mod W), ties to the lower index.
+// Real-valued weights are first quantized to integers w_i = floor(x_i * 2^k), with k chosen so that
+// W < 2^63 (a relative precision of about 2^-40 per weight for a million weights).
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "sim/ledger/token_amount.hpp"
+
+namespace dais::ledger {
+
+// Reusable buffers, so apportioning every epoch costs no allocation once warm.
+struct ApportionScratch {
+  std::vector<std::uint64_t> weights;
+  std::vector<u128> keys;
+};
+
+// Returns false (and writes zeros) when every weight is zero: nothing can be paid.
+// Requires out.size() == weights.size() and sum(weights) < 2^63.
+bool apportion(TokenAmount total, std::span<const std::uint64_t> weights, std::span<TokenAmount> out,
+               ApportionScratch& scratch);
+
+// Weights must be finite and non-negative (std::invalid_argument otherwise).
+bool apportion_real(TokenAmount total, std::span<const double> weights, std::span<TokenAmount> out,
+                    ApportionScratch& scratch);
+
+// Weights given as token amounts (stakes); quantized by a right shift so their sum fits.
+bool apportion_amounts(TokenAmount total, std::span<const TokenAmount> weights, std::span<TokenAmount> out,
+                       ApportionScratch& scratch);
+
+}  // namespace dais::ledger

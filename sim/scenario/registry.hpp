@@ -1,0 +1,83 @@
+#pragma once
+// Registries by name: {name, description, parameter specs, factory}. Models fill them by an explicit
+// register_*() call from sim/app (static self-registration is dropped by the linker in static libraries).
+// An unknown name is answered with the list of valid names.
+
+#include <algorithm>
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "sim/scenario/params.hpp"
+
+namespace dais::scenario {
+
+struct ComponentInfo {
+  std::string name;
+  std::string description;  // one line
+  std::vector<ParamSpec> params;
+  // For agent models: the roles this model can play (empty for rules and schedules).
+  std::vector<std::string> roles = {};
+  // Checks a combination of parameters no single range can express; returns "" when valid, else a message
+  // in the loader's form ("expected min_inflation <= max_inflation, found 0.2 > 0.1"). May be empty.
+  std::function<std::string(const Params&)> check = {};
+};
+
+// What the scenario loader needs to validate a choice, without knowing the factory's type.
+class ComponentIndex {
+ public:
+  virtual ~ComponentIndex() = default;
+  [[nodiscard]] virtual const ComponentInfo* find(const std::string& name) const = 0;
+  [[nodiscard]] virtual std::vector<const ComponentInfo*> all() const = 0;
+  // "a", "b" or "c" — for error messages.
+  [[nodiscard]] std::string names_list() const;
+};
+
+template <class Factory>
+class Registry final : public ComponentIndex {
+ public:
+  explicit Registry(std::string kind) : kind_(std::move(kind)) {}
+
+  void add(ComponentInfo info, Factory make) {
+    if (find(info.name) != nullptr) throw std::logic_error(kind_ + " '" + info.name + "' registered twice");
+    entries_.push_back(Entry{std::move(info), std::move(make)});
+    std::sort(entries_.begin(), entries_.end(), [](const Entry& a, const Entry& b) { return a.info.name < b.info.name; });
+  }
+
+  [[nodiscard]] const ComponentInfo* find(const std::string& name) const override {
+    for (const Entry& e : entries_)
+      if (e.info.name == name) return &e.info;
+    return nullptr;
+  }
+  [[nodiscard]] std::vector<const ComponentInfo*> all() const override {
+    std::vector<const ComponentInfo*> out;
+    for (const Entry& e : entries_) out.push_back(&e.info);
+    return out;
+  }
+  // The factory for a name the loader has already validated.
+  [[nodiscard]] const Factory& factory(const std::string& name) const {
+    for (const Entry& e : entries_)
+      if (e.info.name == name) return e.factory;
+    throw std::out_of_range("no " + kind_ + " named '" + name + "'; valid names: " + names_list());
+  }
+  [[nodiscard]] const std::string& kind() const noexcept { return kind_; }
+
+ private:
+  struct Entry {
+    ComponentInfo info;
+    Factory factory;
+  };
+  std::string kind_;
+  std::vector<Entry> entries_;
+};
+
+// Everything a scenario may name: the roles agents play, agent models, reward rules, emission schedules.
+struct Catalog {
+  std::vector<std::string> roles;
+  const ComponentIndex* agents = nullptr;
+  const ComponentIndex* rules = nullptr;
+  const ComponentIndex* schedules = nullptr;
+};
+
+}  // namespace dais::scenario

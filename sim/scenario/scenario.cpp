@@ -1,0 +1,841 @@
+#include "sim/scenario/scenario.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "sim/ledger/token_amount.hpp"
+
+namespace dais::scenario {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+std::string ScenarioError::to_string() const {
+  return pointer.empty() ? file + ": " + message : file + ": " + pointer + ": " + message;
+}
+
+namespace {
+
+std::string join_errors(const std::vector<ScenarioError>& errors) {
+  std::string out;
+  for (const ScenarioError& e : errors) {
+    if (!out.empty()) out.push_back('\n');
+    out.append(e.to_string());
+  }
+  return out;
+}
+
+}  // namespace
+
+ScenarioErrors::ScenarioErrors(std::vector<ScenarioError> errors)
+    : std::runtime_error(join_errors(errors)), errors_(std::move(errors)) {}
+
+// ---- durations ----------------------------------------------------------------------------------------------
+
+namespace {
+
+struct DurationUnit {
+  std::string_view suffix;
+  core::SimTime::rep ticks;
+};
+// Largest first: format_duration picks the largest unit that divides exactly.
+constexpr DurationUnit duration_units[] = {
+    {"y", 365 * core::SimTime::ticks_per_day}, {"w", 7 * core::SimTime::ticks_per_day},
+    {"d", core::SimTime::ticks_per_day},       {"h", 3600 * core::SimTime::ticks_per_second},
+    {"min", 60 * core::SimTime::ticks_per_second}, {"s", core::SimTime::ticks_per_second},
+    {"ms", 1000},                              {"us", 1},
+};
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+}  // namespace
+
+std::optional<core::SimTime> parse_duration(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size() && (is_digit(text[i]) || text[i] == '.')) ++i;
+  const std::string_view number = text.substr(0, i);
+  const std::string_view suffix = text.substr(i);
+  const auto unit = std::find_if(std::begin(duration_units), std::end(duration_units),
+                                 [&](const DurationUnit& u) { return u.suffix == suffix; });
+  if (unit == std::end(duration_units)) return std::nullopt;
+  // The number exactly, as digits over a power of ten, then ticks = digits * unit / 10^places must be whole.
+  std::string error;
+  const std::size_t dot = number.find('.');
+  const unsigned places = dot == std::string_view::npos ? 0 : static_cast<unsigned>(number.size() - dot - 1);
+  if (places > 18) return std::nullopt;
+  const auto scaled = ledger::TokenAmount::parse_decimal(number, places, &error);
+  if (!scaled) return std::nullopt;
+  u128 ticks = 0;
+  if (__builtin_mul_overflow(scaled->base_units(), static_cast<u128>(unit->ticks), &ticks)) return std::nullopt;
+  const u128 divisor = ledger::pow10_u128(places);
+  if (ticks % divisor != 0) return std::nullopt;  // finer than a microsecond
+  ticks /= divisor;
+  if (ticks > static_cast<u128>(core::SimTime::max().ticks())) return std::nullopt;
+  return core::SimTime::from_ticks(static_cast<core::SimTime::rep>(ticks));
+}
+
+std::string format_duration(core::SimTime duration) {
+  const core::SimTime::rep t = duration.ticks();
+  if (t == 0) return "0s";
+  if (t < 0) return "-" + format_duration(core::SimTime::from_ticks(-t));
+  for (const DurationUnit& u : duration_units)
+    if (t % u.ticks == 0) return fmt::format("{}{}", t / u.ticks, u.suffix);
+  return fmt::format("{}us", t);
+}
+
+// ---- the loader ---------------------------------------------------------------------------------------------
+
+namespace {
+
+constexpr std::int64_t max_replicates = 1'000'000;
+constexpr std::int64_t max_epochs = 100'000'000;
+constexpr std::int64_t max_population = 100'000'000;
+constexpr unsigned max_decimals = 30;
+constexpr double share_tolerance = 1e-9;
+
+// Edit distance with transpositions (optimal string alignment), for "did you mean".
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+  for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.size()][b.size()];
+}
+
+// The closest candidate within a third of the word's length (at least 1 edit, at most 3), or "".
+std::string closest(std::string_view word, const std::vector<std::string>& candidates) {
+  const std::size_t limit = std::clamp<std::size_t>(word.size() / 3, 1, 3);
+  std::string best;
+  std::size_t best_distance = limit + 1;
+  for (const std::string& c : candidates) {
+    const std::size_t dist = edit_distance(word, c);
+    if (dist < best_distance) {
+      best = c;
+      best_distance = dist;
+    }
+  }
+  return best;
+}
+
+std::string quoted_list(const std::vector<std::string>& names) {
+  std::string out;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (i != 0) out += i + 1 == names.size() ? " or " : ", ";
+    out += "\"" + names[i] + "\"";
+  }
+  return out;
+}
+
+// How a found value is shown: scalars as JSON, long strings shortened, containers by kind.
+std::string describe_found(const json& v) {
+  switch (v.type()) {
+    case json::value_t::object: return "an object";
+    case json::value_t::array: return "an array";
+    case json::value_t::discarded: return "nothing";
+    case json::value_t::string: {
+      std::string s = v.get<std::string>();
+      if (s.size() > 60) s = s.substr(0, 57) + "...";
+      return json(s).dump();
+    }
+    default: return v.dump();
+  }
+}
+
+std::string escape_key(std::string_view key) {
+  std::string out;
+  for (char c : key) {
+    if (c == '~') out += "~0";
+    else if (c == '/') out += "~1";
+    else out.push_back(c);
+  }
+  return out;
+}
+
+std::string child(const std::string& pointer, std::string_view key) { return pointer + "/" + escape_key(key); }
+std::string child(const std::string& pointer, std::size_t index) { return pointer + "/" + std::to_string(index); }
+
+std::string interval(std::optional<double> min, std::optional<double> max) {
+  if (min && max) return fmt::format(" in [{}, {}]", *min, *max);
+  if (min) return fmt::format(" >= {}", *min);
+  if (max) return fmt::format(" <= {}", *max);
+  return "";
+}
+
+// What a parameter wants, for messages: "a real number in [0, 1]", "a token amount", ...
+std::string expectation(const ParamSpec& spec) {
+  switch (spec.type) {
+    case ParamType::integer: return "an integer" + interval(spec.min, spec.max);
+    case ParamType::real: return "a number" + interval(spec.min, spec.max);
+    case ParamType::boolean: return "true or false";
+    case ParamType::text:
+      return spec.choices.empty() ? std::string("a string") : "one of " + quoted_list(spec.choices);
+    case ParamType::tokens: return "a token amount (a decimal string such as \"10.5\", or a whole number)";
+    case ParamType::duration:
+      return "a duration with a unit (us ms s min h d w y) such as \"12s\" or \"1d\"" +
+             (spec.min ? fmt::format(" of at least {}s", *spec.min) : std::string());
+  }
+  return "a value";
+}
+
+// Finds keys that appear twice in one object (nlohmann keeps the last silently), with their JSON pointers.
+class DuplicateKeys {
+ public:
+  bool operator()(int /*depth*/, json::parse_event_t event, json& parsed) {
+    switch (event) {
+      case json::parse_event_t::object_start: frames_.push_back({false, 0, {}, {}}); break;
+      case json::parse_event_t::array_start: frames_.push_back({true, 0, {}, {}}); break;
+      case json::parse_event_t::key: {
+        Frame& f = frames_.back();
+        f.key = parsed.get<std::string>();
+        if (!f.keys.insert(f.key).second) found.push_back(pointer());
+        break;
+      }
+      case json::parse_event_t::object_end:
+      case json::parse_event_t::array_end:
+        frames_.pop_back();
+        element_done();
+        break;
+      case json::parse_event_t::value: element_done(); break;
+    }
+    return true;
+  }
+  std::vector<std::string> found;
+
+ private:
+  struct Frame {
+    bool array;
+    std::size_t index;
+    std::set<std::string> keys;
+    std::string key;
+  };
+  void element_done() {
+    if (!frames_.empty() && frames_.back().array) ++frames_.back().index;
+  }
+  std::string pointer() const {
+    std::string p;
+    for (const Frame& f : frames_) p += f.array ? child("", f.index) : child("", f.key);
+    return p;
+  }
+  std::vector<Frame> frames_;
+};
+
+class Loader {
+ public:
+  explicit Loader(const Catalog& catalog) : catalog_(catalog) {}
+
+  Scenario load(const fs::path& file) {
+    root_file_ = file.string();
+    std::vector<fs::path> visiting;
+    const std::optional<json> doc = resolve(file, visiting);
+    if (!doc) throw ScenarioErrors(std::move(errors_));
+    Scenario s = validate(*doc);
+    s.file = file;
+    if (!errors_.empty()) throw ScenarioErrors(std::move(errors_));
+    return s;
+  }
+
+ private:
+  struct Layer {
+    std::string file;
+    json doc;
+  };
+
+  // ---- reporting ----
+
+  // The file that set the value at `pointer`: the first of the extends chain (the file loaded first) that
+  // holds it; the loaded file itself for a value that is missing everywhere.
+  std::string file_of(const std::string& pointer) const {
+    const json::json_pointer p(pointer);
+    for (const Layer& layer : layers_)
+      if (layer.doc.contains(p)) return layer.file;
+    return root_file_;
+  }
+  void error(const std::string& pointer, std::string message) {
+    errors_.push_back({file_of(pointer), pointer, std::move(message)});
+  }
+  void expected(const std::string& pointer, const std::string& what, const json& found) {
+    error(pointer, "expected " + what + ", found " + describe_found(found));
+  }
+
+  // ---- reading and `extends` ----
+
+  std::optional<json> read(const fs::path& file, const std::string& shown, const std::string& referrer,
+                           const std::string& referrer_pointer) {
+    const auto fail = [&](const std::string& message) -> std::optional<json> {
+      if (referrer.empty())
+        errors_.push_back({shown, "", message});
+      else
+        errors_.push_back({referrer, referrer_pointer, "cannot use " + json(shown).dump() + ": " + message});
+      return std::nullopt;
+    };
+    std::error_code ec;
+    if (!fs::is_regular_file(file, ec)) return fail(fs::exists(file, ec) ? "not a regular file" : "no such file");
+    std::string text;
+    try {
+      text = io_read(file);
+    } catch (const std::exception& e) {
+      return fail(e.what());
+    }
+    DuplicateKeys duplicates;
+    json doc;
+    try {
+      doc = json::parse(text, std::ref(duplicates));
+    } catch (const json::parse_error& e) {
+      std::string what = e.what();
+      const std::size_t bracket = what.find("] ");
+      if (bracket != std::string::npos) what = what.substr(bracket + 2);
+      return fail("invalid JSON: " + what);
+    }
+    for (const std::string& p : duplicates.found)
+      errors_.push_back({shown, p, "duplicate key; a key may appear once in an object"});
+    if (!doc.is_object()) {
+      errors_.push_back({shown, "", "expected a JSON object at the top level, found " + describe_found(doc)});
+      return std::nullopt;
+    }
+    if (!duplicates.found.empty()) return std::nullopt;
+    return doc;
+  }
+
+  static std::string io_read(const fs::path& file) {
+    std::FILE* f = std::fopen(file.c_str(), "rb");
+    if (f == nullptr) throw std::runtime_error(std::strerror(errno));
+    std::string text;
+    char buffer[65536];
+    std::size_t n = 0;
+    while ((n = std::fread(buffer, 1, sizeof buffer, f)) > 0) text.append(buffer, n);
+    const bool failed = std::ferror(f) != 0;
+    std::fclose(f);
+    if (failed) throw std::runtime_error("read error");
+    return text;
+  }
+
+  std::optional<json> resolve(const fs::path& file, std::vector<fs::path>& visiting,
+                              const std::string& referrer = "", const std::string& referrer_pointer = "") {
+    const std::string shown = file.lexically_normal().string();
+    std::optional<json> doc = read(file, shown, referrer, referrer_pointer);
+    if (!doc) return std::nullopt;
+    layers_.push_back({shown, *doc});
+    const auto extends = doc->find("extends");
+    if (extends == doc->end()) return doc;
+    if (!extends->is_string() || extends->get<std::string>().empty()) {
+      errors_.push_back({shown, "/extends", "expected the path of a scenario file, found " + describe_found(*extends)});
+      return std::nullopt;
+    }
+    const fs::path base = (file.parent_path() / extends->get<std::string>()).lexically_normal();
+    std::error_code ec;
+    const fs::path identity = fs::weakly_canonical(file, ec);
+    visiting.push_back(identity);
+    const fs::path base_identity = fs::weakly_canonical(base, ec);
+    if (std::find(visiting.begin(), visiting.end(), base_identity) != visiting.end()) {
+      errors_.push_back({shown, "/extends",
+                         "expected a scenario that does not extend itself, found a cycle through " + base.string()});
+      return std::nullopt;
+    }
+    std::optional<json> merged = resolve(base, visiting, shown, "/extends");
+    if (!merged) return std::nullopt;
+    doc->erase("extends");
+    merged->merge_patch(*doc);  // RFC 7386: objects merge key by key; arrays and scalars replace; null removes
+    return merged;
+  }
+
+  // ---- typed getters ----
+
+  // Reports keys of `object` that are not in `allowed`, with a suggestion. False if `value` is no object.
+  bool check_object(const json& value, const std::string& pointer, const std::vector<std::string>& allowed) {
+    if (!value.is_object()) {
+      expected(pointer, "an object", value);
+      return false;
+    }
+    for (const auto& [key, v] : value.items()) {
+      if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
+      const std::string hint = closest(key, allowed);
+      error(child(pointer, key), hint.empty() ? "unknown key " + json(key).dump() + "; expected one of " + quoted_list(allowed)
+                                              : "unknown key " + json(key).dump() + "; did you mean \"" + hint + "\"?");
+    }
+    return true;
+  }
+
+  std::optional<std::int64_t> integer(const json& v, const std::string& pointer, std::int64_t min, std::int64_t max) {
+    if (v.is_number_integer()) {
+      const bool fits = v.is_number_unsigned() ? v.get<std::uint64_t>() <= static_cast<std::uint64_t>(max)
+                                               : v.get<std::int64_t>() >= min && v.get<std::int64_t>() <= max;
+      if (fits && v.get<std::int64_t>() >= min) return v.get<std::int64_t>();
+    }
+    expected(pointer, fmt::format("an integer in [{}, {}]", min, max), v);
+    return std::nullopt;
+  }
+
+  std::optional<double> real(const json& v, const std::string& pointer, std::optional<double> min,
+                             std::optional<double> max) {
+    if (v.is_number()) {
+      const double x = v.get<double>();
+      if (std::isfinite(x) && (!min || x >= *min) && (!max || x <= *max)) return x;
+    }
+    expected(pointer, "a number" + interval(min, max), v);
+    return std::nullopt;
+  }
+
+  std::optional<bool> boolean(const json& v, const std::string& pointer) {
+    if (v.is_boolean()) return v.get<bool>();
+    expected(pointer, "true or false", v);
+    return std::nullopt;
+  }
+
+  std::optional<std::string> text(const json& v, const std::string& pointer, const std::string& what = "a string") {
+    if (v.is_string()) return v.get<std::string>();
+    expected(pointer, what, v);
+    return std::nullopt;
+  }
+
+  std::optional<ledger::TokenAmount> tokens(const json& v, const std::string& pointer, unsigned decimals) {
+    const std::string what = "a token amount (a decimal string such as \"10.5\", or a whole number)";
+    if (v.is_string()) {
+      std::string reason;
+      if (auto amount = ledger::TokenAmount::parse_decimal(v.get<std::string>(), decimals, &reason)) return amount;
+      if (reason == "more decimal places than the token has") reason = fmt::format("the token has {} decimals", decimals);
+      expected(pointer, what, v);
+      errors_.back().message += " (" + reason + ")";
+      return std::nullopt;
+    }
+    if (v.is_number_unsigned()) {
+      try {
+        return ledger::TokenAmount::whole_tokens(v.get<std::uint64_t>(), decimals);
+      } catch (const ledger::AmountError&) {
+        expected(pointer, what + " that fits 128 bits", v);
+        return std::nullopt;
+      }
+    }
+    expected(pointer, what, v);
+    if (v.is_number_float())
+      errors_.back().message += " (write it as a string: a binary float cannot hold most decimals exactly)";
+    return std::nullopt;
+  }
+
+  std::optional<core::SimTime> duration(const json& v, const std::string& pointer, double min_seconds) {
+    const std::string what = "a duration with a unit (us ms s min h d w y) such as \"12s\" or \"1d\"";
+    if (v.is_string()) {
+      if (const auto d = parse_duration(v.get<std::string>())) {
+        if (d->to_seconds() >= min_seconds) return d;
+        expected(pointer, fmt::format("a duration of at least {}", min_seconds == 0 ? "0s" : format_duration(core::SimTime::from_ticks(
+                                                                           static_cast<core::SimTime::rep>(std::ceil(min_seconds * 1e6))))), v);
+        return std::nullopt;
+      }
+    }
+    expected(pointer, what, v);
+    return std::nullopt;
+  }
+
+  // A string naming a registered component; an unknown name lists the valid ones.
+  const ComponentInfo* component(const json& v, const std::string& pointer, const ComponentIndex& index) {
+    const auto name = text(v, pointer, "a name");
+    if (!name) return nullptr;
+    if (const ComponentInfo* info = index.find(*name)) return info;
+    std::vector<std::string> names;
+    for (const ComponentInfo* c : index.all()) names.push_back(c->name);
+    const std::string hint = closest(*name, names);
+    expected(pointer, "one of " + quoted_list(names), v);
+    if (!hint.empty()) errors_.back().message += "; did you mean \"" + hint + "\"?";
+    return nullptr;
+  }
+
+  // Validates `params` (may be null: all defaults) against the component's declared parameters.
+  std::optional<Params> params(const ComponentInfo& info, const json* params, const std::string& pointer,
+                               const std::string& owner_pointer, unsigned decimals) {
+    std::vector<std::string> names;
+    for (const ParamSpec& p : info.params) names.push_back(p.name);
+    const std::size_t errors_before = errors_.size();
+    Params out;
+    if (params != nullptr) {
+      if (!params->is_object()) {
+        expected(pointer, "an object of parameters", *params);
+        return std::nullopt;
+      }
+      for (const auto& [key, v] : params->items()) {
+        if (std::find(names.begin(), names.end(), key) != names.end()) continue;
+        const std::string hint = closest(key, names);
+        std::string message = "unknown parameter " + json(key).dump() + " of " + json(info.name).dump();
+        message += hint.empty() ? (names.empty() ? " (it takes none)" : "; expected one of " + quoted_list(names))
+                                : "; did you mean \"" + hint + "\"?";
+        error(child(pointer, key), message);
+      }
+    }
+    for (const ParamSpec& spec : info.params) {
+      const json* given = nullptr;
+      if (params != nullptr && params->contains(spec.name)) given = &(*params)[spec.name];
+      if (given == nullptr) {
+        if (!spec.default_value) {
+          error(params != nullptr ? pointer : owner_pointer,
+                fmt::format("expected a value for the required parameter \"{}\" of \"{}\" ({}{}), found none",
+                            spec.name, info.name, expectation(spec), spec.unit.empty() ? "" : ", " + spec.unit));
+          continue;
+        }
+        if (spec.type == ParamType::tokens) {
+          const std::string& decimal = std::get<std::string>(*spec.default_value);
+          const auto amount = ledger::TokenAmount::parse_decimal(decimal, decimals);
+          if (!amount) throw std::logic_error("default of " + spec.name + " does not parse: " + decimal);
+          out.set(spec.name, *amount);
+        } else {
+          out.set(spec.name, *spec.default_value);
+        }
+        continue;
+      }
+      const std::string p = child(pointer, spec.name);
+      std::optional<ParamValue> value;
+      switch (spec.type) {
+        case ParamType::integer:
+          if (auto x = integer(*given, p, spec.min ? static_cast<std::int64_t>(*spec.min) : INT64_MIN,
+                               spec.max ? static_cast<std::int64_t>(*spec.max) : INT64_MAX))
+            value = *x;
+          break;
+        case ParamType::real:
+          if (auto x = real(*given, p, spec.min, spec.max)) value = *x;
+          break;
+        case ParamType::boolean:
+          if (auto x = boolean(*given, p)) value = *x;
+          break;
+        case ParamType::text:
+          if (auto x = text(*given, p, expectation(spec))) {
+            if (spec.choices.empty() || std::find(spec.choices.begin(), spec.choices.end(), *x) != spec.choices.end())
+              value = *x;
+            else
+              expected(p, expectation(spec), *given);
+          }
+          break;
+        case ParamType::tokens:
+          if (auto x = tokens(*given, p, decimals)) value = *x;
+          break;
+        case ParamType::duration:
+          if (auto x = duration(*given, p, spec.min.value_or(0.0))) value = *x;
+          break;
+      }
+      if (value) out.set(spec.name, std::move(*value));
+    }
+    if (errors_.size() != errors_before) return std::nullopt;
+    if (info.check) {
+      const std::string problem = info.check(out);
+      if (!problem.empty()) {
+        error(params != nullptr ? pointer : owner_pointer, problem);
+        return std::nullopt;
+      }
+    }
+    return out;
+  }
+
+  // {"<name_key>": name, "params": {...}} plus any `extra` keys the caller reads itself.
+  std::optional<ComponentChoice> choice(const json& v, const std::string& pointer, const std::string& name_key,
+                                        const ComponentIndex& index, unsigned decimals,
+                                        std::vector<std::string> extra = {}) {
+    extra.push_back(name_key);
+    extra.push_back("params");
+    if (!check_object(v, pointer, extra)) return std::nullopt;
+    if (!v.contains(name_key)) {
+      error(pointer, fmt::format("expected a \"{}\" naming one of {}, found none", name_key, index.names_list()));
+      return std::nullopt;
+    }
+    const ComponentInfo* info = component(v[name_key], child(pointer, name_key), index);
+    if (info == nullptr) return std::nullopt;
+    const json* p = v.contains("params") ? &v["params"] : nullptr;
+    auto values = params(*info, p, child(pointer, "params"), pointer, decimals);
+    if (!values) return std::nullopt;
+    return ComponentChoice{info->name, std::move(*values)};
+  }
+
+  const json* required(const json& doc, const std::string& pointer, const std::string& key, const std::string& what) {
+    if (doc.contains(key)) return &doc[key];
+    error(pointer, fmt::format("expected the key \"{}\" ({}), found none", key, what));
+    return nullptr;
+  }
+
+  // ---- the scenario ----
+
+  Scenario validate(const json& doc) {
+    Scenario s;
+    check_object(doc, "", {"name", "description", "extends", "seed", "replicates", "epoch", "horizon", "token",
+                           "emission", "agents", "entry", "rewards", "outputs"});
+
+    if (const json* v = required(doc, "", "name", "the name of the output folder")) {
+      if (auto name = text(*v, "/name", "a name of letters, digits, '_', '-' and '.'")) {
+        const bool ok = !name->empty() && *name != "." && *name != ".." &&
+                        std::all_of(name->begin(), name->end(), [](char c) {
+                          return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
+                        });
+        if (ok) s.name = *name;
+        else expected("/name", "a name of letters, digits, '_', '-' and '.'", *v);
+      }
+    }
+    if (doc.contains("description"))
+      if (auto d = text(doc["description"], "/description")) s.description = *d;
+    if (doc.contains("seed")) {
+      const json& v = doc["seed"];
+      if (v.is_number_unsigned()) s.seed = v.get<std::uint64_t>();
+      else expected("/seed", "an integer in [0, 18446744073709551615]", v);
+    }
+    if (doc.contains("replicates"))
+      if (auto n = integer(doc["replicates"], "/replicates", 1, max_replicates)) s.replicates = *n;
+
+    timing(doc, s);
+    token(doc, s);
+    const unsigned decimals = s.token.decimals;
+    if (const json* v = required(doc, "", "emission", "the emission schedule")) {
+      if (auto c = choice(*v, "/emission", "schedule", *catalog_.schedules, decimals)) s.emission = std::move(*c);
+    }
+    populations(doc, s);
+    entry(doc, s);
+    rewards(doc, s);
+    outputs(doc, s);
+    return s;
+  }
+
+  void timing(const json& doc, Scenario& s) {
+    const json* epoch = required(doc, "", "epoch", "the length of an epoch, such as \"1d\"");
+    const json* horizon = required(doc, "", "horizon", "how long the run lasts, such as \"365d\"");
+    std::optional<core::SimTime> e;
+    std::optional<core::SimTime> h;
+    if (epoch != nullptr) e = duration(*epoch, "/epoch", 1e-6);
+    if (horizon != nullptr) h = duration(*horizon, "/horizon", 1e-6);
+    if (e) s.epoch_length = *e;
+    if (!e || !h) return;
+    if (h->ticks() % e->ticks() != 0) {
+      expected("/horizon", "a whole number of epochs (" + format_duration(*e) + " each)", *horizon);
+      return;
+    }
+    if (h->ticks() / e->ticks() > max_epochs) {
+      expected("/horizon", fmt::format("at most {} epochs of {}", max_epochs, format_duration(*e)), *horizon);
+      return;
+    }
+    s.horizon = *h;
+  }
+
+  void token(const json& doc, Scenario& s) {
+    if (!doc.contains("token")) return;
+    const json& t = doc["token"];
+    if (!check_object(t, "/token", {"symbol", "decimals", "initial_supply"})) return;
+    if (t.contains("symbol")) {
+      const auto symbol = text(t["symbol"], "/token/symbol", "a symbol of 1 to 16 characters");
+      if (symbol && !symbol->empty() && symbol->size() <= 16) s.token.symbol = *symbol;
+      else if (symbol) expected("/token/symbol", "a symbol of 1 to 16 characters", t["symbol"]);
+    }
+    if (t.contains("decimals"))
+      if (auto d = integer(t["decimals"], "/token/decimals", 0, max_decimals)) s.token.decimals = static_cast<unsigned>(*d);
+    if (t.contains("initial_supply"))
+      if (auto a = tokens(t["initial_supply"], "/token/initial_supply", s.token.decimals)) s.token.initial_supply = *a;
+  }
+
+  void populations(const json& doc, Scenario& s) {
+    const json* agents = required(doc, "", "agents", "the populations of agents");
+    if (agents == nullptr) return;
+    if (!agents->is_array() || agents->empty()) {
+      expected("/agents", "a non-empty array of populations", *agents);
+      return;
+    }
+    std::int64_t total = 0;
+    for (std::size_t i = 0; i < agents->size(); ++i) {
+      const json& a = (*agents)[i];
+      const std::string p = child("/agents", i);
+      Population pop;
+      if (!check_object(a, p, {"name", "role", "model", "count", "params"})) continue;
+      bool ok = true;
+      if (const json* role = required(a, p, "role", "one of " + quoted_list(catalog_.roles))) {
+        const auto r = text(*role, p + "/role", "one of " + quoted_list(catalog_.roles));
+        if (r && std::find(catalog_.roles.begin(), catalog_.roles.end(), *r) != catalog_.roles.end()) {
+          pop.role = *r;
+        } else {
+          if (r) {
+            expected(p + "/role", "one of " + quoted_list(catalog_.roles), *role);
+            const std::string hint = closest(*r, catalog_.roles);
+            if (!hint.empty()) errors_.back().message += "; did you mean \"" + hint + "\"?";
+          }
+          ok = false;
+        }
+      } else {
+        ok = false;
+      }
+      if (const json* count = required(a, p, "count", "the number of agents at the start")) {
+        if (auto n = integer(*count, p + "/count", 0, max_population)) pop.count = *n;
+        else ok = false;
+      } else {
+        ok = false;
+      }
+      pop.name = pop.role;
+      if (a.contains("name")) {
+        const auto name = text(a["name"], p + "/name", "a non-empty name");
+        if (name && !name->empty()) pop.name = *name;
+        else if (name) expected(p + "/name", "a non-empty name", a["name"]);
+      }
+      if (!a.contains("model")) {
+        error(p, fmt::format("expected a \"model\" naming one of {}, found none", catalog_.agents->names_list()));
+        ok = false;
+      } else if (auto c = choice(a, p, "model", *catalog_.agents, s.token.decimals, {"name", "role", "count"})) {
+        pop.model = std::move(*c);
+        const ComponentInfo* info = catalog_.agents->find(pop.model.name);
+        if (ok && !info->roles.empty() && std::find(info->roles.begin(), info->roles.end(), pop.role) == info->roles.end()) {
+          expected(p + "/role", "a role the model \"" + pop.model.name + "\" can play (" + quoted_list(info->roles) + ")",
+                   a["role"]);
+          ok = false;
+        }
+      } else {
+        ok = false;
+      }
+      if (!ok) continue;
+      for (std::size_t j = 0; j < s.populations.size(); ++j) {
+        if (s.populations[j].name != pop.name) continue;
+        error(a.contains("name") ? p + "/name" : p,
+              fmt::format("expected a population name unique in the scenario, found \"{}\" again (as at /agents/{}); "
+                          "give each population of a role its own \"name\"",
+                          pop.name, j));
+        ok = false;
+        break;
+      }
+      total += pop.count;
+      if (ok) s.populations.push_back(std::move(pop));
+    }
+    if (total > max_population)
+      error("/agents", fmt::format("expected at most {} agents in all, found {}", max_population, total));
+  }
+
+  void entry(const json& doc, Scenario& s) {
+    if (!doc.contains("entry")) return;
+    const json& e = doc["entry"];
+    if (!check_object(e, "/entry", {"rate", "condition"})) return;
+    if (e.contains("rate"))
+      if (auto r = real(e["rate"], "/entry/rate", 0.0, 1e6)) s.entry.rate = *r;
+    if (e.contains("condition")) {
+      const std::string what = "one of \"always\" or \"mean_profit_positive\"";
+      if (auto c = text(e["condition"], "/entry/condition", what)) {
+        if (*c == "always") s.entry.condition = EntryCondition::always;
+        else if (*c == "mean_profit_positive") s.entry.condition = EntryCondition::mean_profit_positive;
+        else expected("/entry/condition", what, e["condition"]);
+      }
+    }
+  }
+
+  void rewards(const json& doc, Scenario& s) {
+    const json* rewards = required(doc, "", "rewards", "the share and rule of each role");
+    if (rewards == nullptr) return;
+    if (!check_object(*rewards, "/rewards", catalog_.roles)) return;
+    double sum = 0.0;
+    std::string terms;
+    bool complete = true;
+    for (const std::string& role : catalog_.roles) {
+      if (!rewards->contains(role)) continue;
+      const std::string p = child("/rewards", role);
+      const json& r = (*rewards)[role];
+      const auto played = std::find_if(s.populations.begin(), s.populations.end(),
+                                       [&](const Population& pop) { return pop.role == role; });
+      if (played == s.populations.end() && !s.populations.empty()) {
+        error(p, fmt::format("expected a role some population plays, found \"{}\", which none of /agents does", role));
+        complete = false;
+        continue;
+      }
+      RoleRewards out;
+      out.role = role;
+      auto c = choice(r, p, "rule", *catalog_.rules, s.token.decimals, {"share"});
+      if (!r.is_object()) {
+        complete = false;
+        continue;
+      }
+      if (const json* share = required(r, p, "share", "the fraction of each epoch's emission paid to this role")) {
+        if (auto x = real(*share, p + "/share", 0.0, 1.0)) {
+          out.share = *x;
+          sum += *x;
+          terms += fmt::format("{}{} {}", terms.empty() ? "" : " + ", role, *x);
+        } else {
+          complete = false;
+        }
+      } else {
+        complete = false;
+      }
+      if (!c) {
+        complete = false;
+        continue;
+      }
+      out.rule = std::move(*c);
+      s.rewards.push_back(std::move(out));
+    }
+    for (std::size_t i = 0; i < s.populations.size(); ++i) {
+      const std::string& role = s.populations[i].role;
+      if (rewards->contains(role)) continue;
+      error("/rewards", fmt::format("expected an entry for the role \"{}\" (played by /agents/{}), found none", role, i));
+      complete = false;
+      break;
+    }
+    if (complete && std::fabs(sum - 1.0) > share_tolerance)
+      error("/rewards", fmt::format("expected shares that sum to 1, found {} = {}", terms, sum));
+  }
+
+  void outputs(const json& doc, Scenario& s) {
+    if (!doc.contains("outputs")) return;
+    const json& o = doc["outputs"];
+    if (!check_object(o, "/outputs", {"epochs", "agents", "transfers"})) return;
+    if (o.contains("epochs"))
+      if (auto b = boolean(o["epochs"], "/outputs/epochs")) s.outputs.epochs = *b;
+    if (o.contains("agents"))
+      if (auto b = boolean(o["agents"], "/outputs/agents")) s.outputs.agents = *b;
+    if (o.contains("transfers"))
+      if (auto b = boolean(o["transfers"], "/outputs/transfers")) s.outputs.transfers = *b;
+  }
+
+  const Catalog& catalog_;
+  std::string root_file_;
+  std::vector<Layer> layers_;
+  std::vector<ScenarioError> errors_;
+};
+
+json param_json(const ParamValue& value, unsigned decimals) {
+  struct Visitor {
+    unsigned decimals;
+    json operator()(std::int64_t v) const { return v; }
+    json operator()(double v) const { return v; }
+    json operator()(bool v) const { return v; }
+    json operator()(const std::string& v) const { return v; }
+    json operator()(ledger::TokenAmount v) const { return v.to_decimal(decimals); }
+    json operator()(core::SimTime v) const { return format_duration(v); }
+  };
+  return std::visit(Visitor{decimals}, value);
+}
+
+json params_json(const Params& params, unsigned decimals) {
+  json out = json::object();
+  for (const auto& [name, value] : params.values()) out[name] = param_json(value, decimals);
+  return out;
+}
+
+}  // namespace
+
+Scenario load_scenario(const fs::path& file, const Catalog& catalog) { return Loader(catalog).load(file); }
+
+nlohmann::json to_json(const Scenario& s) {
+  const unsigned d = s.token.decimals;
+  json agents = json::array();
+  for (const Population& p : s.populations)
+    agents.push_back({{"name", p.name}, {"role", p.role}, {"model", p.model.name}, {"count", p.count},
+                      {"params", params_json(p.model.params, d)}});
+  json rewards = json::object();
+  for (const RoleRewards& r : s.rewards)
+    rewards[r.role] = {{"share", r.share}, {"rule", r.rule.name}, {"params", params_json(r.rule.params, d)}};
+  return {{"name", s.name},
+          {"description", s.description},
+          {"seed", s.seed},
+          {"replicates", s.replicates},
+          {"epoch", format_duration(s.epoch_length)},
+          {"horizon", format_duration(s.horizon)},
+          {"token", {{"symbol", s.token.symbol}, {"decimals", d}, {"initial_supply", s.token.initial_supply.to_decimal(d)}}},
+          {"emission", {{"schedule", s.emission.name}, {"params", params_json(s.emission.params, d)}}},
+          {"agents", agents},
+          {"entry",
+           {{"rate", s.entry.rate},
+            {"condition", s.entry.condition == EntryCondition::always ? "always" : "mean_profit_positive"}}},
+          {"rewards", rewards},
+          {"outputs", {{"epochs", s.outputs.epochs}, {"agents", s.outputs.agents}, {"transfers", s.outputs.transfers}}}};
+}
+
+}  // namespace dais::scenario

@@ -1,0 +1,112 @@
+#pragma once
+// A scenario: one world and its batch, loaded from JSON into typed, validated structs. The loader is
+// strict: unknown keys (with "did you mean"), wrong types, out-of-range values and impossible combinations
+// are errors naming the file, the JSON pointer, what was expected and what was found. All problems in a
+// file are reported, not just the first.
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "sim/core/sim_time.hpp"
+#include "sim/ledger/token_amount.hpp"
+#include "sim/scenario/params.hpp"
+#include "sim/scenario/registry.hpp"
+
+namespace dais::scenario {
+
+// A registered component picked by name, with its parameters validated and defaults filled in.
+struct ComponentChoice {
+  std::string name;
+  Params params;
+};
+
+struct TokenSpec {
+  std::string symbol = "TOKEN";
+  unsigned decimals = 18;
+  ledger::TokenAmount initial_supply;  // minted to the treasury at genesis
+};
+
+// A group of agents that share a role, a behaviour model and parameters.
+struct Population {
+  std::string name;   // unique within the scenario; defaults to the role
+  std::string role;
+  ComponentChoice model;
+  std::int64_t count = 0;  // agents at the start
+};
+
+enum class EntryCondition { always, mean_profit_positive };
+
+// New agents arriving each epoch: Poisson(rate) in total, each joining a population chosen with
+// probability proportional to the populations' initial counts.
+struct EntrySpec {
+  double rate = 0.0;
+  EntryCondition condition = EntryCondition::always;
+};
+
+// How one role is paid: its share of each epoch's emission and the rule that splits it.
+struct RoleRewards {
+  std::string role;
+  double share = 0.0;
+  ComponentChoice rule;
+};
+
+struct OutputSpec {
+  bool epochs = true;
+  bool agents = true;
+  bool transfers = false;
+};
+
+struct Scenario {
+  std::string name;
+  std::string description;
+  std::filesystem::path file;
+  std::uint64_t seed = 1;
+  std::int64_t replicates = 1;
+  core::SimTime epoch_length;
+  core::SimTime horizon;
+  TokenSpec token;
+  ComponentChoice emission;
+  std::vector<Population> populations;
+  EntrySpec entry;
+  std::vector<RoleRewards> rewards;
+  OutputSpec outputs;
+
+  [[nodiscard]] std::int64_t epochs() const noexcept { return horizon.ticks() / epoch_length.ticks(); }
+};
+
+// One problem in a scenario file.
+struct ScenarioError {
+  std::string file;
+  std::string pointer;   // JSON pointer, "" for the whole document
+  std::string message;   // "expected X, found Y" plus any hint
+  [[nodiscard]] std::string to_string() const;  // "<file>: <pointer>: <message>"
+};
+
+class ScenarioErrors : public std::runtime_error {
+ public:
+  explicit ScenarioErrors(std::vector<ScenarioError> errors);
+  [[nodiscard]] const std::vector<ScenarioError>& errors() const noexcept { return errors_; }
+
+ private:
+  std::vector<ScenarioError> errors_;
+};
+
+// Loads, resolves `extends`, and validates. Throws ScenarioErrors with every problem found.
+Scenario load_scenario(const std::filesystem::path& file, const Catalog& catalog);
+
+// The scenario in normal form: every key and parameter spelt out, defaults filled in, amounts as exact
+// decimals, durations in their shortest unit. What the manifest records and hashes; it loads back to the same
+// scenario.
+nlohmann::json to_json(const Scenario& scenario);
+
+// Parses "12s", "1.5h", "1d", "2w", "1y" (y = 365 d), "500ms", "10us", "30min". Returns nullopt if malformed.
+std::optional<core::SimTime> parse_duration(std::string_view text);
+// Shortest exact form: "1d", "90min", "12s".
+std::string format_duration(core::SimTime duration);
+
+}  // namespace dais::scenario

@@ -1,0 +1,243 @@
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <random>
+
+#include "models/catalog.hpp"
+#include "models/economy/contributor_economy.hpp"
+#include "sim/io/atomic_file.hpp"
+#include "sim/io/csv.hpp"
+#include "sim/scenario/scenario.hpp"
+
+namespace fs = std::filesystem;
+using namespace dais;
+
+namespace {
+
+const models::ModelCatalog& catalog() {
+  static const models::ModelCatalog c = [] {
+    models::ModelCatalog m;
+    models::register_builtin_models(m);
+    return m;
+  }();
+  return c;
+}
+
+scenario::Scenario load_json(const nlohmann::json& j, const std::string& name) {
+  const fs::path dir = fs::temp_directory_path() / ("dais_economy_test_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const fs::path file = dir / (name + ".json");
+  io::write_file_atomically(file, j.dump());
+  scenario::Scenario s = scenario::load_scenario(file, catalog().view());
+  fs::remove(file);
+  return s;
+}
+
+nlohmann::json small_world() {
+  return {{"name", "small"},
+          {"seed", 5},
+          {"epoch", "1d"},
+          {"horizon", "30d"},
+          {"emission", {{"schedule", "exponential_decay"}, {"params", {{"initial", "1000"}, {"factor", 0.99}}}}},
+          {"agents",
+           {{{"role", "data_provider"}, {"model", "contributor"}, {"count", 8}},
+            {{"role", "developer"}, {"model", "contributor"}, {"count", 4}, {"params", {{"initial_stake", "50"}}}},
+            {{"role", "compute_provider"}, {"model", "contributor"}, {"count", 8}, {"params", {{"initial_stake", "10"}}}}}},
+          {"entry", {{"rate", 1.0}, {"condition", "mean_profit_positive"}}},
+          {"rewards",
+           {{"data_provider", {{"share", 0.3}, {"rule", "proportional"}}},
+            {"developer", {{"share", 0.3}, {"rule", "proportional"}}},
+            {"compute_provider", {{"share", 0.4}, {"rule", "proportional"}}}}},
+          {"outputs", {{"transfers", true}}}};
+}
+
+using Table = std::vector<std::map<std::string, std::string>>;
+
+Table table(const std::vector<std::string>& columns, const io::CsvBuffer& body) {
+  const auto rows = io::parse_csv(body.text());
+  Table out;
+  for (const auto& r : rows) {
+    REQUIRE(r.size() == columns.size());
+    std::map<std::string, std::string> m;
+    for (std::size_t c = 0; c < columns.size(); ++c) m[columns[c]] = r[c];
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+u128 units(const std::string& text, unsigned decimals) {
+  const auto a = ledger::TokenAmount::parse_decimal(text, decimals);
+  REQUIRE(a.has_value());
+  return a->base_units();
+}
+
+io::RunOutput run(const scenario::Scenario& s, std::int64_t replicate) {
+  return models::run_contributor_economy(s, catalog(), {replicate, s.name, replicate, s.seed});
+}
+
+// Checks what every run must satisfy: each epoch pays at most its emission and exactly it when every role
+// has someone to pay; what agents received equals what epochs paid; rewards minted are in the journal.
+void check_accounting(const scenario::Scenario& s, const io::RunOutput& out) {
+  const io::OutputSchema schema = models::contributor_economy_schema(s, catalog());
+  const unsigned d = s.token.decimals;
+  u128 paid_by_epochs = 0;
+  for (const auto& row : table(schema.epochs, out.epochs)) {
+    u128 paid = 0;
+    bool everyone = true;
+    for (const auto& [col, v] : row) {
+      if (col.rfind("rewards_", 0) == 0) paid += units(v, d);
+      if (col.rfind("active_", 0) == 0 && v == "0") everyone = false;
+    }
+    const u128 emission = units(row.at("emission_tokens"), d);
+    REQUIRE(paid <= emission);
+    if (everyone) REQUIRE(paid == emission);
+    paid_by_epochs += paid;
+  }
+  u128 paid_to_agents = 0;
+  for (const auto& row : table(schema.agents, out.agents)) paid_to_agents += units(row.at("rewards_tokens"), d);
+  REQUIRE(paid_to_agents == paid_by_epochs);
+  const auto runs = table(schema.runs, out.run);
+  REQUIRE(runs.size() == 1);
+  REQUIRE(units(runs[0].at("rewards_tokens"), d) == paid_by_epochs);
+  if (s.outputs.transfers) {
+    u128 minted_as_reward = 0;
+    for (const auto& row : table(schema.transfers, out.transfers))
+      if (row.at("operation") == "mint" && row.at("reason") == "reward") minted_as_reward += units(row.at("amount_tokens"), d);
+    REQUIRE(minted_as_reward == paid_by_epochs);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("a run is reproducible to the byte and replicates differ", "[models][economy]") {
+  const scenario::Scenario s = load_json(small_world(), "small");
+  const io::RunOutput a = run(s, 0);
+  const io::RunOutput b = run(s, 0);
+  const io::RunOutput c = run(s, 1);
+  CHECK(a.epochs.text() == b.epochs.text());
+  CHECK(a.agents.text() == b.agents.text());
+  CHECK(a.transfers.text() == b.transfers.text());
+  CHECK(a.fingerprint == b.fingerprint);
+  CHECK(a.fingerprint != c.fingerprint);
+  CHECK(a.epochs.rows() == 30);
+  check_accounting(s, a);
+  check_accounting(s, c);
+}
+
+TEST_CASE("agents draw the same contributions whatever the reward rule (common random numbers)", "[models][economy]") {
+  nlohmann::json j = small_world();
+  j["horizon"] = "1d";  // one epoch: nobody has left yet, so the same agents contribute in both designs
+  const scenario::Scenario proportional = load_json(j, "prop");
+  j["rewards"]["compute_provider"]["rule"] = "stake_weighted";
+  const scenario::Scenario staked = load_json(j, "stake");
+  const auto schema = models::contributor_economy_schema(proportional, catalog());
+  const auto a = table(schema.agents, run(proportional, 3).agents);
+  const auto b = table(schema.agents, run(staked, 3).agents);
+  REQUIRE(a.size() == b.size());
+  bool some_reward_differs = false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    CHECK(a[i].at("contribution") == b[i].at("contribution"));
+    some_reward_differs = some_reward_differs || a[i].at("rewards_tokens") != b[i].at("rewards_tokens");
+  }
+  CHECK(some_reward_differs);
+}
+
+TEST_CASE("stake_weighted pays compute providers in proportion to their endowment", "[models][economy]") {
+  nlohmann::json j = small_world();
+  j["horizon"] = "1d";
+  j["entry"]["rate"] = 0;
+  j["agents"][2]["params"]["initial_stake"] = "10";
+  j["rewards"]["compute_provider"]["rule"] = "stake_weighted";
+  const scenario::Scenario s = load_json(j, "stake_only");
+  const auto schema = models::contributor_economy_schema(s, catalog());
+  for (const auto& row : table(schema.agents, run(s, 0).agents)) {
+    // 1000 tokens * 0.4 over 8 equal stakes = 50 tokens each.
+    if (row.at("role") == "compute_provider") CHECK(row.at("rewards_tokens") == "50");
+  }
+}
+
+TEST_CASE("agents with a loss leave and no newcomer comes while the average profit is negative", "[models][economy]") {
+  nlohmann::json j = small_world();
+  j["agents"][0]["params"]["fixed_cost"] = "1000";  // data providers lose money every epoch
+  j["agents"][0]["params"]["exit_probability"] = 1.0;
+  j["horizon"] = "5d";
+  const scenario::Scenario s = load_json(j, "losses");
+  const auto schema = models::contributor_economy_schema(s, catalog());
+  const io::RunOutput out = run(s, 0);
+  for (const auto& row : table(schema.agents, out.agents))
+    if (row.at("role") == "data_provider" && row.at("entry_epoch") == "0") CHECK(row.at("exit_epoch") == "0");
+  const auto epochs = table(schema.epochs, out.epochs);
+  CHECK(epochs[0].at("exited") == "8");
+  CHECK(epochs[1].at("active_data_provider") == "0");
+  check_accounting(s, out);
+}
+
+TEST_CASE("property: random small worlds conserve tokens and pay their emission to the base unit", "[models][economy][property]") {
+  std::mt19937_64 rng(20261125);
+  auto uniform = [&](double lo, double hi) { return std::uniform_real_distribution<double>(lo, hi)(rng); };
+  auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<std::uint64_t>(n)); };
+  const char* schedules[] = {"fixed", "exponential_decay", "half_life", "halving", "halving_by_issuance", "target_inflation"};
+  const char* rules[] = {"proportional", "stake_weighted"};
+  const char* roles[] = {"data_provider", "developer", "compute_provider"};
+  for (int world = 0; world < 1000; ++world) {
+    const unsigned decimals = static_cast<unsigned>(pick(19));
+    const std::string amount = std::to_string(1 + pick(5000)) + (decimals > 0 ? ".5" : "");
+    nlohmann::json emission;
+    switch (pick(6)) {
+      case 0: emission = {{"schedule", schedules[0]}, {"params", {{"amount", amount}}}}; break;
+      case 1: emission = {{"schedule", schedules[1]}, {"params", {{"initial", amount}, {"factor", uniform(0.5, 1.0)}}}}; break;
+      case 2: emission = {{"schedule", schedules[2]}, {"params", {{"initial", amount}, {"half_life", std::to_string(1 + pick(20)) + "d"}}}}; break;
+      case 3: emission = {{"schedule", schedules[3]}, {"params", {{"initial", amount}, {"every", 1 + pick(5)}}}}; break;
+      case 4: emission = {{"schedule", schedules[4]}, {"params", {{"initial", amount}, {"cap", std::to_string(10 + pick(20000))}}}}; break;
+      default: emission = {{"schedule", schedules[5]}, {"params", {{"goal_bonded", uniform(0.1, 0.9)}}}}; break;
+    }
+    nlohmann::json agents = nlohmann::json::array();
+    nlohmann::json rewards = nlohmann::json::object();
+    double left = 1.0;
+    for (int r = 0; r < 3; ++r) {
+      const int populations = r == 0 ? 1 + pick(2) : pick(3);
+      if (populations == 0) continue;
+      for (int p = 0; p < populations; ++p) {
+        agents.push_back({{"name", std::string(roles[r]) + std::to_string(p)},
+                          {"role", roles[r]},
+                          {"model", "contributor"},
+                          {"count", pick(15)},
+                          {"params",
+                           {{"mu", uniform(-1, 2)},
+                            {"sigma", uniform(0, 1.5)},
+                            {"cost_factor", uniform(0, 3)},
+                            {"exit_probability", uniform(0, 1)},
+                            {"initial_stake", std::to_string(pick(3) * pick(100))}}}});
+      }
+      const double share = r == 2 ? left : uniform(0, left);
+      left -= share;
+      rewards[roles[r]] = {{"share", share}, {"rule", rules[pick(2)]}};
+    }
+    // Give any rest of the budget to the first role so shares sum to 1.
+    if (left > 0) rewards["data_provider"]["share"] = rewards["data_provider"]["share"].get<double>() + left;
+    nlohmann::json j = {{"name", "w" + std::to_string(world)},
+                        {"seed", rng()},
+                        {"epoch", std::to_string(1 + pick(48)) + "h"},
+                        {"horizon", "1d"},
+                        {"token", {{"decimals", decimals}, {"initial_supply", std::to_string(pick(2) * pick(100000))}}},
+                        {"emission", emission},
+                        {"agents", agents},
+                        {"entry", {{"rate", uniform(0, 3)}, {"condition", pick(2) ? "always" : "mean_profit_positive"}}},
+                        {"rewards", rewards},
+                        {"outputs", {{"transfers", pick(4) == 0}}}};
+    j["horizon"] = std::to_string((1 + pick(30)) * std::stoi(j["epoch"].get<std::string>())) + "h";
+    INFO(j.dump());
+    scenario::Scenario s;
+    try {
+      s = load_json(j, "world");
+    } catch (const scenario::ScenarioErrors& e) {
+      // The generator may produce shares whose float sum misses 1 by more than the tolerance; skip those.
+      INFO(e.what());
+      REQUIRE(std::string(e.what()).find("/rewards") != std::string::npos);
+      continue;
+    }
+    check_accounting(s, run(s, static_cast<std::int64_t>(pick(4))));
+  }
+}
