@@ -81,7 +81,7 @@ int main(int argc, char** argv) {
   }
   const long peak = peak_rss_kib();
   fmt::print("agent-epochs/s: {:.1f} M\n", static_cast<double>(total_agent_epochs) / total_seconds / 1e6);
-  fmt::print("peak RSS: {:.1f} MiB; above start: {:.1f} MiB = {:.1f} bytes per initial agent\n", peak / 1024.0,
-             (peak - rss_before) / 1024.0, (peak - rss_before) * 1024.0 / static_cast<double>(agents));
+  fmt::print("peak RSS: {:.1f} MiB; above start: {:.1f} MiB = {:.1f} bytes per initial agent\n", static_cast<double>(peak) / 1024.0,
+             static_cast<double>(peak - rss_before) / 1024.0, static_cast<double>(peak - rss_before) * 1024.0 / static_cast<double>(agents));
   return 0;
 }

@@ -104,7 +104,7 @@ class ContributorEconomy {
   ledger::Ledger ledger_;
   std::unique_ptr<EmissionSchedule> schedule_;
   std::vector<RoleState> roles_;
-  std::vector<double> role_shares_;
+  std::vector<std::uint64_t> role_shares_;  // exact parts of scenario::share_scale
   std::vector<TokenAmount> role_budgets_;
   std::vector<PopulationState> populations_;
   std::vector<double> entry_weights_;
@@ -145,7 +145,7 @@ ContributorEconomy::ContributorEconomy(const scenario::Scenario& scenario, const
     role.rule_name = r.rule.name;
     role.rule = catalog.rules.factory(r.rule.name)(r.rule.params);
     roles_.push_back(std::move(role));
-    role_shares_.push_back(r.share);
+    role_shares_.push_back(r.share_parts);
   }
   role_budgets_.resize(roles_.size());
   for (const scenario::Population& p : scenario.populations) {
@@ -289,7 +289,7 @@ void ContributorEconomy::run_epoch(std::int64_t epoch, core::SimTime now) {
   const TokenAmount minted_before = ledger_.total_minted();
   const TokenAmount emission = schedule_->emission(
       {epoch, scenario_.epoch_length, ledger_.supply(), ledger_.total_minted(), ledger_.total_staked()});
-  ledger::apportion_real(emission, role_shares_, role_budgets_, apportion_scratch_);
+  ledger::apportion(emission, role_shares_, role_budgets_, apportion_scratch_);
 
   const std::int64_t active_before = active_count();
   output_.agent_epochs += active_before;
@@ -329,7 +329,12 @@ void ContributorEconomy::record_epoch(std::int64_t epoch, TokenAmount emission, 
   row.field(epoch).field(active);
   for (const RoleState& r : roles_) row.field(static_cast<std::int64_t>(r.active.size()));
   row.field(entered).field(exited).tokens(emission, decimals_).tokens(minted, decimals_);
-  for (const RoleState& r : roles_) row.tokens(r.paid_epoch, decimals_);
+  TokenAmount paid;
+  for (const RoleState& r : roles_) {
+    row.tokens(r.paid_epoch, decimals_);
+    paid += r.paid_epoch;
+  }
+  row.tokens(emission - paid, decimals_);  // budgets of roles with nobody to pay: never minted
   row.tokens(ledger_.supply(), decimals_).tokens(ledger_.total_staked(), decimals_);
   row.field(c.gini).field(c.nakamoto_50).field(c.nakamoto_33).field(c.hhi).field(retention);
   row.field(active > 0 ? profit_sum / static_cast<double>(active) : 0.0);
@@ -453,7 +458,7 @@ io::OutputSchema contributor_economy_schema(const scenario::Scenario& scenario, 
   for (const auto& r : roles) s.epochs.push_back("active_" + r);
   s.epochs.insert(s.epochs.end(), {"entered", "exited", "emission_tokens", "minted_tokens"});
   for (const auto& r : roles) s.epochs.push_back("rewards_" + r + "_tokens");
-  s.epochs.insert(s.epochs.end(), {"supply_tokens", "staked_tokens", "gini_rewards", "nakamoto_50", "nakamoto_33",
+  s.epochs.insert(s.epochs.end(), {"unpaid_tokens", "supply_tokens", "staked_tokens", "gini_rewards", "nakamoto_50", "nakamoto_33",
                                    "hhi_rewards", "retention", "mean_profit_tokens"});
 
   identity(s.agents);

@@ -61,6 +61,10 @@ BatchResult run_batch(const std::vector<io::RunIdentity>& runs, const RunFunctio
                       const io::OutputSchema& schema, const OutputSelection& selection,
                       const std::filesystem::path& out_dir, const BatchOptions& options, nlohmann::json& manifest) {
   const auto start = Clock::now();
+  // Made before any run, so a folder that cannot be made costs no computing; removed again if the batch fails.
+  std::error_code ec;
+  const bool folder_existed = std::filesystem::exists(out_dir, ec);
+  io::create_folder(out_dir);
   const auto total = static_cast<std::int64_t>(runs.size());
   std::vector<std::optional<io::RunOutput>> outputs(runs.size());
   std::vector<std::optional<std::string>> errors(runs.size());
@@ -99,10 +103,12 @@ BatchResult run_batch(const std::vector<io::RunIdentity>& runs, const RunFunctio
   }  // joins the workers
   if (options.progress) print_progress(done.load(), total, seconds_since(start), true);
 
-  for (std::size_t i = 0; i < runs.size(); ++i)
-    if (errors[i]) throw RunError(runs[i], *errors[i]);
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    if (!errors[i]) continue;
+    if (!folder_existed) std::filesystem::remove(out_dir, ec);
+    throw RunError(runs[i], *errors[i]);
+  }
 
-  std::filesystem::create_directories(out_dir);
   BatchResult result;
   result.runs = total;
   result.files["runs.csv"] = write_table(out_dir / "runs.csv", schema.runs, outputs, &io::RunOutput::run);

@@ -68,6 +68,14 @@ void write_file_atomically(const std::filesystem::path& target, std::string_view
   file.commit();
 }
 
+void create_folder(const std::filesystem::path& folder) {
+  std::error_code ec;
+  std::filesystem::create_directories(folder, ec);
+  if (ec) throw IoError(fmt::format("cannot create the folder {}: {}", folder.string(), ec.message()));
+  if (!std::filesystem::is_directory(folder, ec))
+    throw IoError(fmt::format("cannot create the folder {}: a file of that name is in the way", folder.string()));
+}
+
 std::string read_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw IoError(fmt::format("cannot read {}: {}", path.string(), system_reason()));

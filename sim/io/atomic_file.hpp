@@ -37,6 +37,9 @@ class AtomicFile {
   std::FILE* file_ = nullptr;
 };
 
+// Creates a folder and its parents if needed; throws IoError naming the path and the reason.
+void create_folder(const std::filesystem::path& folder);
+
 // Reads a whole file; throws IoError naming the path on failure.
 std::string read_file(const std::filesystem::path& path);
 

@@ -94,7 +94,7 @@ constexpr std::int64_t max_replicates = 1'000'000;
 constexpr std::int64_t max_epochs = 100'000'000;
 constexpr std::int64_t max_population = 100'000'000;
 constexpr unsigned max_decimals = 30;
-constexpr double share_tolerance = 1e-9;
+constexpr unsigned share_places = 18;  // share_scale == 10^share_places
 
 // Edit distance with transpositions (optimal string alignment), for "did you mean".
 std::size_t edit_distance(std::string_view a, std::string_view b) {
@@ -138,8 +138,8 @@ std::string quoted_list(const std::vector<std::string>& names) {
 // How a found value is shown: scalars as JSON, long strings shortened, containers by kind.
 std::string describe_found(const json& v) {
   switch (v.type()) {
-    case json::value_t::object: return "an object";
-    case json::value_t::array: return "an array";
+    case json::value_t::object: return v.empty() ? "an empty object" : "an object";
+    case json::value_t::array: return v.empty() ? "an empty array" : "an array";
     case json::value_t::discarded: return "nothing";
     case json::value_t::string: {
       std::string s = v.get<std::string>();
@@ -343,8 +343,20 @@ class Loader {
     std::optional<json> merged = resolve(base, visiting, shown, "/extends");
     if (!merged) return std::nullopt;
     doc->erase("extends");
+    drop_params_of_replaced_components(*merged, *doc);
     merged->merge_patch(*doc);  // RFC 7386: objects merge key by key; arrays and scalars replace; null removes
     return merged;
+  }
+
+  // Parameters belong to the component they configure: where `child` names another schedule, rule or model
+  // than `base` does, the base's parameters are not inherited (they would be unknown to the new component).
+  static void drop_params_of_replaced_components(json& base, const json& child) {
+    if (!base.is_object() || !child.is_object()) return;
+    for (const char* key : {"schedule", "rule", "model"}) {
+      if (child.contains(key) && base.contains(key) && child[key] != base[key]) base.erase("params");
+    }
+    for (const auto& [key, value] : child.items())
+      if (base.contains(key)) drop_params_of_replaced_components(base[key], value);
   }
 
   // ---- typed getters ----
@@ -370,7 +382,10 @@ class Loader {
                                                : v.get<std::int64_t>() >= min && v.get<std::int64_t>() <= max;
       if (fits && v.get<std::int64_t>() >= min) return v.get<std::int64_t>();
     }
-    expected(pointer, fmt::format("an integer in [{}, {}]", min, max), v);
+    const auto bound = [](std::int64_t b, std::int64_t none) {
+      return b == none ? std::optional<double>() : std::optional<double>(static_cast<double>(b));
+    };
+    expected(pointer, "an integer" + interval(bound(min, INT64_MIN), bound(max, INT64_MAX)), v);
     return std::nullopt;
   }
 
@@ -382,6 +397,29 @@ class Loader {
     }
     expected(pointer, "a number" + interval(min, max), v);
     return std::nullopt;
+  }
+
+  // A number in [0, 1] read as the exact decimal it was written as (JSON numbers arrive as doubles, whose
+  // shortest round-trip form is the text the user wrote for up to 15 significant digits).
+  std::optional<std::uint64_t> exact_share(const json& v, const std::string& pointer) {
+    if (!real(v, pointer, 0.0, 1.0)) return std::nullopt;
+    const std::string text = v.is_number_float() ? fmt::format("{}", v.get<double>()) : std::to_string(v.get<std::int64_t>());
+    const std::size_t e = text.find('e');
+    const std::string mantissa = text.substr(0, e);
+    const int exponent = e == std::string::npos ? 0 : std::stoi(text.substr(e + 1));
+    const std::size_t dot = mantissa.find('.');
+    const int fraction = dot == std::string::npos ? 0 : static_cast<int>(mantissa.size() - dot - 1);
+    const int places = fraction - exponent;
+    std::string digits = mantissa;
+    if (dot != std::string::npos) digits.erase(dot, 1);
+    if (places > static_cast<int>(share_places)) {
+      expected(pointer, fmt::format("a share with at most {} decimal places", share_places), v);
+      return std::nullopt;
+    }
+    u128 parts = std::stoull(digits);
+    for (int i = std::max(places, 0); i < static_cast<int>(share_places); ++i) parts *= 10;
+    for (int i = places; i < 0; ++i) parts *= 10;
+    return static_cast<std::uint64_t>(parts);
   }
 
   std::optional<bool> boolean(const json& v, const std::string& pointer) {
@@ -637,6 +675,7 @@ class Loader {
       expected("/agents", "a non-empty array of populations", *agents);
       return;
     }
+    every_role_known_ = true;
     std::int64_t total = 0;
     for (std::size_t i = 0; i < agents->size(); ++i) {
       const json& a = (*agents)[i];
@@ -648,6 +687,7 @@ class Loader {
         const auto r = text(*role, p + "/role", "one of " + quoted_list(catalog_.roles));
         if (r && std::find(catalog_.roles.begin(), catalog_.roles.end(), *r) != catalog_.roles.end()) {
           pop.role = *r;
+          played_roles_.insert(*r);  // even if the population has other problems: no follow-on errors
         } else {
           if (r) {
             expected(p + "/role", "one of " + quoted_list(catalog_.roles), *role);
@@ -655,9 +695,11 @@ class Loader {
             if (!hint.empty()) errors_.back().message += "; did you mean \"" + hint + "\"?";
           }
           ok = false;
+          every_role_known_ = false;
         }
       } else {
         ok = false;
+        every_role_known_ = false;
       }
       if (const json* count = required(a, p, "count", "the number of agents at the start")) {
         if (auto n = integer(*count, p + "/count", 0, max_population)) pop.count = *n;
@@ -722,16 +764,14 @@ class Loader {
     const json* rewards = required(doc, "", "rewards", "the share and rule of each role");
     if (rewards == nullptr) return;
     if (!check_object(*rewards, "/rewards", catalog_.roles)) return;
-    double sum = 0.0;
+    u128 sum = 0;
     std::string terms;
     bool complete = true;
     for (const std::string& role : catalog_.roles) {
       if (!rewards->contains(role)) continue;
       const std::string p = child("/rewards", role);
       const json& r = (*rewards)[role];
-      const auto played = std::find_if(s.populations.begin(), s.populations.end(),
-                                       [&](const Population& pop) { return pop.role == role; });
-      if (played == s.populations.end() && !s.populations.empty()) {
+      if (every_role_known_ && played_roles_.count(role) == 0) {
         error(p, fmt::format("expected a role some population plays, found \"{}\", which none of /agents does", role));
         complete = false;
         continue;
@@ -743,11 +783,12 @@ class Loader {
         complete = false;
         continue;
       }
-      if (const json* share = required(r, p, "share", "the fraction of each epoch's emission paid to this role")) {
-        if (auto x = real(*share, p + "/share", 0.0, 1.0)) {
-          out.share = *x;
-          sum += *x;
-          terms += fmt::format("{}{} {}", terms.empty() ? "" : " + ", role, *x);
+      if (const json* given = required(r, p, "share", "the fraction of each epoch's emission paid to this role")) {
+        if (auto parts = exact_share(*given, p + "/share")) {
+          out.share_parts = *parts;
+          out.share = given->get<double>();
+          sum += *parts;
+          terms += fmt::format("{}{} {}", terms.empty() ? "" : " + ", role, out.share);
         } else {
           complete = false;
         }
@@ -761,15 +802,18 @@ class Loader {
       out.rule = std::move(*c);
       s.rewards.push_back(std::move(out));
     }
-    for (std::size_t i = 0; i < s.populations.size(); ++i) {
+    for (std::size_t i = 0; i < s.populations.size() && every_role_known_; ++i) {
       const std::string& role = s.populations[i].role;
       if (rewards->contains(role)) continue;
       error("/rewards", fmt::format("expected an entry for the role \"{}\" (played by /agents/{}), found none", role, i));
       complete = false;
       break;
     }
-    if (complete && std::fabs(sum - 1.0) > share_tolerance)
-      error("/rewards", fmt::format("expected shares that sum to 1, found {} = {}", terms, sum));
+    if (complete && sum != share_scale) {
+      const ledger::TokenAmount total = ledger::TokenAmount::from_base_units(sum);
+      error("/rewards", fmt::format("expected shares that sum to exactly 1, found {} = {}", terms,
+                                    total.to_decimal(share_places)));
+    }
   }
 
   void outputs(const json& doc, Scenario& s) {
@@ -785,6 +829,10 @@ class Loader {
   }
 
   const Catalog& catalog_;
+  // Roles named by some population, whatever else is wrong with it; the rewards are checked against them
+  // only when every population named a valid role, so one bad population causes no follow-on errors.
+  std::set<std::string> played_roles_;
+  bool every_role_known_ = false;
   std::string root_file_;
   std::vector<Layer> layers_;
   std::vector<ScenarioError> errors_;

@@ -49,9 +49,14 @@ struct EntrySpec {
 };
 
 // How one role is paid: its share of each epoch's emission and the rule that splits it.
+// Shares are exact decimals with up to 18 places, held as parts of share_scale, so a 40% share of 1000 tokens
+// is exactly 400 tokens and the shares of a scenario sum to exactly 1.
+inline constexpr std::uint64_t share_scale = 1'000'000'000'000'000'000ULL;
+
 struct RoleRewards {
   std::string role;
-  double share = 0.0;
+  double share = 0.0;            // for reports
+  std::uint64_t share_parts = 0; // share * share_scale, exact
   ComponentChoice rule;
 };
 

@@ -83,8 +83,15 @@ TEST_CASE("halving_by_issuance halves at 1/2, 3/4, 7/8 of the cap and stops at t
   CHECK(s->emission(at(0, tokens(500))) == tokens(4));
   CHECK(s->emission(at(0, tokens(750))) == tokens(2));
   CHECK(s->emission(at(0, tokens(875))) == tokens(1));
-  // One token short of the cap: the emission is trimmed to what is left.
-  CHECK(s->emission(at(0, tokens(999) + TokenAmount::from_base_units(999'999'999'999'999'999ULL))).base_units() == 1);
+  // One token short of the cap: k = floor(log2(1000 / 1)) = 9, so 8 / 2^9 tokens.
+  CHECK(s->emission(at(0, tokens(999))) == TokenAmount::from_base_units(15'625'000'000'000'000ULL));
+  // With a cap of 10 and 9.9 issued, k = floor(log2(100)) = 6 gives 0.125, more than the 0.1 left: trimmed.
+  Params small;
+  small.set("initial", tokens(8));
+  small.set("cap", tokens(10));
+  auto near_cap = make("halving_by_issuance", small);
+  const TokenAmount issued = TokenAmount::from_base_units(9'900'000'000'000'000'000ULL);
+  CHECK(near_cap->emission(at(0, issued)) == TokenAmount::from_base_units(100'000'000'000'000'000ULL));
   CHECK(s->emission(at(0, tokens(1000))).is_zero());
 }
 

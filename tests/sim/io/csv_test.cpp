@@ -38,7 +38,7 @@ TEST_CASE("floats are written in the shortest form that reads back exactly", "[i
   for (double x : {0.1, 2.0 / 3.0, 1e-300, 5e-324, std::numeric_limits<double>::max()}) {
     CsvBuffer one;
     one.field(x);
-    CHECK(std::stod(one.text()) == x);
+    CHECK(std::strtod(one.text().c_str(), nullptr) == x);  // strtod: stod rejects subnormals
   }
 }
 
