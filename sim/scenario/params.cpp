@@ -48,7 +48,7 @@ ParamSpec text_param(std::string name, std::optional<std::string> default_value,
 ParamSpec tokens_param(std::string name, std::optional<std::string> default_decimal, std::string unit,
                        std::string description) {
   // The default stays a decimal string until a scenario's decimals are known (see the loader).
-  ParamSpec p{std::move(name), ParamType::tokens, std::nullopt, std::move(unit), std::move(description), 0.0, {}, {}};
+  ParamSpec p{std::move(name), ParamType::tokens, std::nullopt, std::move(unit), std::move(description), {}, {}, {}};
   if (default_decimal) p.default_value = *default_decimal;
   return p;
 }

@@ -49,7 +49,7 @@ ParamSpec tokens_param(std::string name, std::optional<std::string> default_deci
 ParamSpec duration_param(std::string name, std::optional<core::SimTime> default_value, std::string description,
                          std::optional<double> min_seconds = std::nullopt);
 
-// Human form of a value for `dais list` and messages: 0.5, 12, true, "text", 10.5 tokens, 1d.
+// Human form of a value for `dais list` and messages: 0.5, 12, true, text, 10.5 (tokens), 1d.
 std::string describe(const ParamValue& value, unsigned decimals = 18);
 std::string describe_default(const ParamSpec& spec);
 

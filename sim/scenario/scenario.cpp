@@ -4,6 +4,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
+#include <limits>
+#include <map>
 #include <set>
 
 #include "sim/ledger/token_amount.hpp"
@@ -56,8 +59,11 @@ bool is_digit(char c) { return c >= '0' && c <= '9'; }
 std::optional<core::SimTime> parse_duration(std::string_view text) {
   std::size_t i = 0;
   while (i < text.size() && (is_digit(text[i]) || text[i] == '.')) ++i;
-  const std::string_view number = text.substr(0, i);
+  std::string_view number = text.substr(0, i);
   const std::string_view suffix = text.substr(i);
+  // Trailing zeros of a fraction change nothing ("1.50h" is "1.5h"); dropping them keeps long forms exact.
+  if (number.find('.') != std::string_view::npos)
+    while (number.size() > 2 && number.back() == '0' && number[number.size() - 2] != '.') number.remove_suffix(1);
   const auto unit = std::find_if(std::begin(duration_units), std::end(duration_units),
                                  [&](const DurationUnit& u) { return u.suffix == suffix; });
   if (unit == std::end(duration_units)) return std::nullopt;
@@ -80,10 +86,14 @@ std::optional<core::SimTime> parse_duration(std::string_view text) {
 std::string format_duration(core::SimTime duration) {
   const core::SimTime::rep t = duration.ticks();
   if (t == 0) return "0s";
-  if (t < 0) return "-" + format_duration(core::SimTime::from_ticks(-t));
-  for (const DurationUnit& u : duration_units)
-    if (t % u.ticks == 0) return fmt::format("{}{}", t / u.ticks, u.suffix);
-  return fmt::format("{}us", t);
+  // The magnitude as unsigned, so the most negative time has one too.
+  const std::uint64_t magnitude = t < 0 ? 0 - static_cast<std::uint64_t>(t) : static_cast<std::uint64_t>(t);
+  const char* sign = t < 0 ? "-" : "";
+  for (const DurationUnit& u : duration_units) {
+    const auto unit = static_cast<std::uint64_t>(u.ticks);
+    if (magnitude % unit == 0) return fmt::format("{}{}{}", sign, magnitude / unit, u.suffix);
+  }
+  return fmt::format("{}{}us", sign, magnitude);
 }
 
 // ---- the loader ---------------------------------------------------------------------------------------------
@@ -170,6 +180,19 @@ std::string interval(std::optional<double> min, std::optional<double> max) {
   return "";
 }
 
+const std::string duration_expectation = "a duration with a unit (us ms s min h d w y) such as \"12s\" or \"1d\"";
+
+// " of at least 1h", " between 1s and 1d", or "": bounds given in seconds, shown as durations.
+std::string duration_bounds(std::optional<double> min_seconds, std::optional<double> max_seconds) {
+  const auto shown = [](double seconds) {
+    return format_duration(core::SimTime::from_ticks(static_cast<core::SimTime::rep>(std::ceil(seconds * 1e6))));
+  };
+  if (min_seconds && max_seconds) return " between " + shown(*min_seconds) + " and " + shown(*max_seconds);
+  if (min_seconds) return " of at least " + shown(*min_seconds);
+  if (max_seconds) return " of at most " + shown(*max_seconds);
+  return "";
+}
+
 // What a parameter wants, for messages: "a real number in [0, 1]", "a token amount", ...
 std::string expectation(const ParamSpec& spec) {
   switch (spec.type) {
@@ -178,37 +201,57 @@ std::string expectation(const ParamSpec& spec) {
     case ParamType::boolean: return "true or false";
     case ParamType::text:
       return spec.choices.empty() ? std::string("a string") : "one of " + quoted_list(spec.choices);
-    case ParamType::tokens: return "a token amount (a decimal string such as \"10.5\", or a whole number)";
-    case ParamType::duration:
-      return "a duration with a unit (us ms s min h d w y) such as \"12s\" or \"1d\"" +
-             (spec.min ? fmt::format(" of at least {}s", *spec.min) : std::string());
+    case ParamType::tokens:
+      return "a token amount (a decimal string such as \"10.5\", or a whole number)" + interval(spec.min, spec.max);
+    case ParamType::duration: return duration_expectation + duration_bounds(spec.min, spec.max);
   }
   return "a value";
 }
 
-// Finds keys that appear twice in one object (nlohmann keeps the last silently), with their JSON pointers.
-class DuplicateKeys {
+// Reads a JSON document through nlohmann's SAX interface into a DOM, and notes what the DOM forgets: keys that
+// appear twice in one object (the DOM keeps the last silently), the text of each floating-point number (so a
+// share is read as the exact decimal that was written), and where each value starts (so errors are listed in
+// the order of the file).
+class SourceReader {
  public:
-  bool operator()(int /*depth*/, json::parse_event_t event, json& parsed) {
-    switch (event) {
-      case json::parse_event_t::object_start: frames_.push_back({false, 0, {}, {}}); break;
-      case json::parse_event_t::array_start: frames_.push_back({true, 0, {}, {}}); break;
-      case json::parse_event_t::key: {
-        Frame& f = frames_.back();
-        f.key = parsed.get<std::string>();
-        if (!f.keys.insert(f.key).second) found.push_back(pointer());
-        break;
-      }
-      case json::parse_event_t::object_end:
-      case json::parse_event_t::array_end:
-        frames_.pop_back();
-        element_done();
-        break;
-      case json::parse_event_t::value: element_done(); break;
-    }
-    return true;
+  explicit SourceReader(json& result) : dom_(result, true) {}
+
+  std::vector<std::string> duplicates;
+  std::map<std::string, std::string> float_text;  // JSON pointer -> the number as written
+  std::map<std::string, std::size_t> order;       // JSON pointer -> position among the document's values
+  std::map<std::string, std::size_t> end_order;   // object or array -> position of the last value inside
+
+  bool null() { return value() && dom_.null(); }
+  bool boolean(bool v) { return value() && dom_.boolean(v); }
+  bool number_integer(json::number_integer_t v) { return value() && dom_.number_integer(v); }
+  bool number_unsigned(json::number_unsigned_t v) { return value() && dom_.number_unsigned(v); }
+  bool number_float(json::number_float_t v, const std::string& text) {
+    float_text[pointer()] = text;
+    return value() && dom_.number_float(v, text);
   }
-  std::vector<std::string> found;
+  bool string(std::string& v) { return value() && dom_.string(v); }
+  bool binary(json::binary_t& v) { return value() && dom_.binary(v); }
+  bool start_object(std::size_t n) {
+    order.emplace(pointer(), order.size());
+    frames_.push_back({false, 0, {}, {}});
+    return dom_.start_object(n);
+  }
+  bool key(std::string& k) {
+    Frame& f = frames_.back();
+    f.key = k;
+    if (!f.keys.insert(k).second) duplicates.push_back(pointer());
+    return dom_.key(k);
+  }
+  bool end_object() { return end_container() && dom_.end_object(); }
+  bool start_array(std::size_t n) {
+    order.emplace(pointer(), order.size());
+    frames_.push_back({true, 0, {}, {}});
+    return dom_.start_array(n);
+  }
+  bool end_array() { return end_container() && dom_.end_array(); }
+  bool parse_error(std::size_t position, const std::string& token, const nlohmann::detail::exception& e) {
+    return dom_.parse_error(position, token, e);  // throws json::parse_error
+  }
 
  private:
   struct Frame {
@@ -217,6 +260,17 @@ class DuplicateKeys {
     std::set<std::string> keys;
     std::string key;
   };
+  bool value() {
+    order.emplace(pointer(), order.size());
+    element_done();
+    return true;
+  }
+  bool end_container() {
+    frames_.pop_back();
+    end_order[pointer()] = order.size();
+    element_done();
+    return true;
+  }
   void element_done() {
     if (!frames_.empty() && frames_.back().array) ++frames_.back().index;
   }
@@ -225,8 +279,56 @@ class DuplicateKeys {
     for (const Frame& f : frames_) p += f.array ? child("", f.index) : child("", f.key);
     return p;
   }
+  nlohmann::detail::json_sax_dom_parser<json> dom_;
   std::vector<Frame> frames_;
 };
+
+// The exact value of a decimal number written as text ("0.25", "1e-3", "2.5E+2") in units of 10^-places,
+// or nullopt if it is negative, not a whole number of such units, or does not fit 128 bits.
+std::optional<u128> decimal_in_units(std::string_view text, unsigned places) {
+  const std::size_t e = text.find_first_of("eE");
+  std::string_view mantissa = text.substr(0, e);
+  long exponent = 0;
+  if (e != std::string_view::npos) {
+    const std::string exponent_text(text.substr(e + 1));
+    char* end = nullptr;
+    exponent = std::strtol(exponent_text.c_str(), &end, 10);
+    if (end == exponent_text.c_str() || *end != '\0' || exponent < -1000 || exponent > 1000) return std::nullopt;
+  }
+  if (!mantissa.empty() && (mantissa[0] == '-' || mantissa[0] == '+')) {
+    if (mantissa[0] == '-') return std::nullopt;
+    mantissa.remove_prefix(1);
+  }
+  const std::size_t dot = mantissa.find('.');
+  std::string digits(mantissa.substr(0, dot));
+  if (dot != std::string_view::npos) digits += mantissa.substr(dot + 1);
+  // value = digits * 10^(exponent - fraction digits), so units = digits * 10^(places + exponent - fraction digits).
+  long scale = static_cast<long>(places) + exponent -
+               (dot == std::string_view::npos ? 0 : static_cast<long>(mantissa.size() - dot - 1));
+  // Trailing zeros dropped from the digits move the scale up: 0.50 is 5 tenths.
+  while (scale < 0 && digits.size() > 1 && digits.back() == '0') {
+    digits.pop_back();
+    ++scale;
+  }
+  if (scale < 0 || digits.empty()) return std::nullopt;
+  u128 units = 0;
+  const auto times_ten_plus = [&](unsigned digit) {
+    return !__builtin_mul_overflow(units, u128{10}, &units) && !__builtin_add_overflow(units, u128{digit}, &units);
+  };
+  for (char c : digits)
+    if (c < '0' || c > '9' || !times_ten_plus(static_cast<unsigned>(c - '0'))) return std::nullopt;
+  for (long i = 0; i < scale; ++i)
+    if (!times_ten_plus(0)) return std::nullopt;
+  return units;
+}
+
+// A bound declared as a double, in base units: the decimal it was written as (its shortest form).
+std::optional<ledger::TokenAmount> bound_amount(std::optional<double> bound, unsigned decimals) {
+  if (!bound) return std::nullopt;
+  const auto units = decimal_in_units(fmt::format("{}", *bound), decimals);
+  if (!units) return std::nullopt;
+  return ledger::TokenAmount::from_base_units(*units);
+}
 
 class Loader {
  public:
@@ -239,28 +341,55 @@ class Loader {
     if (!doc) throw ScenarioErrors(std::move(errors_));
     Scenario s = validate(*doc);
     s.file = file;
+    sort_errors();
     if (!errors_.empty()) throw ScenarioErrors(std::move(errors_));
     return s;
   }
 
  private:
+  // One file of the extends chain, as read.
   struct Layer {
     std::string file;
     json doc;
+    std::map<std::string, std::string> float_text;
+    std::map<std::string, std::size_t> order;
+    std::map<std::string, std::size_t> end_order;
   };
 
   // ---- reporting ----
 
   // The file that set the value at `pointer`: the first of the extends chain (the file loaded first) that
   // holds it; the loaded file itself for a value that is missing everywhere.
-  std::string file_of(const std::string& pointer) const {
+  const Layer* layer_of(const std::string& pointer) const {
     const json::json_pointer p(pointer);
     for (const Layer& layer : layers_)
-      if (layer.doc.contains(p)) return layer.file;
-    return root_file_;
+      if (layer.doc.contains(p)) return &layer;
+    return nullptr;
   }
   void error(const std::string& pointer, std::string message) {
-    errors_.push_back({file_of(pointer), pointer, std::move(message)});
+    const Layer* layer = layer_of(pointer);
+    errors_.push_back({layer != nullptr ? layer->file : root_file_, pointer, std::move(message)});
+  }
+  // Errors in the order of the files (the loaded one first) and of the values within each. An error about an
+  // object or array as a whole (a missing key, shares that do not add up) comes after those inside it.
+  void sort_errors() {
+    const auto rank = [&](const ScenarioError& e) {
+      for (std::size_t l = 0; l < layers_.size(); ++l) {
+        if (layers_[l].file != e.file) continue;
+        const Layer& layer = layers_[l];
+        std::string p = e.pointer;
+        for (;;) {
+          if (const auto end = layer.end_order.find(p); end != layer.end_order.end()) return std::pair{l, end->second};
+          if (const auto start = layer.order.find(p); start != layer.order.end()) return std::pair{l, start->second};
+          if (p.empty()) break;
+          p.erase(p.rfind('/'));
+        }
+        return std::pair{l, std::size_t{0}};
+      }
+      return std::pair{layers_.size(), std::size_t{0}};
+    };
+    std::stable_sort(errors_.begin(), errors_.end(),
+                     [&](const ScenarioError& a, const ScenarioError& b) { return rank(a) < rank(b); });
   }
   void expected(const std::string& pointer, const std::string& what, const json& found) {
     error(pointer, "expected " + what + ", found " + describe_found(found));
@@ -285,23 +414,24 @@ class Loader {
     } catch (const std::exception& e) {
       return fail(e.what());
     }
-    DuplicateKeys duplicates;
     json doc;
+    SourceReader source(doc);
     try {
-      doc = json::parse(text, std::ref(duplicates));
-    } catch (const json::parse_error& e) {
+      json::sax_parse(text, &source);
+    } catch (const json::exception& e) {  // the SAX DOM builder rethrows parse errors as their base class
       std::string what = e.what();
       const std::size_t bracket = what.find("] ");
       if (bracket != std::string::npos) what = what.substr(bracket + 2);
       return fail("invalid JSON: " + what);
     }
-    for (const std::string& p : duplicates.found)
+    for (const std::string& p : source.duplicates)
       errors_.push_back({shown, p, "duplicate key; a key may appear once in an object"});
     if (!doc.is_object()) {
       errors_.push_back({shown, "", "expected a JSON object at the top level, found " + describe_found(doc)});
       return std::nullopt;
     }
-    if (!duplicates.found.empty()) return std::nullopt;
+    if (!source.duplicates.empty()) return std::nullopt;
+    layers_.push_back({shown, doc, std::move(source.float_text), std::move(source.order), std::move(source.end_order)});
     return doc;
   }
 
@@ -323,7 +453,6 @@ class Loader {
     const std::string shown = file.lexically_normal().string();
     std::optional<json> doc = read(file, shown, referrer, referrer_pointer);
     if (!doc) return std::nullopt;
-    layers_.push_back({shown, *doc});
     const auto extends = doc->find("extends");
     if (extends == doc->end()) return doc;
     if (!extends->is_string() || extends->get<std::string>().empty()) {
@@ -377,10 +506,13 @@ class Loader {
   }
 
   std::optional<std::int64_t> integer(const json& v, const std::string& pointer, std::int64_t min, std::int64_t max) {
-    if (v.is_number_integer()) {
-      const bool fits = v.is_number_unsigned() ? v.get<std::uint64_t>() <= static_cast<std::uint64_t>(max)
-                                               : v.get<std::int64_t>() >= min && v.get<std::int64_t>() <= max;
-      if (fits && v.get<std::int64_t>() >= min) return v.get<std::int64_t>();
+    if (v.is_number_unsigned()) {
+      const std::uint64_t u = v.get<std::uint64_t>();
+      if (max >= 0 && u <= static_cast<std::uint64_t>(max) && (min <= 0 || u >= static_cast<std::uint64_t>(min)))
+        return static_cast<std::int64_t>(u);
+    } else if (v.is_number_integer()) {
+      const std::int64_t x = v.get<std::int64_t>();
+      if (x >= min && x <= max) return x;
     }
     const auto bound = [](std::int64_t b, std::int64_t none) {
       return b == none ? std::optional<double>() : std::optional<double>(static_cast<double>(b));
@@ -399,27 +531,19 @@ class Loader {
     return std::nullopt;
   }
 
-  // A number in [0, 1] read as the exact decimal it was written as (JSON numbers arrive as doubles, whose
-  // shortest round-trip form is the text the user wrote for up to 15 significant digits).
+  // A number in [0, 1] read as the exact decimal it was written as, in parts of share_scale.
   std::optional<std::uint64_t> exact_share(const json& v, const std::string& pointer) {
     if (!real(v, pointer, 0.0, 1.0)) return std::nullopt;
-    const std::string text = v.is_number_float() ? fmt::format("{}", v.get<double>()) : std::to_string(v.get<std::int64_t>());
-    const std::size_t e = text.find('e');
-    const std::string mantissa = text.substr(0, e);
-    const int exponent = e == std::string::npos ? 0 : std::stoi(text.substr(e + 1));
-    const std::size_t dot = mantissa.find('.');
-    const int fraction = dot == std::string::npos ? 0 : static_cast<int>(mantissa.size() - dot - 1);
-    const int places = fraction - exponent;
-    std::string digits = mantissa;
-    if (dot != std::string::npos) digits.erase(dot, 1);
-    if (places > static_cast<int>(share_places)) {
-      expected(pointer, fmt::format("a share with at most {} decimal places", share_places), v);
-      return std::nullopt;
+    std::string text = v.dump();
+    if (const Layer* layer = layer_of(pointer)) {
+      const auto it = layer->float_text.find(pointer);
+      if (it != layer->float_text.end()) text = it->second;
     }
-    u128 parts = std::stoull(digits);
-    for (int i = std::max(places, 0); i < static_cast<int>(share_places); ++i) parts *= 10;
-    for (int i = places; i < 0; ++i) parts *= 10;
-    return static_cast<std::uint64_t>(parts);
+    if (auto parts = decimal_in_units(text, share_places); parts && *parts <= share_scale)
+      return static_cast<std::uint64_t>(*parts);
+    expected(pointer, fmt::format("a share with at most {} decimal places", share_places), v);
+    errors_.back().message = fmt::format("expected a share with at most {} decimal places, found {}", share_places, text);
+    return std::nullopt;
   }
 
   std::optional<bool> boolean(const json& v, const std::string& pointer) {
@@ -458,17 +582,17 @@ class Loader {
     return std::nullopt;
   }
 
-  std::optional<core::SimTime> duration(const json& v, const std::string& pointer, double min_seconds) {
-    const std::string what = "a duration with a unit (us ms s min h d w y) such as \"12s\" or \"1d\"";
+  std::optional<core::SimTime> duration(const json& v, const std::string& pointer, std::optional<double> min_seconds,
+                                        std::optional<double> max_seconds = std::nullopt) {
     if (v.is_string()) {
       if (const auto d = parse_duration(v.get<std::string>())) {
-        if (d->to_seconds() >= min_seconds) return d;
-        expected(pointer, fmt::format("a duration of at least {}", min_seconds == 0 ? "0s" : format_duration(core::SimTime::from_ticks(
-                                                                           static_cast<core::SimTime::rep>(std::ceil(min_seconds * 1e6))))), v);
+        if ((!min_seconds || d->to_seconds() >= *min_seconds) && (!max_seconds || d->to_seconds() <= *max_seconds))
+          return d;
+        expected(pointer, "a duration" + duration_bounds(min_seconds, max_seconds), v);
         return std::nullopt;
       }
     }
-    expected(pointer, what, v);
+    expected(pointer, duration_expectation, v);
     return std::nullopt;
   }
 
@@ -519,7 +643,13 @@ class Loader {
         if (spec.type == ParamType::tokens) {
           const std::string& decimal = std::get<std::string>(*spec.default_value);
           const auto amount = ledger::TokenAmount::parse_decimal(decimal, decimals);
-          if (!amount) throw std::logic_error("default of " + spec.name + " does not parse: " + decimal);
+          if (!amount) {
+            error(params != nullptr ? pointer : owner_pointer,
+                  fmt::format("expected a value for \"{}\" of \"{}\": its default {} has more decimal places than "
+                              "the token's {}, found none",
+                              spec.name, info.name, decimal, decimals));
+            continue;
+          }
           out.set(spec.name, *amount);
         } else {
           out.set(spec.name, *spec.default_value);
@@ -549,10 +679,17 @@ class Loader {
           }
           break;
         case ParamType::tokens:
-          if (auto x = tokens(*given, p, decimals)) value = *x;
+          if (auto x = tokens(*given, p, decimals)) {
+            const auto low = bound_amount(spec.min, decimals);
+            const auto high = bound_amount(spec.max, decimals);
+            if ((!low || *x >= *low) && (!high || *x <= *high))
+              value = *x;
+            else
+              expected(p, "a token amount" + interval(spec.min, spec.max), *given);
+          }
           break;
         case ParamType::duration:
-          if (auto x = duration(*given, p, spec.min.value_or(0.0))) value = *x;
+          if (auto x = duration(*given, p, spec.min, spec.max)) value = *x;
           break;
       }
       if (value) out.set(spec.name, std::move(*value));
@@ -568,13 +705,9 @@ class Loader {
     return out;
   }
 
-  // {"<name_key>": name, "params": {...}} plus any `extra` keys the caller reads itself.
+  // The component named by v[name_key], with v["params"] validated; the caller has checked v's keys.
   std::optional<ComponentChoice> choice(const json& v, const std::string& pointer, const std::string& name_key,
-                                        const ComponentIndex& index, unsigned decimals,
-                                        std::vector<std::string> extra = {}) {
-    extra.push_back(name_key);
-    extra.push_back("params");
-    if (!check_object(v, pointer, extra)) return std::nullopt;
+                                        const ComponentIndex& index, unsigned decimals) {
     if (!v.contains(name_key)) {
       error(pointer, fmt::format("expected a \"{}\" naming one of {}, found none", name_key, index.names_list()));
       return std::nullopt;
@@ -624,7 +757,8 @@ class Loader {
     token(doc, s);
     const unsigned decimals = s.token.decimals;
     if (const json* v = required(doc, "", "emission", "the emission schedule")) {
-      if (auto c = choice(*v, "/emission", "schedule", *catalog_.schedules, decimals)) s.emission = std::move(*c);
+      if (check_object(*v, "/emission", {"schedule", "params"}))
+        if (auto c = choice(*v, "/emission", "schedule", *catalog_.schedules, decimals)) s.emission = std::move(*c);
     }
     populations(doc, s);
     entry(doc, s);
@@ -681,13 +815,16 @@ class Loader {
       const json& a = (*agents)[i];
       const std::string p = child("/agents", i);
       Population pop;
-      if (!check_object(a, p, {"name", "role", "model", "count", "params"})) continue;
+      if (!check_object(a, p, {"name", "role", "model", "count", "params"})) {
+        every_role_known_ = false;
+        continue;
+      }
       bool ok = true;
       if (const json* role = required(a, p, "role", "one of " + quoted_list(catalog_.roles))) {
         const auto r = text(*role, p + "/role", "one of " + quoted_list(catalog_.roles));
         if (r && std::find(catalog_.roles.begin(), catalog_.roles.end(), *r) != catalog_.roles.end()) {
           pop.role = *r;
-          played_roles_.insert(*r);  // even if the population has other problems: no follow-on errors
+          played_roles_.emplace(*r, i);  // even if the population has other problems: no follow-on errors
         } else {
           if (r) {
             expected(p + "/role", "one of " + quoted_list(catalog_.roles), *role);
@@ -716,7 +853,7 @@ class Loader {
       if (!a.contains("model")) {
         error(p, fmt::format("expected a \"model\" naming one of {}, found none", catalog_.agents->names_list()));
         ok = false;
-      } else if (auto c = choice(a, p, "model", *catalog_.agents, s.token.decimals, {"name", "role", "count"})) {
+      } else if (auto c = choice(a, p, "model", *catalog_.agents, s.token.decimals)) {
         pop.model = std::move(*c);
         const ComponentInfo* info = catalog_.agents->find(pop.model.name);
         if (ok && !info->roles.empty() && std::find(info->roles.begin(), info->roles.end(), pop.role) == info->roles.end()) {
@@ -727,16 +864,17 @@ class Loader {
       } else {
         ok = false;
       }
-      if (!ok) continue;
-      for (std::size_t j = 0; j < s.populations.size(); ++j) {
-        if (s.populations[j].name != pop.name) continue;
-        error(a.contains("name") ? p + "/name" : p,
-              fmt::format("expected a population name unique in the scenario, found \"{}\" again (as at /agents/{}); "
-                          "give each population of a role its own \"name\"",
-                          pop.name, j));
-        ok = false;
-        break;
+      if (!pop.name.empty()) {
+        const auto [first, inserted] = population_names_.emplace(pop.name, i);
+        if (!inserted) {
+          error(a.contains("name") ? p + "/name" : p,
+                fmt::format("expected a population name unique in the scenario, found \"{}\" again (as at "
+                            "/agents/{}); give each population of a role its own \"name\"",
+                            pop.name, first->second));
+          ok = false;
+        }
       }
+      if (!ok) continue;
       total += pop.count;
       if (ok) s.populations.push_back(std::move(pop));
     }
@@ -778,11 +916,11 @@ class Loader {
       }
       RoleRewards out;
       out.role = role;
-      auto c = choice(r, p, "rule", *catalog_.rules, s.token.decimals, {"share"});
-      if (!r.is_object()) {
+      if (!check_object(r, p, {"share", "rule", "params"})) {
         complete = false;
         continue;
       }
+      auto c = choice(r, p, "rule", *catalog_.rules, s.token.decimals);
       if (const json* given = required(r, p, "share", "the fraction of each epoch's emission paid to this role")) {
         if (auto parts = exact_share(*given, p + "/share")) {
           out.share_parts = *parts;
@@ -802,12 +940,12 @@ class Loader {
       out.rule = std::move(*c);
       s.rewards.push_back(std::move(out));
     }
-    for (std::size_t i = 0; i < s.populations.size() && every_role_known_; ++i) {
-      const std::string& role = s.populations[i].role;
-      if (rewards->contains(role)) continue;
-      error("/rewards", fmt::format("expected an entry for the role \"{}\" (played by /agents/{}), found none", role, i));
+    for (const std::string& role : catalog_.roles) {
+      const auto played = played_roles_.find(role);
+      if (!every_role_known_ || played == played_roles_.end() || rewards->contains(role)) continue;
+      error("/rewards", fmt::format("expected an entry for the role \"{}\" (played by /agents/{}), found none", role,
+                                    played->second));
       complete = false;
-      break;
     }
     if (complete && sum != share_scale) {
       const ledger::TokenAmount total = ledger::TokenAmount::from_base_units(sum);
@@ -831,7 +969,8 @@ class Loader {
   const Catalog& catalog_;
   // Roles named by some population, whatever else is wrong with it; the rewards are checked against them
   // only when every population named a valid role, so one bad population causes no follow-on errors.
-  std::set<std::string> played_roles_;
+  std::map<std::string, std::size_t> played_roles_;     // role -> index of the first population playing it
+  std::map<std::string, std::size_t> population_names_; // name -> index of the population that has it
   bool every_role_known_ = false;
   std::string root_file_;
   std::vector<Layer> layers_;
