@@ -5,7 +5,8 @@
 //   2. the base units left over (fewer than the number of weights) go one each to the weights with the
 //      largest remainders (total * w_i mod W), ties to the lower index.
 // Real-valued weights are first quantized to integers w_i = floor(x_i * 2^k), with k chosen so that
-// W < 2^63 (a relative precision of about 2^-40 per weight for a million weights).
+// W < 2^62 (a relative precision of about 2^-42 per weight for a million weights); token-amount weights
+// are shifted right until their sum is below 2^62.
 
 #include <cstdint>
 #include <span>
@@ -15,10 +16,9 @@
 
 namespace dais::ledger {
 
-// Reusable buffers, so apportioning every epoch costs no allocation once warm.
+// A reusable buffer (one word per weight), so apportioning every epoch costs no allocation once warm.
 struct ApportionScratch {
-  std::vector<std::uint64_t> weights;
-  std::vector<u128> keys;
+  std::vector<std::uint64_t> remainders;
 };
 
 // Returns false (and writes zeros) when every weight is zero: nothing can be paid.

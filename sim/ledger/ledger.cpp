@@ -76,12 +76,12 @@ TokenAmount Ledger::locked(AccountId a) const {
 void Ledger::set(Bucket b, AccountId a, TokenAmount value) {
   std::vector<TokenAmount>& v = bucket(b);
   if (v.size() != balance_.size()) v.resize(balance_.size());  // first use of this bucket
-  if (depth_ > 0) undo_.push_back(Undo{Undo::Kind::bucket, b, a, 0, v[a], {}});
+  if (recording()) undo_.push_back(Undo{Undo::Kind::bucket, b, a, 0, v[a], {}});
   v[a] = value;
 }
 
 void Ledger::set_total(Undo::Kind kind, TokenAmount& total, TokenAmount value) {
-  if (depth_ > 0) undo_.push_back(Undo{kind, Bucket::balance, 0, 0, total, {}});
+  if (recording()) undo_.push_back(Undo{kind, Bucket::balance, 0, 0, total, {}});
   total = value;
 }
 
@@ -91,9 +91,18 @@ void Ledger::record(Operation op, AccountId from, AccountId to, TokenAmount amou
   if (journal_on_) journal_.push_back(e);
 }
 
+// minted + amount, or a LedgerError saying what could not be minted.
+TokenAmount Ledger::minted_after(TokenAmount amount, const char* what) const {
+  u128 sum = 0;
+  if (__builtin_add_overflow(minted_.base_units(), amount.base_units(), &sum))
+    throw LedgerError(std::string(what) + " of " + units(amount) + " base units: the supply would pass 2^128 - 1 (" +
+                      units(minted_) + " minted so far)");
+  return TokenAmount::from_base_units(sum);
+}
+
 void Ledger::mint(AccountId to, TokenAmount amount, const char* reason) {
   require_account(to, "mint");
-  const TokenAmount minted = minted_ + amount;  // checked: throws before anything changes
+  const TokenAmount minted = minted_after(amount, ("mint to account " + std::to_string(to)).c_str());
   set(Bucket::balance, to, balance_[to] + amount);
   set_total(Undo::Kind::minted, minted_, minted);
   record(Operation::mint, no_account, to, amount, reason);
@@ -102,17 +111,32 @@ void Ledger::mint(AccountId to, TokenAmount amount, const char* reason) {
 void Ledger::mint_many(std::span<const AccountId> accounts, std::span<const TokenAmount> amounts,
                        const char* reason) {
   if (accounts.size() != amounts.size()) throw LedgerError("mint_many: accounts and amounts differ in size");
-  TokenAmount total;
+  u128 total = 0;
+  bool overflow = false;
+  AccountId highest = 0;
   for (std::size_t i = 0; i < accounts.size(); ++i) {
-    require_account(accounts[i], "mint");
-    total += amounts[i];
+    highest = std::max(highest, accounts[i]);
+    overflow |= __builtin_add_overflow(total, amounts[i].base_units(), &total);
   }
+  if (!accounts.empty()) require_account(highest, "mint");
+  if (overflow) throw LedgerError("mint of " + std::to_string(accounts.size()) + " amounts: their sum passes 2^128 - 1");
   // Every balance is at most the supply, so once minted + total fits, no balance below can overflow.
-  const TokenAmount minted = minted_ + total;
+  const TokenAmount minted = minted_after(TokenAmount::from_base_units(total), "mint");
+  const std::uint64_t first_sequence = sequence_;
   for (std::size_t i = 0; i < accounts.size(); ++i) {
     if (amounts[i].is_zero()) continue;
-    set(Bucket::balance, accounts[i], balance_[accounts[i]] + amounts[i]);
-    record(Operation::mint, no_account, accounts[i], amounts[i], reason);
+    const AccountId a = accounts[i];
+    if (recording()) undo_.push_back(Undo{Undo::Kind::bucket, Bucket::balance, a, 0, balance_[a], {}});
+    balance_[a] = TokenAmount::from_base_units(balance_[a].base_units() + amounts[i].base_units());
+    if (journal_on_) journal_.push_back({sequence_, epoch_, Operation::mint, no_account, a, amounts[i], reason});
+    ++sequence_;
+  }
+  // The ring of recent operations needs only the last few of them.
+  std::uint64_t s = sequence_;
+  for (std::size_t i = accounts.size(); i-- > 0 && s > first_sequence && sequence_ - s < recent_capacity;) {
+    if (amounts[i].is_zero()) continue;
+    --s;
+    recent_[s % recent_capacity] = {s, epoch_, Operation::mint, no_account, accounts[i], amounts[i], reason};
   }
   set_total(Undo::Kind::minted, minted_, minted);
 }
@@ -156,7 +180,7 @@ void Ledger::insert_unbonding(const Unbonding& entry) {
   const auto at = std::upper_bound(unbonding_queue_.begin(), unbonding_queue_.end(), entry, later);
   const auto position = static_cast<std::size_t>(at - unbonding_queue_.begin());
   unbonding_queue_.insert(at, entry);
-  if (depth_ > 0) undo_.push_back(Undo{Undo::Kind::queue_insert, Bucket::balance, 0, position, {}, {}});
+  if (recording()) undo_.push_back(Undo{Undo::Kind::queue_insert, Bucket::balance, 0, position, {}, {}});
 }
 
 void Ledger::unstake(AccountId a, TokenAmount amount, core::SimTime now, core::SimTime delay, const char* reason) {
@@ -178,7 +202,7 @@ void Ledger::release_matured(core::SimTime now) {
     const Unbonding due = unbonding_queue_.front();
     set(Bucket::unbonding, due.account, get(Bucket::unbonding, due.account) - due.amount);
     set(Bucket::balance, due.account, balance_[due.account] + due.amount);
-    if (depth_ > 0) undo_.push_back(Undo{Undo::Kind::queue_erase, Bucket::balance, 0, 0, {}, due});
+    if (recording()) undo_.push_back(Undo{Undo::Kind::queue_erase, Bucket::balance, 0, 0, {}, due});  // position 0
     unbonding_queue_.pop_front();
     record(Operation::release, due.account, due.account, due.amount, "unbonded");
   }
@@ -198,10 +222,15 @@ TokenAmount Ledger::slash(AccountId a, TokenAmount amount, const char* reason) {
     Unbonding& entry = unbonding_queue_[k];
     if (entry.account != a) continue;
     const TokenAmount take = std::min(entry.amount, amount - slashed);
-    if (depth_ > 0) undo_.push_back(Undo{Undo::Kind::queue_amount, Bucket::balance, 0, k, entry.amount, {}});
-    entry.amount -= take;
     set(Bucket::unbonding, a, get(Bucket::unbonding, a) - take);
     slashed += take;
+    if (take == entry.amount) {  // emptied: gone from the queue, so it releases nothing later
+      if (recording()) undo_.push_back(Undo{Undo::Kind::queue_erase, Bucket::balance, 0, k, {}, entry});
+      unbonding_queue_.erase(unbonding_queue_.begin() + static_cast<std::ptrdiff_t>(k));
+      continue;
+    }
+    if (recording()) undo_.push_back(Undo{Undo::Kind::queue_amount, Bucket::balance, 0, k, entry.amount, {}});
+    entry.amount -= take;
   }
   if (slashed.is_zero()) return slashed;
   set_total(Undo::Kind::burned, burned_, burned_ + slashed);
@@ -267,11 +296,19 @@ void Ledger::check_conservation() const {
 }
 
 Ledger::Checkpoint Ledger::checkpoint() {
-  return Checkpoint{undo_.size(), journal_.size(), sequence_, account_count(), depth_++};
+  const Checkpoint c{undo_.size(), journal_.size(), sequence_, account_count(), next_checkpoint_id_++};
+  open_checkpoints_.push_back(c.id);
+  return c;
+}
+
+void Ledger::close(const Checkpoint& c) {
+  if (open_checkpoints_.empty() || open_checkpoints_.back() != c.id)
+    throw std::logic_error("ledger checkpoints must be closed once each, innermost first");
+  open_checkpoints_.pop_back();
 }
 
 void Ledger::rollback(const Checkpoint& c) {
-  if (depth_ == 0 || c.depth != depth_ - 1) throw std::logic_error("ledger checkpoints must be closed innermost first");
+  close(c);
   while (undo_.size() > c.undo_size) {
     const Undo u = undo_.back();
     undo_.pop_back();
@@ -283,7 +320,9 @@ void Ledger::rollback(const Checkpoint& c) {
       case Undo::Kind::queue_insert:
         unbonding_queue_.erase(unbonding_queue_.begin() + static_cast<std::ptrdiff_t>(u.position));
         break;
-      case Undo::Kind::queue_erase: unbonding_queue_.push_front(u.erased); break;
+      case Undo::Kind::queue_erase:
+        unbonding_queue_.insert(unbonding_queue_.begin() + static_cast<std::ptrdiff_t>(u.position), u.erased);
+        break;
       case Undo::Kind::queue_amount: unbonding_queue_[u.position].amount = u.old_amount; break;
     }
   }
@@ -293,13 +332,11 @@ void Ledger::rollback(const Checkpoint& c) {
     if (b->size() > n) b->resize(n);
   journal_.resize(c.journal_size);
   sequence_ = c.sequence;
-  --depth_;
 }
 
 void Ledger::commit(const Checkpoint& c) {
-  if (depth_ == 0 || c.depth != depth_ - 1) throw std::logic_error("ledger checkpoints must be closed innermost first");
-  --depth_;
-  if (depth_ == 0) undo_.clear();  // an outer checkpoint still needs the records to roll back past this one
+  close(c);
+  if (!recording()) undo_.clear();  // an outer checkpoint still needs the records to roll back past this one
 }
 
 }  // namespace dais::ledger

@@ -99,7 +99,7 @@ class Ledger {
     std::size_t journal_size = 0;
     std::uint64_t sequence = 0;
     std::uint32_t accounts = 0;
-    std::size_t depth = 0;
+    std::uint64_t id = 0;
   };
   Checkpoint checkpoint();
   void rollback(const Checkpoint& c);
@@ -143,6 +143,9 @@ class Ledger {
   void set_total(Undo::Kind kind, TokenAmount& total, TokenAmount value);
   [[nodiscard]] TokenAmount get(Bucket b, AccountId a) const noexcept;
   void insert_unbonding(const Unbonding& entry);
+  [[nodiscard]] TokenAmount minted_after(TokenAmount amount, const char* what) const;
+  void close(const Checkpoint& c);
+  [[nodiscard]] bool recording() const noexcept { return !open_checkpoints_.empty(); }
 
   std::vector<TokenAmount> balance_;
   // Allocated on first use, so a world without staking or locks pays nothing for them.
@@ -157,7 +160,8 @@ class Ledger {
   std::int64_t epoch_ = 0;
   std::uint64_t sequence_ = 0;
   std::uint64_t unbonding_sequence_ = 0;
-  std::size_t depth_ = 0;
+  std::vector<std::uint64_t> open_checkpoints_;  // ids, innermost last; undo records are kept while any is open
+  std::uint64_t next_checkpoint_id_ = 0;
   std::vector<Undo> undo_;
   bool journal_on_ = false;
   std::vector<JournalEntry> journal_;

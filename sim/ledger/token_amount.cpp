@@ -74,7 +74,7 @@ std::string TokenAmount::to_decimal(unsigned decimals) const {
 double TokenAmount::to_tokens(unsigned decimals) const noexcept {
   // Whole and fractional parts apart, so 18-decimal amounts keep their full double precision.
   const u128 scale = decimals <= 38 ? pow10_u128(decimals) : 1;
-  return static_cast<double>(units_ / scale) + static_cast<double>(units_ % scale) / static_cast<double>(scale);
+  return to_double(units_ / scale) + to_double(units_ % scale) / to_double(scale);
 }
 
 }  // namespace dais::ledger

@@ -41,7 +41,9 @@ class TokenAmount {
   constexpr auto operator<=>(const TokenAmount&) const noexcept = default;
 
   TokenAmount& operator+=(TokenAmount other) {
-    if (__builtin_add_overflow(units_, other.units_, &units_)) throw AmountError("token amount overflow");
+    u128 sum = 0;  // a local, so a failed addition leaves this amount as it was
+    if (__builtin_add_overflow(units_, other.units_, &sum)) throw AmountError("token amount overflow");
+    units_ = sum;
     return *this;
   }
   TokenAmount& operator-=(TokenAmount other) {

@@ -218,25 +218,50 @@ void sort_run(std::span<double> values, double* buffer, Count* counts) noexcept 
   }
 }
 
-// Neumaier's compensated sum: error independent of the number of terms for all practical sizes. The build
-// never enables -ffast-math, so the compiler keeps the correction term.
+// A compensated sum: each addition's exact rounding error (Knuth's branch-free TwoSum) is carried in a second
+// accumulator, so the error is independent of the number of terms for all practical sizes. The build never
+// enables -ffast-math, so the compiler keeps the correction term.
 class CompensatedSum {
  public:
   void add(double x) noexcept {
     const double t = sum_ + x;
-    if (std::fabs(sum_) >= std::fabs(x)) {
-      correction_ += (sum_ - t) + x;
-    } else {
-      correction_ += (x - t) + sum_;
-    }
+    const double x_part = t - sum_;
+    correction_ += (sum_ - (t - x_part)) + (x - x_part);
     sum_ = t;
   }
   [[nodiscard]] double value() const noexcept { return sum_ + correction_; }
+  [[nodiscard]] double high() const noexcept { return sum_; }
+  [[nodiscard]] double low() const noexcept { return correction_; }
 
  private:
   double sum_ = 0.0;
   double correction_ = 0.0;
 };
+
+// a * b exactly, as a rounded product and its error (Dekker's TwoProduct with Veltkamp's split): only
+// IEEE-754 operations, so the same bits everywhere.
+double product_error(double a, double b, double product) noexcept {
+  constexpr double splitter = 134217729.0;  // 2^27 + 1
+  const auto split = [](double x, double& hi, double& lo) {
+    const double c = splitter * x;
+    hi = c - (c - x);
+    lo = x - hi;
+  };
+  double ah = 0, al = 0, bh = 0, bl = 0;
+  split(a, ah, al);
+  split(b, bh, bl);
+  return ((ah * bh - product) + ah * bl + al * bh) + al * bl;
+}
+
+// (a.high + a.low) / (b.high + b.low) to within a hair of correct rounding: the quotient of the leading parts,
+// corrected by its exact residual. Dividing the rounded sums instead can land a share of exactly 1/3 one step
+// above the double 1/3.
+double ratio(const CompensatedSum& a, const CompensatedSum& b) noexcept {
+  const double q = a.high() / b.high();
+  const double qb = q * b.high();
+  const double residual = ((a.high() - qb) - product_error(q, b.high(), qb)) + (a.low() - q * b.low());
+  return q + residual / b.high();
+}
 
 // Checks that `sorted` is ascending, non-negative and finite; a NaN anywhere fails the `<=` comparison.
 void check_sorted(std::span<const double> sorted) {
@@ -262,19 +287,26 @@ double normalizing_scale(double largest) noexcept {
 // Nakamoto coefficients at both thresholds in one scan from the largest holder down. A set of holders counts
 // only if its share, rounded to the nearest double, is STRICTLY greater than the threshold: holders with
 // exactly half (50 of 100) are not a majority, and one of three equal holders does not exceed 1/3 (its share
-// rounds to the same double as 1.0 / 3). Compensated running sums keep integer-valued amounts exact.
-std::pair<std::int64_t, std::int64_t> nakamoto_pair(std::span<const double> sorted, double scale, double total,
-                                                     double threshold_a, double threshold_b) noexcept {
+// rounds to the same double as 1.0 / 3). Compensated running sums keep integer-valued amounts exact; near a
+// threshold the share is computed to correct rounding.
+std::pair<std::int64_t, std::int64_t> nakamoto_pair(std::span<const double> sorted, double scale,
+                                                     const CompensatedSum& total, double threshold_a,
+                                                     double threshold_b) noexcept {
   std::int64_t k_a = 0;
   std::int64_t k_b = 0;
   CompensatedSum top;
   std::int64_t k = 0;
+  const double total_value = total.value();
+  const auto exceeds = [&](double quick, double threshold) {
+    if (std::fabs(quick - threshold) > 0x1p-40 * threshold) return quick > threshold;
+    return ratio(top, total) > threshold;
+  };
   for (std::size_t i = sorted.size(); i-- > 0 && (k_a == 0 || k_b == 0);) {
     top.add(sorted[i] * scale);
     ++k;
-    const double share = top.value() / total;
-    if (k_a == 0 && share > threshold_a) k_a = k;
-    if (k_b == 0 && share > threshold_b) k_b = k;
+    const double share = top.value() / total_value;
+    if (k_a == 0 && exceeds(share, threshold_a)) k_a = k;
+    if (k_b == 0 && exceeds(share, threshold_b)) k_b = k;
   }
   // Everyone together holds the whole, which exceeds any threshold below 1, even if summing in the other
   // order rounded the last share a hair below it.
@@ -354,7 +386,7 @@ Concentration concentration_of_sorted(std::span<const double> sorted) {
   }
   result.hhi = squared_shares.value() * 10'000.0;
 
-  const auto [k50, k33] = nakamoto_pair(sorted, scale, total, 0.5, 1.0 / 3.0);
+  const auto [k50, k33] = nakamoto_pair(sorted, scale, total_sum, 0.5, 1.0 / 3.0);
   result.nakamoto_50 = k50;
   result.nakamoto_33 = k33;
   return result;
@@ -371,7 +403,7 @@ std::int64_t nakamoto(std::span<const double> values, double threshold) {
   const double scale = normalizing_scale(sorted.back());
   CompensatedSum total;
   for (const double x : sorted) total.add(x * scale);
-  return nakamoto_pair(sorted, scale, total.value(), threshold, threshold).first;
+  return nakamoto_pair(sorted, scale, total, threshold, threshold).first;
 }
 
 double hhi(std::span<const double> values) { return concentration(values).hhi; }
