@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <bit>
 #include <memory>
 
 #include "models/rewards/pipeline.hpp"
@@ -49,12 +50,8 @@ struct PopulationState {
   std::int64_t initial_count = 0;
 };
 
-// Tokens as a double without the generic 128-bit conversion when the amount fits 64 bits (almost always).
-inline double as_tokens(TokenAmount amount, double base_unit) noexcept {
-  const ledger::u128 units = amount.base_units();
-  const auto low = static_cast<std::uint64_t>(units);
-  return (units >> 64) == 0 ? static_cast<double>(low) * base_unit : static_cast<double>(units) * base_unit;
-}
+// Tokens as a double: one rounding to the nearest double of the base units, one of the scaling.
+inline double as_tokens(TokenAmount amount, double base_unit) noexcept { return to_double(amount.base_units()) * base_unit; }
 
 // amount * n, checked.
 TokenAmount times(TokenAmount amount, std::int64_t n) {
@@ -119,6 +116,7 @@ class ContributorEconomy {
   std::vector<std::int32_t> exit_epoch_;  // -1 while active
   std::vector<double> contribution_total_;
   std::vector<TokenAmount> reward_total_;
+  TokenAmount largest_reward_total_;
   std::int64_t initial_agents_ = 0;
 
   std::vector<double> concentration_values_;
@@ -239,6 +237,7 @@ std::int64_t ContributorEconomy::update_agents(RoleState& role, std::int64_t epo
     const std::uint32_t agent = role.active[k];
     const ContributorBehaviour& b = populations_[population_[agent]].behaviour;
     reward_total_[agent] += role.shares[k];
+    largest_reward_total_ = std::max(largest_reward_total_, reward_total_[agent]);
     contribution_total_[agent] += role.contributions[k];
     const double gain = as_tokens(role.shares[k], base_unit_) - b.cost_tokens;
     const double p = (1.0 - b.smoothing) * profit_[agent] + b.smoothing * gain;
@@ -304,10 +303,13 @@ void ContributorEconomy::run_epoch(std::int64_t epoch, core::SimTime now) {
   record_epoch(epoch, emission, ledger_.total_minted() - minted_before, entered, exited, retention);
 }
 
+// The concentration measures are ratios, so every amount may be scaled by one power of two: shifted to fit
+// 63 bits, each converts to a double in one instruction. What is lost lies below 2^-63 of the largest amount.
 metrics::Concentration ContributorEconomy::reward_concentration() {
+  const int shift = std::max(0, bit_width(largest_reward_total_.base_units()) - 63);
   concentration_values_.resize(reward_total_.size());
   for (std::size_t i = 0; i < reward_total_.size(); ++i)
-    concentration_values_[i] = as_tokens(reward_total_[i], base_unit_);
+    concentration_values_[i] = static_cast<double>(static_cast<std::int64_t>(reward_total_[i].base_units() >> shift));
   metrics::sort_nonnegative(concentration_values_, concentration_scratch_);
   return metrics::concentration_of_sorted(concentration_values_);
 }

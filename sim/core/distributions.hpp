@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdint>
 
+#include "sim/core/portable_math.hpp"
 #include "sim/core/random.hpp"
 
 namespace dais::core {
@@ -16,9 +17,9 @@ inline double draw_normal(RandomStream& rng, double mean, double sd) {
   return boost::random::normal_distribution<double>(mean, sd)(rng);
 }
 
-// exp(N(mu, sigma)); drawn as exp of a normal so it matches LogNormal(mu, sigma) exactly.
+// exp(N(mu, sigma)), with the platform-independent exp.
 inline double draw_lognormal(RandomStream& rng, double mu, double sigma) {
-  return std::exp(draw_normal(rng, mu, sigma));
+  return portable_exp(draw_normal(rng, mu, sigma));
 }
 
 inline double draw_exponential(RandomStream& rng, double rate) {
