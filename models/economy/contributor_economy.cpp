@@ -4,10 +4,13 @@
 
 #include <algorithm>
 #include <bit>
+#include <cmath>
 #include <memory>
 
 #include "models/rewards/pipeline.hpp"
+#include "sim/core/buffers.hpp"
 #include "sim/core/distributions.hpp"
+#include "sim/core/portable_math.hpp"
 #include "sim/core/simulation.hpp"
 #include "sim/ledger/apportion.hpp"
 #include "sim/ledger/ledger.hpp"
@@ -33,12 +36,7 @@ struct RoleState {
   double share = 0.0;
   std::string rule_name;
   std::unique_ptr<RewardRule> rule;
-  std::vector<std::uint32_t> active;  // agent indices, ascending
-  // Per-epoch buffers, aligned with `active`; reused every epoch.
-  std::vector<AccountId> accounts;
-  std::vector<double> contributions;
-  std::vector<TokenAmount> stakes;
-  std::vector<TokenAmount> shares;
+  std::vector<AccountId> active;  // ledger accounts of the active agents, ascending
   TokenAmount paid_epoch;
   TokenAmount paid_total;
 };
@@ -91,6 +89,7 @@ class ContributorEconomy {
   void write_run_row(std::int64_t events, const std::string& fingerprint);
   void write_transfers();
   [[nodiscard]] AccountId account_of(std::uint32_t agent) const noexcept { return first_agent_account_ + agent; }
+  [[nodiscard]] std::uint32_t agent_of(AccountId account) const noexcept { return account - first_agent_account_; }
   [[nodiscard]] std::int64_t active_count() const noexcept;
 
   const scenario::Scenario& scenario_;
@@ -106,6 +105,11 @@ class ContributorEconomy {
   std::vector<PopulationState> populations_;
   std::vector<double> entry_weights_;
   ledger::ApportionScratch apportion_scratch_;
+  // One role's epoch at a time, aligned with its `active`: roles are paid one after the other, so they share
+  // these buffers, sized to the largest role.
+  std::vector<double> contributions_;
+  std::vector<TokenAmount> stakes_;
+  std::vector<TokenAmount> shares_;
   AccountId treasury_ = 0;
   AccountId first_agent_account_ = 0;
 
@@ -183,7 +187,8 @@ void ContributorEconomy::add_agents(std::size_t population, std::int64_t count, 
     exit_epoch_.push_back(-1);
     contribution_total_.push_back(0.0);
     reward_total_.push_back(TokenAmount{});
-    role.active.push_back(agent);
+    if (role.active.size() == role.active.capacity()) role.active.reserve(role.active.size() + role.active.size() / 8 + 16);
+    role.active.push_back(account_of(agent));
     if (!pop.behaviour.initial_stake.is_zero()) {
       ledger_.mint(account_of(agent), pop.behaviour.initial_stake, "endowment");
       ledger_.stake(account_of(agent), pop.behaviour.initial_stake, "endowment");
@@ -197,12 +202,18 @@ void ContributorEconomy::genesis() {
   if (!scenario_.token.initial_supply.is_zero()) ledger_.mint(treasury_, scenario_.token.initial_supply, "genesis");
   std::int64_t total = 0;
   for (const PopulationState& p : populations_) total += p.initial_count;
-  population_.reserve(static_cast<std::size_t>(total));
-  profit_.reserve(static_cast<std::size_t>(total));
-  entry_epoch_.reserve(static_cast<std::size_t>(total));
-  exit_epoch_.reserve(static_cast<std::size_t>(total));
-  contribution_total_.reserve(static_cast<std::size_t>(total));
-  reward_total_.reserve(static_cast<std::size_t>(total));
+  // Room for the initial agents and, with six standard deviations to spare, the entrants to expect: growing
+  // an array past its capacity holds the old and the new copy at once, doubling the peak memory of agents.
+  const double entrants = scenario_.entry.rate * static_cast<double>(epochs_);
+  const auto capacity = static_cast<std::size_t>(
+      static_cast<double>(total) + std::min(entrants + 6.0 * std::sqrt(entrants) + 16.0, 4.0 * static_cast<double>(total) + 1e6));
+  population_.reserve(capacity);
+  profit_.reserve(capacity);
+  entry_epoch_.reserve(capacity);
+  exit_epoch_.reserve(capacity);
+  contribution_total_.reserve(capacity);
+  reward_total_.reserve(capacity);
+  ledger_.reserve_accounts(static_cast<std::uint32_t>(capacity) + 1);
   for (std::size_t p = 0; p < populations_.size(); ++p) add_agents(p, populations_[p].initial_count, 0);
   initial_agents_ = total;
   ledger_.check_conservation();
@@ -210,23 +221,24 @@ void ContributorEconomy::genesis() {
 
 void ContributorEconomy::pay_role(RoleState& role, TokenAmount budget, std::int64_t epoch) {
   const std::size_t n = role.active.size();
-  role.accounts.resize(n);
-  role.contributions.resize(n);
-  role.shares.resize(n);
+  core::resize_buffer(contributions_, n);
+  core::resize_buffer(shares_, n);
   for (std::size_t k = 0; k < n; ++k) {
-    const std::uint32_t agent = role.active[k];
+    const std::uint32_t agent = agent_of(role.active[k]);
     const ContributorBehaviour& b = populations_[population_[agent]].behaviour;
     core::RandomStream rng({scenario_.seed, static_cast<std::uint64_t>(identity_.replicate), agent, contribution},
                            static_cast<std::uint64_t>(epoch));
-    role.contributions[k] = core::draw_lognormal(rng, b.mu, b.sigma);
-    role.accounts[k] = account_of(agent);
+    contributions_[k] = core::draw_normal(rng, b.mu, b.sigma);  // log-contribution; exp below
   }
+  // LogNormal = exp(Normal), in a pass of its own: independent exps overlap in the CPU, which they cannot
+  // behind each agent's draw.
+  for (double& q : contributions_) q = core::portable_exp(q);
   if (role.rule->needs_stakes()) {
-    role.stakes.resize(n);
-    for (std::size_t k = 0; k < n; ++k) role.stakes[k] = ledger_.staked(role.accounts[k]);
+    core::resize_buffer(stakes_, n);
+    for (std::size_t k = 0; k < n; ++k) stakes_[k] = ledger_.staked(role.active[k]);
   }
-  const EpochContext ctx{epoch, budget, role.accounts, role.contributions, role.stakes};
-  role.paid_epoch = pay_rewards(role.rule_name, *role.rule, ctx, role.shares, ledger_);
+  const EpochContext ctx{epoch, budget, role.active, contributions_, stakes_};
+  role.paid_epoch = pay_rewards(role.rule_name, *role.rule, ctx, shares_, ledger_);
   role.paid_total += role.paid_epoch;
 }
 
@@ -234,12 +246,12 @@ std::int64_t ContributorEconomy::update_agents(RoleState& role, std::int64_t epo
   std::size_t kept = 0;
   const std::size_t n = role.active.size();
   for (std::size_t k = 0; k < n; ++k) {
-    const std::uint32_t agent = role.active[k];
+    const std::uint32_t agent = agent_of(role.active[k]);
     const ContributorBehaviour& b = populations_[population_[agent]].behaviour;
-    reward_total_[agent] += role.shares[k];
+    reward_total_[agent] += shares_[k];
     largest_reward_total_ = std::max(largest_reward_total_, reward_total_[agent]);
-    contribution_total_[agent] += role.contributions[k];
-    const double gain = as_tokens(role.shares[k], base_unit_) - b.cost_tokens;
+    contribution_total_[agent] += contributions_[k];
+    const double gain = as_tokens(shares_[k], base_unit_) - b.cost_tokens;
     const double p = (1.0 - b.smoothing) * profit_[agent] + b.smoothing * gain;
     profit_[agent] = p;
     if (p < 0.0) {
@@ -250,7 +262,7 @@ std::int64_t ContributorEconomy::update_agents(RoleState& role, std::int64_t epo
         continue;
       }
     }
-    role.active[kept++] = agent;
+    role.active[kept++] = role.active[k];
   }
   role.active.resize(kept);
   return static_cast<std::int64_t>(n - kept);
@@ -262,7 +274,7 @@ std::int64_t ContributorEconomy::admit_entrants(std::int64_t epoch) {
     double sum = 0.0;
     std::int64_t count = 0;
     for (const RoleState& r : roles_) {
-      for (std::uint32_t agent : r.active) sum += profit_[agent];
+      for (AccountId a : r.active) sum += profit_[agent_of(a)];
       count += static_cast<std::int64_t>(r.active.size());
     }
     // An empty market discourages nobody; otherwise newcomers look at the incumbents' average profit.
@@ -307,7 +319,7 @@ void ContributorEconomy::run_epoch(std::int64_t epoch, core::SimTime now) {
 // 63 bits, each converts to a double in one instruction. What is lost lies below 2^-63 of the largest amount.
 metrics::Concentration ContributorEconomy::reward_concentration() {
   const int shift = std::max(0, bit_width(largest_reward_total_.base_units()) - 63);
-  concentration_values_.resize(reward_total_.size());
+  core::resize_buffer(concentration_values_, reward_total_.size());
   for (std::size_t i = 0; i < reward_total_.size(); ++i)
     concentration_values_[i] = static_cast<double>(static_cast<std::int64_t>(reward_total_[i].base_units() >> shift));
   metrics::sort_nonnegative(concentration_values_, concentration_scratch_);
@@ -323,7 +335,7 @@ void ContributorEconomy::record_epoch(std::int64_t epoch, TokenAmount emission, 
   const metrics::Concentration c = reward_concentration();
   double profit_sum = 0.0;
   for (const RoleState& r : roles_)
-    for (std::uint32_t agent : r.active) profit_sum += profit_[agent];
+    for (AccountId a : r.active) profit_sum += profit_[agent_of(a)];
   const std::int64_t active = active_count();
 
   io::CsvBuffer& row = output_.epochs;
@@ -392,17 +404,18 @@ void ContributorEconomy::write_run_row(std::int64_t events, const std::string& f
     row.field(metrics::share(r.paid_total.to_tokens(decimals_), paid.to_tokens(decimals_)));
   row.field(c.gini).field(c.nakamoto_50).field(c.nakamoto_33).field(c.hhi);
   row.field(metrics::retention(initial_agents_, initial_still_active));
-  // ROI by role over every agent that ever played it.
-  std::vector<std::vector<double>> roi_by_role(roles_.size());
-  for (std::size_t i = 0; i < population_.size(); ++i) {
-    const PopulationState& pop = populations_[population_[i]];
-    const std::int64_t last = exit_epoch_[i] >= 0 ? exit_epoch_[i] + 1 : epochs_;
-    const double epochs_active = static_cast<double>(std::max<std::int64_t>(0, last - entry_epoch_[i]));
-    roi_by_role[pop.role].push_back(
-        metrics::roi(reward_total_[i].to_tokens(decimals_), pop.behaviour.cost_tokens * epochs_active));
-  }
-  for (const auto& rois : roi_by_role) {
-    const metrics::Summary s = metrics::summarize(rois);
+  // ROI by role over every agent that ever played it, one role at a time in the metrics buffer.
+  for (std::size_t r = 0; r < roles_.size(); ++r) {
+    concentration_values_.clear();
+    for (std::size_t i = 0; i < population_.size(); ++i) {
+      const PopulationState& pop = populations_[population_[i]];
+      if (pop.role != r) continue;
+      const std::int64_t last = exit_epoch_[i] >= 0 ? exit_epoch_[i] + 1 : epochs_;
+      const double epochs_active = static_cast<double>(std::max<std::int64_t>(0, last - entry_epoch_[i]));
+      concentration_values_.push_back(
+          metrics::roi(reward_total_[i].to_tokens(decimals_), pop.behaviour.cost_tokens * epochs_active));
+    }
+    const metrics::Summary s = metrics::summarize_in_place(concentration_values_);
     row.field(s.mean).field(s.median);
   }
   row.tokens(ledger_.supply(), decimals_).field(events).field(std::string_view{fingerprint});

@@ -55,6 +55,8 @@ class Ledger {
   // Opens `count` accounts with empty buckets; returns the id of the first (ids are contiguous).
   AccountId open_accounts(std::uint32_t count);
   AccountId open_account() { return open_accounts(1); }
+  // Capacity for `count` accounts, so opening them later moves no memory.
+  void reserve_accounts(std::uint32_t count) { balance_.reserve(count); }
   [[nodiscard]] std::uint32_t account_count() const noexcept { return static_cast<std::uint32_t>(balance_.size()); }
 
   [[nodiscard]] TokenAmount balance(AccountId a) const;

@@ -351,7 +351,10 @@ void sort_nonnegative(std::span<double> values, std::vector<double>& scratch) {
   } else if (n > std::numeric_limits<Count>::max()) {
     std::sort(values.begin(), values.end());  // 32 GiB of doubles: no simulator epoch, but stay correct
   } else if (const KeyRange range = key_range(values); range.highest >= 0) {
-    if (scratch.size() < n) scratch.resize(n);
+    if (scratch.size() < n) {
+      if (n > scratch.capacity()) scratch.reserve(n + n / 8 + 16);  // an eighth to spare, not double
+      scratch.resize(n);
+    }
     std::array<Count, kMaxCounters> counts;  // radix_sort clears what it uses
     radix_sort(values, scratch.data(), counts.data(), range);
   }

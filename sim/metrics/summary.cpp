@@ -7,10 +7,14 @@
 namespace dais::metrics {
 
 Summary summarize(std::span<const double> values) {
+  std::vector<double> copy(values.begin(), values.end());
+  return summarize_in_place(copy);
+}
+
+Summary summarize_in_place(std::span<double> sorted) {
   Summary s;
-  s.count = static_cast<std::int64_t>(values.size());
-  if (values.empty()) return s;
-  std::vector<double> sorted(values.begin(), values.end());
+  s.count = static_cast<std::int64_t>(sorted.size());
+  if (sorted.empty()) return s;
   std::sort(sorted.begin(), sorted.end());
   const std::size_t n = sorted.size();
   s.min = sorted.front();

@@ -15,6 +15,8 @@ struct Summary {
   double max = 0.0;
 };
 Summary summarize(std::span<const double> values);
+// The same, sorting `values` in place instead of a copy: for large inputs whose order does not matter.
+Summary summarize_in_place(std::span<double> values);
 
 // Share of the agents active at the previous look who are still active: |A_t ∩ A_{t-1}| / |A_{t-1}|.
 // 1 when nobody was active before.
