@@ -16,7 +16,7 @@ void register_contributor(scenario::Registry<AgentFactory>& agents) {
        "contributes LogNormal(mu, sigma) each epoch, pays a cost, leaves while its smoothed profit is negative",
        {real_param("mu", 0.0, "log units", "mean of log contribution"),
         real_param("sigma", 0.5, "log units", "standard deviation of log contribution", 0.0),
-        real_param("cost_factor", 0.8, "tokens per unit", "cost per epoch as a multiple of the expected contribution", 0.0),
+        real_param("cost_factor", 0.8, "tokens/unit", "cost per epoch as a multiple of the expected contribution", 0.0),
         tokens_param("fixed_cost", "0", "tokens/epoch", "cost per epoch added to the proportional part"),
         real_param("profit_smoothing", 0.1, "", "weight of the newest epoch in the profit moving average", 0.0, 1.0),
         real_param("exit_probability", 0.05, "per epoch", "chance of leaving in an epoch while the average profit is negative", 0.0, 1.0),

@@ -182,16 +182,6 @@ int cmd_run(const std::vector<std::string>& args, const models::ModelCatalog& ca
   return exit_ok;
 }
 
-std::string type_column(const scenario::ParamSpec& p) {
-  std::string type = scenario::to_string(p.type);
-  if (!p.choices.empty()) {
-    type += " {";
-    for (std::size_t i = 0; i < p.choices.size(); ++i) type += (i ? "|" : "") + p.choices[i];
-    type += "}";
-  }
-  return type;
-}
-
 int cmd_list(const std::vector<std::string>& args, const models::ModelCatalog& catalog) {
   if (args.size() != 1) throw UsageError("list takes one of: rules, schedules, agents, roles");
   const std::string& what = args[0];
@@ -215,10 +205,12 @@ int cmd_list(const std::vector<std::string>& args, const models::ModelCatalog& c
     if (info->params.empty()) {
       std::cout << "  (no parameters)\n";
     } else {
-      std::cout << fmt::format("  {:<18} {:<9} {:<12} {:<15} {}\n", "parameter", "type", "default", "unit", "description");
+      std::cout << fmt::format("  {:<18} {:<9} {:<11} {:<12} {:<13} {}\n", "parameter", "type", "default", "range", "unit",
+                               "description");
       for (const scenario::ParamSpec& p : info->params)
-        std::cout << fmt::format("  {:<18} {:<9} {:<12} {:<15} {}\n", p.name, type_column(p), scenario::describe_default(p),
-                                 p.unit.empty() ? "-" : p.unit, p.description);
+        std::cout << fmt::format("  {:<18} {:<9} {:<11} {:<12} {:<13} {}\n", p.name, scenario::to_string(p.type),
+                                 scenario::describe_default(p), scenario::describe_range(p), p.unit.empty() ? "-" : p.unit,
+                                 p.description);
     }
     std::cout << '\n';
   }

@@ -77,6 +77,22 @@ std::string describe_default(const ParamSpec& spec) {
   return spec.default_value ? describe(*spec.default_value) : "(required)";
 }
 
+std::string describe_range(const ParamSpec& spec) {
+  if (!spec.choices.empty()) {
+    std::string out;
+    for (const std::string& c : spec.choices) out += (out.empty() ? "" : "|") + c;
+    return out;
+  }
+  const auto bound = [&](double b) {
+    if (spec.type != ParamType::duration) return fmt::format("{}", b);
+    return format_duration(core::SimTime::from_ticks(static_cast<core::SimTime::rep>(b * 1e6)));
+  };
+  if (spec.min && spec.max) return "[" + bound(*spec.min) + ", " + bound(*spec.max) + "]";
+  if (spec.min) return ">= " + bound(*spec.min);
+  if (spec.max) return "<= " + bound(*spec.max);
+  return "-";
+}
+
 const ParamValue& Params::get(const std::string& name) const {
   const auto it = values_.find(name);
   if (it == values_.end()) throw std::logic_error("parameter '" + name + "' was not declared or not set");

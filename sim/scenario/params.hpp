@@ -52,6 +52,8 @@ ParamSpec duration_param(std::string name, std::optional<core::SimTime> default_
 // Human form of a value for `dais list` and messages: 0.5, 12, true, text, 10.5 (tokens), 1d.
 std::string describe(const ParamValue& value, unsigned decimals = 18);
 std::string describe_default(const ParamSpec& spec);
+// The values a parameter accepts, for `dais list`: "[0, 1]", ">= 1", "always|never", "-" when any.
+std::string describe_range(const ParamSpec& spec);
 
 // The validated parameter values of one component, defaults filled in. Getters throw std::logic_error
 // on a name or type the component did not declare (a programming error, not a user error).

@@ -94,6 +94,9 @@ TEST_CASE("dais list documents every registered component with its parameters", 
   CHECK_THAT(agents.out, Catch::Contains("contributor"));
   CHECK_THAT(agents.out, Catch::Contains("exit_probability"));
   CHECK_THAT(agents.out, Catch::Contains("0.05"));
+  // Each parameter's line gives its type, default, range and unit.
+  CHECK_THAT(agents.out, Catch::Contains("exit_probability   real      0.05        [0, 1]       per epoch"));
+  CHECK_THAT(schedules.out, Catch::Contains("year               duration  1y          >= 1us"));
   CHECK(run_dais({"list", "roles"}).out == "data_provider\ndeveloper\ncompute_provider\n");
   const auto bad = run_dais({"list", "rulez"});
   CHECK(bad.exit_code == 2);
