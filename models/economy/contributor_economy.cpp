@@ -452,10 +452,6 @@ io::RunOutput ContributorEconomy::run() {
 io::OutputSchema contributor_economy_schema(const scenario::Scenario& scenario, const ModelCatalog& catalog) {
   const std::vector<std::string> roles = roles_in_order(scenario, catalog);
   io::OutputSchema s;
-  const auto identity = [](std::vector<std::string>& cols) {
-    for (std::string_view c : io::identity_columns) cols.emplace_back(c);
-  };
-  identity(s.runs);
   s.runs.insert(s.runs.end(), {"epochs", "agents_total", "active_final"});
   for (const auto& r : roles) s.runs.push_back("active_final_" + r);
   s.runs.push_back("rewards_tokens");
@@ -468,7 +464,6 @@ io::OutputSchema contributor_economy_schema(const scenario::Scenario& scenario, 
   }
   s.runs.insert(s.runs.end(), {"supply_tokens", "events", "fingerprint"});
 
-  identity(s.epochs);
   s.epochs.insert(s.epochs.end(), {"epoch", "active"});
   for (const auto& r : roles) s.epochs.push_back("active_" + r);
   s.epochs.insert(s.epochs.end(), {"entered", "exited", "emission_tokens", "minted_tokens"});
@@ -476,12 +471,10 @@ io::OutputSchema contributor_economy_schema(const scenario::Scenario& scenario, 
   s.epochs.insert(s.epochs.end(), {"unpaid_tokens", "supply_tokens", "staked_tokens", "gini_rewards", "nakamoto_50", "nakamoto_33",
                                    "hhi_rewards", "retention", "mean_profit_tokens"});
 
-  identity(s.agents);
   s.agents.insert(s.agents.end(), {"agent_id", "population", "role", "entry_epoch", "exit_epoch", "epochs_active",
                                    "contribution", "rewards_tokens", "costs_tokens", "profit_tokens", "roi",
                                    "balance_tokens", "staked_tokens"});
 
-  identity(s.transfers);
   s.transfers.insert(s.transfers.end(), {"sequence", "epoch", "operation", "from_account", "to_account",
                                          "amount_tokens", "reason"});
   return s;

@@ -18,7 +18,8 @@
 
 namespace dais::models {
 
-// The columns of runs.csv, epochs.csv, agents.csv and transfers.csv for this scenario.
+// The columns of runs.csv, epochs.csv, agents.csv and transfers.csv for this scenario, after the identity
+// columns (io::with_identity) that every row starts with.
 io::OutputSchema contributor_economy_schema(const scenario::Scenario& scenario, const ModelCatalog& catalog);
 
 // Runs one replicate of the scenario and returns its rows. Throws on a broken invariant.

@@ -3,9 +3,10 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
-#include <atomic>
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
+#include <csignal>
 #include <cstdio>
 #include <mutex>
 #include <optional>
@@ -16,118 +17,291 @@
 
 namespace dais::batch {
 
+namespace fs = std::filesystem;
+
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
+double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+
+std::string format_seconds(double s) {
+  if (s < 60) return fmt::format("{:.1f}s", s);
+  if (s < 3600) return fmt::format("{}m{:02}s", static_cast<int>(s) / 60, static_cast<int>(s) % 60);
+  return fmt::format("{}h{:02}m", static_cast<int>(s) / 3600, static_cast<int>(s) / 60 % 60);
 }
 
-void print_progress(std::int64_t done, std::int64_t total, double elapsed, bool final) {
-  const double eta = done > 0 ? elapsed / static_cast<double>(done) * static_cast<double>(total - done) : 0.0;
-  std::fprintf(stderr, "\r  runs %lld/%lld  elapsed %.1fs  eta %.1fs   %s", static_cast<long long>(done),
-               static_cast<long long>(total), elapsed, eta, final ? "\n" : "");
+void print_progress(std::int64_t done, std::int64_t total, double elapsed, std::int64_t ran, bool final) {
+  const double eta = ran > 0 ? elapsed / static_cast<double>(ran) * static_cast<double>(total - done) : 0.0;
+  std::fprintf(stderr, "\r  runs %lld/%lld  elapsed %s  eta %s   %s", static_cast<long long>(done),
+               static_cast<long long>(total), format_seconds(elapsed).c_str(),
+               ran > 0 ? format_seconds(eta).c_str() : "?", final ? "\n" : "");
   std::fflush(stderr);
 }
 
-// Writes one merged table: the header, then every run's rows in run order.
-std::int64_t write_table(const std::filesystem::path& file, const std::vector<std::string>& columns,
-                         const std::vector<std::optional<io::RunOutput>>& outputs,
-                         const io::CsvBuffer io::RunOutput::*table) {
-  io::AtomicFile out(file);
-  out.write(io::csv_header(columns));
-  std::int64_t rows = 0;
-  for (const auto& o : outputs) {
-    const io::CsvBuffer& buffer = (*o).*table;
-    out.write(buffer.text());
-    rows += buffer.rows();
+// Ctrl-C (or SIGTERM) asks the batch to stop taking runs; the runs in flight finish and are kept. A second
+// signal ends the process at once: the committed parts are on disk either way.
+std::atomic<int> signals_received{0};
+
+extern "C" void on_stop_signal(int) {
+  if (signals_received.fetch_add(1) >= 1) _exit(130);
+}
+
+class StopSignals {
+ public:
+  StopSignals() {
+    signals_received = 0;
+    struct sigaction action {};
+    action.sa_handler = on_stop_signal;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGINT, &action, &old_int_);
+    sigaction(SIGTERM, &action, &old_term_);
   }
-  out.commit();
-  return rows;
+  ~StopSignals() {
+    sigaction(SIGINT, &old_int_, nullptr);
+    sigaction(SIGTERM, &old_term_, nullptr);
+  }
+  StopSignals(const StopSignals&) = delete;
+  StopSignals& operator=(const StopSignals&) = delete;
+  [[nodiscard]] static bool requested() noexcept { return signals_received.load() > 0; }
+
+ private:
+  struct sigaction old_int_ {};
+  struct sigaction old_term_ {};
+};
+
+fs::path parts_folder(const fs::path& out_dir) { return state_folder(out_dir) / "parts"; }
+fs::path part_file(const fs::path& out_dir, std::size_t index) {
+  return parts_folder(out_dir) / fmt::format("run-{:08}.part", index);
+}
+fs::path state_file(const fs::path& out_dir) { return state_folder(out_dir) / "batch.json"; }
+
+// A committed part, if there is a readable one for this run (a damaged one is computed again).
+std::optional<io::RunOutput> committed_part(const fs::path& out_dir, std::size_t index) {
+  std::error_code ec;
+  if (!fs::exists(part_file(out_dir, index), ec)) return std::nullopt;
+  try {
+    return parse_part(io::read_file(part_file(out_dir, index)), index);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+// Checks the output folder against the plan and records the plan in it. Returns the runs still to do.
+std::vector<std::size_t> prepare(const BatchPlan& plan, const fs::path& out_dir, const BatchOptions& options,
+                                 std::vector<std::string>& fingerprints) {
+  std::error_code ec;
+  const bool unfinished = fs::exists(state_file(out_dir), ec);
+  const auto total = plan.runs.size();
+  std::vector<std::size_t> pending;
+  if (unfinished) {
+    nlohmann::json state;
+    try {
+      state = nlohmann::json::parse(io::read_file(state_file(out_dir)));
+    } catch (const std::exception& e) {
+      throw BatchStateError(fmt::format("{} is damaged ({}); remove {} to start the batch over",
+                                        state_file(out_dir).string(), e.what(), state_folder(out_dir).string()));
+    }
+    if (state.value("identity", "") != plan.identity || state.value("runs", std::size_t{0}) != total) {
+      throw BatchStateError(fmt::format(
+          "{} holds an unfinished batch of another scenario or sweep; remove {} to start this one there",
+          out_dir.string(), state_folder(out_dir).string()));
+    }
+    std::size_t done = 0;
+    for (std::size_t i = 0; i < total; ++i) {
+      if (auto part = committed_part(out_dir, i)) {
+        fingerprints[i] = part->fingerprint;
+        ++done;
+      } else {
+        pending.push_back(i);
+      }
+    }
+    if (!options.resume) {
+      throw BatchStateError(fmt::format("{} holds an unfinished batch ({} of {} runs done); add --resume to finish "
+                                        "it, or remove {} to start over",
+                                        out_dir.string(), done, total, state_folder(out_dir).string()));
+    }
+    return pending;
+  }
+  io::create_folder(parts_folder(out_dir));
+  io::write_file_atomically(state_file(out_dir),
+                            nlohmann::json{{"identity", plan.identity}, {"runs", total}}.dump(2) + "\n");
+  for (std::size_t i = 0; i < total; ++i) pending.push_back(i);
+  return pending;
+}
+
+// Merges the committed parts in run order into the output tables.
+nlohmann::json merge(const BatchPlan& plan, const fs::path& out_dir) {
+  struct Table {
+    const char* file;
+    const std::vector<std::string>* columns;
+    bool selected;
+    io::CsvBuffer io::RunOutput::*rows;
+  };
+  const Table tables[] = {{"runs.csv", &plan.schema.runs, true, &io::RunOutput::run},
+                          {"epochs.csv", &plan.schema.epochs, plan.selection.epochs, &io::RunOutput::epochs},
+                          {"agents.csv", &plan.schema.agents, plan.selection.agents, &io::RunOutput::agents},
+                          {"transfers.csv", &plan.schema.transfers, plan.selection.transfers, &io::RunOutput::transfers}};
+  std::vector<std::unique_ptr<io::AtomicFile>> files;
+  std::vector<std::int64_t> rows;
+  for (const Table& t : tables) {
+    if (!t.selected) continue;
+    files.push_back(std::make_unique<io::AtomicFile>(out_dir / t.file));
+    files.back()->write(io::csv_header(*t.columns));
+    rows.push_back(0);
+  }
+  for (std::size_t i = 0; i < plan.runs.size(); ++i) {
+    const io::RunOutput part = parse_part(io::read_file(part_file(out_dir, i)), i);
+    std::size_t f = 0;
+    for (const Table& t : tables) {
+      if (!t.selected) continue;
+      files[f]->write((part.*t.rows).text());
+      rows[f] += (part.*t.rows).rows();
+      ++f;
+    }
+  }
+  nlohmann::json written = nlohmann::json::object();
+  std::size_t f = 0;
+  for (const Table& t : tables) {
+    if (!t.selected) continue;
+    files[f]->commit();
+    written[t.file] = rows[f];
+    ++f;
+  }
+  return written;
 }
 
 }  // namespace
 
 RunError::RunError(const io::RunIdentity& run, const std::string& what)
-    : std::runtime_error(fmt::format("run {} (replicate {}): {}", run.run_id, run.replicate, what)), run_(run) {}
+    : std::runtime_error(fmt::format("run {} ({}, replicate {}): {}", run.run_id, run.design, run.replicate, what)),
+      run_(run) {}
+
+Interrupted::Interrupted(std::int64_t done, std::int64_t total)
+    : std::runtime_error(fmt::format("interrupted with {} of {} runs done", done, total)), done_(done), total_(total) {}
 
 unsigned default_jobs() noexcept {
   const unsigned n = std::thread::hardware_concurrency();
   return n == 0 ? 1 : n;
 }
 
-BatchResult run_batch(const std::vector<io::RunIdentity>& runs, const RunFunction& run,
-                      const io::OutputSchema& schema, const OutputSelection& selection,
-                      const std::filesystem::path& out_dir, const BatchOptions& options, nlohmann::json& manifest) {
+fs::path state_folder(const fs::path& out_dir) { return out_dir / ".dais"; }
+
+std::string serialize_part(std::size_t run_index, const io::RunOutput& output) {
+  const io::CsvBuffer* tables[] = {&output.run, &output.epochs, &output.agents, &output.transfers};
+  nlohmann::json header = {{"run", run_index},
+                           {"fingerprint", output.fingerprint},
+                           {"agent_epochs", output.agent_epochs},
+                           {"rows", nlohmann::json::array()},
+                           {"bytes", nlohmann::json::array()}};
+  std::size_t size = 0;
+  for (const io::CsvBuffer* t : tables) {
+    header["rows"].push_back(t->rows());
+    header["bytes"].push_back(t->text().size());
+    size += t->text().size();
+  }
+  std::string bytes = header.dump() + "\n";
+  bytes.reserve(bytes.size() + size);
+  for (const io::CsvBuffer* t : tables) bytes += t->text();
+  return bytes;
+}
+
+io::RunOutput parse_part(const std::string& bytes, std::size_t expected_run_index) {
+  const std::size_t end_of_header = bytes.find('\n');
+  if (end_of_header == std::string::npos) throw std::runtime_error("part without a header");
+  const auto header = nlohmann::json::parse(bytes.substr(0, end_of_header));
+  if (header.at("run").get<std::size_t>() != expected_run_index) throw std::runtime_error("part of another run");
+  io::RunOutput out;
+  out.fingerprint = header.at("fingerprint").get<std::string>();
+  out.agent_epochs = header.at("agent_epochs").get<std::int64_t>();
+  io::CsvBuffer* tables[] = {&out.run, &out.epochs, &out.agents, &out.transfers};
+  std::size_t offset = end_of_header + 1;
+  for (std::size_t t = 0; t < 4; ++t) {
+    const auto size = header.at("bytes").at(t).get<std::size_t>();
+    if (offset + size > bytes.size()) throw std::runtime_error("part shorter than its header says");
+    tables[t]->append_raw(std::string_view(bytes).substr(offset, size), header.at("rows").at(t).get<std::int64_t>());
+    offset += size;
+  }
+  if (offset != bytes.size()) throw std::runtime_error("part longer than its header says");
+  return out;
+}
+
+BatchResult run_batch(const BatchPlan& plan, const RunFunction& run, const fs::path& out_dir,
+                      const BatchOptions& options, nlohmann::json& manifest) {
   const auto start = Clock::now();
-  // Made before any run, so a folder that cannot be made costs no computing; removed again if the batch fails.
+  const auto total = static_cast<std::int64_t>(plan.runs.size());
   std::error_code ec;
-  const bool folder_existed = std::filesystem::exists(out_dir, ec);
-  io::create_folder(out_dir);
-  const auto total = static_cast<std::int64_t>(runs.size());
-  std::vector<std::optional<io::RunOutput>> outputs(runs.size());
-  std::vector<std::optional<std::string>> errors(runs.size());
+  const bool folder_existed = fs::exists(out_dir, ec);
+  io::create_folder(out_dir);  // before any run: a folder that cannot be made should not cost a batch
+  std::vector<std::string> fingerprints(plan.runs.size());
+  const std::vector<std::size_t> pending = prepare(plan, out_dir, options, fingerprints);
+
   std::atomic<std::size_t> next{0};
   std::atomic<bool> failed{false};
-  std::atomic<std::int64_t> done{0};
+  std::atomic<std::int64_t> done{total - static_cast<std::int64_t>(pending.size())};
+  std::atomic<std::int64_t> ran{0};
+  std::vector<std::optional<std::string>> errors(plan.runs.size());
   std::mutex mutex;
   std::condition_variable progressed;
+  const StopSignals signals;
 
   auto worker = [&] {
     for (;;) {
-      const std::size_t i = next.fetch_add(1);
-      if (i >= runs.size() || failed.load()) break;
+      if (failed.load() || StopSignals::requested()) break;
+      const std::size_t k = next.fetch_add(1);
+      if (k >= pending.size()) break;
+      const std::size_t i = pending[k];
       try {
-        outputs[i] = run(runs[i]);
+        const io::RunOutput output = run(i);
+        io::write_file_atomically(part_file(out_dir, i), serialize_part(i, output));
+        fingerprints[i] = output.fingerprint;
       } catch (const std::exception& e) {
         errors[i] = e.what();
         failed.store(true);
       }
       done.fetch_add(1);
+      ran.fetch_add(1);
       progressed.notify_one();
     }
   };
 
-  const unsigned jobs = std::max(1u, std::min<unsigned>(options.jobs, static_cast<unsigned>(std::max<std::int64_t>(1, total))));
+  const unsigned jobs = std::max(1u, std::min<unsigned>(options.jobs, static_cast<unsigned>(std::max<std::size_t>(1, pending.size()))));
   {
     std::vector<std::jthread> pool;
     for (unsigned j = 0; j < jobs; ++j) pool.emplace_back(worker);
     if (options.progress) {
       std::unique_lock lock(mutex);
-      while (done.load() < total && !failed.load()) {
+      while (done.load() < total && !failed.load() && ran.load() < static_cast<std::int64_t>(pending.size())) {
         progressed.wait_for(lock, std::chrono::milliseconds(250));
-        print_progress(done.load(), total, seconds_since(start), false);
+        print_progress(done.load(), total, seconds_since(start), ran.load(), false);
+        if (StopSignals::requested()) break;
       }
     }
   }  // joins the workers
-  if (options.progress) print_progress(done.load(), total, seconds_since(start), true);
+  if (options.progress) print_progress(done.load(), total, seconds_since(start), ran.load(), true);
 
-  for (std::size_t i = 0; i < runs.size(); ++i) {
+  for (std::size_t i = 0; i < plan.runs.size(); ++i) {
     if (!errors[i]) continue;
-    if (!folder_existed) std::filesystem::remove(out_dir, ec);
-    throw RunError(runs[i], *errors[i]);
+    // A failed run is a bug, not an interruption: nothing of this batch is kept.
+    fs::remove_all(state_folder(out_dir), ec);
+    if (!folder_existed) fs::remove(out_dir, ec);
+    throw RunError(plan.runs[i], *errors[i]);
   }
+  if (done.load() < total) throw Interrupted(done.load(), total);
 
   BatchResult result;
   result.runs = total;
-  result.files["runs.csv"] = write_table(out_dir / "runs.csv", schema.runs, outputs, &io::RunOutput::run);
-  if (selection.epochs)
-    result.files["epochs.csv"] = write_table(out_dir / "epochs.csv", schema.epochs, outputs, &io::RunOutput::epochs);
-  if (selection.agents)
-    result.files["agents.csv"] = write_table(out_dir / "agents.csv", schema.agents, outputs, &io::RunOutput::agents);
-  if (selection.transfers)
-    result.files["transfers.csv"] =
-        write_table(out_dir / "transfers.csv", schema.transfers, outputs, &io::RunOutput::transfers);
+  result.ran = ran.load();
+  result.files = merge(plan, out_dir);
   result.seconds = seconds_since(start);
   manifest["runs"] = total;
   manifest["files"] = result.files;
+  manifest["fingerprints"] = fingerprints;
   manifest[io::manifest_invocation_key]["finished_at"] = io::iso8601_utc(io::unix_now());
   manifest[io::manifest_invocation_key]["wall_seconds"] = result.seconds;
-  nlohmann::json fingerprints = nlohmann::json::array();
-  for (const auto& o : outputs) fingerprints.push_back(o->fingerprint);
-  manifest["fingerprints"] = fingerprints;
+  manifest[io::manifest_invocation_key]["runs_computed"] = result.ran;
   io::write_manifest(out_dir / "manifest.json", manifest);
+  fs::remove_all(state_folder(out_dir), ec);
   return result;
 }
 

@@ -32,6 +32,11 @@ class CsvBuffer {
   [[nodiscard]] std::int64_t rows() const noexcept { return rows_; }
   [[nodiscard]] bool empty() const noexcept { return text_.empty(); }
   void append(const CsvBuffer& other);
+  // Appends rows already formatted elsewhere (a committed part of a batch), with their count.
+  void append_raw(std::string_view text, std::int64_t rows) {
+    text_.append(text);
+    rows_ += rows;
+  }
   void clear() noexcept {
     text_.clear();
     rows_ = 0;

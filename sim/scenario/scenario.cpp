@@ -17,7 +17,10 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 std::string ScenarioError::to_string() const {
-  return pointer.empty() ? file + ": " + message : file + ": " + pointer + ": " + message;
+  std::string out = file + ": ";
+  if (!variant.empty()) out += variant + ": ";
+  if (!pointer.empty()) out += pointer + ": ";
+  return out + message;
 }
 
 namespace {
@@ -334,16 +337,28 @@ class Loader {
  public:
   explicit Loader(const Catalog& catalog) : catalog_(catalog) {}
 
-  Scenario load(const fs::path& file) {
+  Batch load(const fs::path& file) {
     root_file_ = file.string();
     std::vector<fs::path> visiting;
     const std::optional<json> doc = resolve(file, visiting);
     if (!doc) throw ScenarioErrors(std::move(errors_));
-    Scenario s = validate(*doc);
-    s.file = file;
+    Batch batch;
+    if (doc->contains("sweep")) {
+      const auto sweep = parse_sweep((*doc)["sweep"]);
+      if (!sweep) {
+        sort_errors();
+        throw ScenarioErrors(std::move(errors_));
+      }
+      batch.sweep = *sweep;
+      load_variants(*doc, batch);
+    } else {
+      Scenario s = validate(*doc);
+      s.file = file;
+      batch.variants.push_back({s.name, {}, std::move(s)});
+    }
     sort_errors();
     if (!errors_.empty()) throw ScenarioErrors(std::move(errors_));
-    return s;
+    return batch;
   }
 
  private:
@@ -360,7 +375,10 @@ class Loader {
 
   // The file that set the value at `pointer`: the first of the extends chain (the file loaded first) that
   // holds it; the loaded file itself for a value that is missing everywhere.
+  // The layer that set the value at `pointer`; none for a value a sweep sets (it belongs to the loaded file).
   const Layer* layer_of(const std::string& pointer) const {
+    for (const std::string& swept : swept_)
+      if (pointer == swept || pointer.starts_with(swept + "/")) return nullptr;
     const json::json_pointer p(pointer);
     for (const Layer& layer : layers_)
       if (layer.doc.contains(p)) return &layer;
@@ -729,9 +747,13 @@ class Loader {
   // ---- the scenario ----
 
   Scenario validate(const json& doc) {
+    // What one document's validation learns; each variant of a sweep starts afresh.
+    played_roles_.clear();
+    population_names_.clear();
+    every_role_known_ = false;
     Scenario s;
     check_object(doc, "", {"name", "description", "extends", "seed", "replicates", "epoch", "horizon", "token",
-                           "emission", "agents", "entry", "rewards", "outputs"});
+                           "emission", "agents", "entry", "rewards", "outputs", "sweep"});
 
     if (const json* v = required(doc, "", "name", "the name of the output folder")) {
       if (auto name = text(*v, "/name", "a name of letters, digits, '_', '-' and '.'")) {
@@ -966,7 +988,225 @@ class Loader {
       if (auto b = boolean(o["transfers"], "/outputs/transfers")) s.outputs.transfers = *b;
   }
 
+  // ---- sweeps ----
+
+  static constexpr std::size_t max_variants = 1'000'000;
+
+  // The pointers a sweep may not vary: the batch's identity, and what pairs its designs.
+  static bool sweepable(const std::string& pointer, std::string& why) {
+    for (const char* fixed : {"/name", "/seed", "/replicates", "/sweep", "/extends"}) {
+      if (pointer == fixed || pointer.starts_with(std::string(fixed) + "/")) {
+        why = std::string(fixed) == "/seed" || std::string(fixed) == "/replicates"
+                  ? "every variant runs the same seed and replicates, so that designs compare paired"
+                  : "it names the batch itself";
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // The values of one sweep parameter: [v, ...], {"values": [v, ...]} or {"from", "to", "steps"}.
+  std::optional<std::vector<json>> sweep_values(const json& v, const std::string& pointer) {
+    if (v.is_array()) {
+      if (v.empty()) {
+        expected(pointer, "a non-empty list of values", v);
+        return std::nullopt;
+      }
+      return std::vector<json>(v.begin(), v.end());
+    }
+    if (!v.is_object()) {
+      expected(pointer, "a list of values, {\"values\": [...]} or {\"from\", \"to\", \"steps\"}", v);
+      return std::nullopt;
+    }
+    if (v.contains("values")) {
+      if (!check_object(v, pointer, {"values"})) return std::nullopt;
+      return sweep_values(v["values"], child(pointer, "values"));
+    }
+    if (!check_object(v, pointer, {"from", "to", "steps"})) return std::nullopt;
+    const json* from = required(v, pointer, "from", "the first value of the range");
+    const json* to = required(v, pointer, "to", "the last value of the range");
+    const json* steps = required(v, pointer, "steps", "how many values, ends included");
+    if (from == nullptr || to == nullptr || steps == nullptr) return std::nullopt;
+    const auto a = real(*from, child(pointer, "from"), std::nullopt, std::nullopt);
+    const auto b = real(*to, child(pointer, "to"), std::nullopt, std::nullopt);
+    const auto n = integer(*steps, child(pointer, "steps"), 2, static_cast<std::int64_t>(max_variants));
+    if (!a || !b || !n) return std::nullopt;
+    return range_values(*from, *to, *a, *b, *n);
+  }
+
+  // n evenly spaced values from a to b, ends included: integers when both ends are and the steps land on
+  // integers; otherwise the exact decimals when the ends' decimals allow it (0.1 to 0.5 in 5 steps gives
+  // 0.1, 0.2, 0.3, 0.4, 0.5, not 0.30000000000000004), else doubles.
+  static std::vector<json> range_values(const json& from, const json& to, double a, double b, std::int64_t n) {
+    std::vector<json> out;
+    const auto intervals = n - 1;
+    if (from.is_number_integer() && to.is_number_integer()) {
+      const std::int64_t x = from.get<std::int64_t>();
+      const std::int64_t y = to.get<std::int64_t>();
+      if ((y - x) % intervals == 0) {
+        for (std::int64_t i = 0; i < n; ++i) out.push_back(x + (y - x) / intervals * i);
+        return out;
+      }
+    }
+    // Decimals: a and b as integers in units of 10^-places, for the fewest places that hold both.
+    for (int places = 0; places <= 15; ++places) {
+      const double scale = std::pow(10.0, places);
+      const double ua = std::nearbyint(a * scale);
+      const double ub = std::nearbyint(b * scale);
+      if (ua / scale != a || ub / scale != b || std::fabs(ua) > 0x1p52 || std::fabs(ub) > 0x1p52) continue;
+      const auto ia = static_cast<std::int64_t>(ua);
+      const auto ib = static_cast<std::int64_t>(ub);
+      if ((ib - ia) % intervals != 0) continue;
+      for (std::int64_t i = 0; i < n; ++i) {
+        const std::int64_t units = ia + (ib - ia) / intervals * i;
+        out.push_back(json::parse(fmt::format("{}", static_cast<double>(units) / scale)));
+      }
+      return out;
+    }
+    for (std::int64_t i = 0; i < n; ++i) out.push_back(i == intervals ? b : a + (b - a) * static_cast<double>(i) / static_cast<double>(intervals));
+    return out;
+  }
+
+  std::optional<Sweep> parse_sweep(const json& v) {
+    if (!check_object(v, "/sweep", {"mode", "parameters"})) return std::nullopt;
+    Sweep sweep;
+    const std::size_t errors_before = errors_.size();
+    if (v.contains("mode")) {
+      const auto mode = text(v["mode"], "/sweep/mode", "one of \"grid\" or \"zip\"");
+      if (mode == "zip") sweep.mode = SweepMode::zip;
+      else if (mode && *mode != "grid") expected("/sweep/mode", "one of \"grid\" or \"zip\"", v["mode"]);
+    }
+    const json* parameters = required(v, "/sweep", "parameters", "the JSON pointers to vary and their values");
+    if (parameters == nullptr) return std::nullopt;
+    if (!parameters->is_object() || parameters->empty()) {
+      expected("/sweep/parameters", "an object of JSON pointers and their values", *parameters);
+      return std::nullopt;
+    }
+    // In the order of the file: grid variants vary the first parameter slowest.
+    std::vector<std::string> pointers;
+    for (const auto& [key, value] : parameters->items()) pointers.push_back(key);
+    const Layer* layer = layer_of("/sweep/parameters");
+    const auto position = [&](const std::string& key) {
+      if (layer == nullptr) return std::size_t{0};
+      const auto it = layer->order.find(child("/sweep/parameters", key));
+      return it == layer->order.end() ? std::size_t{0} : it->second;
+    };
+    std::stable_sort(pointers.begin(), pointers.end(),
+                     [&](const std::string& x, const std::string& y) { return position(x) < position(y); });
+    for (const std::string& key : pointers) {
+      const std::string p = child("/sweep/parameters", key);
+      std::string why;
+      if (key.empty() || key[0] != '/') {
+        error(p, "expected a JSON pointer to a scenario value such as \"/rewards/developer/rule\", found " + json(key).dump());
+        continue;
+      }
+      if (!sweepable(key, why)) {
+        error(p, "expected a value a sweep may vary, found " + json(key).dump() + ": " + why);
+        continue;
+      }
+      if (auto values = sweep_values((*parameters)[key], p))
+        sweep.parameters.push_back({key, column_name(key), std::move(*values)});
+    }
+    if (errors_.size() != errors_before) return std::nullopt;
+    if (sweep.mode == SweepMode::zip) {
+      for (const SweepParameter& param : sweep.parameters) {
+        if (param.values.size() == sweep.parameters.front().values.size()) continue;
+        error(child("/sweep/parameters", param.pointer),
+              fmt::format("expected {} values, as many as {} has (zip pairs them one to one), found {}",
+                          sweep.parameters.front().values.size(), json(sweep.parameters.front().pointer).dump(),
+                          param.values.size()));
+        return std::nullopt;
+      }
+    }
+    if (variant_count(sweep) > max_variants) {
+      error("/sweep", fmt::format("expected at most {} variants, found {}", max_variants, variant_count(sweep)));
+      return std::nullopt;
+    }
+    return sweep;
+  }
+
+  // Sets a sweep's values in a copy of the document. Naming another schedule, rule or model drops the
+  // params of the one replaced, as extends does.
+  bool apply(json& doc, const Sweep& sweep, const std::vector<json>& values) {
+    for (std::size_t i = 0; i < sweep.parameters.size(); ++i) {
+      const std::string& pointer = sweep.parameters[i].pointer;
+      try {
+        const json::json_pointer p(pointer);
+        // New keys may be made (a parameter left at its default has none yet), but only inside objects:
+        // the deepest part of the pointer that exists must be an object, or the whole pointer must exist.
+        json::json_pointer existing = p;
+        while (!existing.empty() && !doc.contains(existing)) existing = existing.parent_pointer();
+        if (existing != p && !doc[existing].is_object()) throw json::out_of_range::create(404, "no such place", nullptr);
+        const std::string last = p.back();
+        if ((last == "schedule" || last == "rule" || last == "model") && doc.contains(p) && doc[p] != values[i]) {
+          json& owner = doc[p.parent_pointer()];
+          const bool params_swept = std::any_of(sweep.parameters.begin(), sweep.parameters.end(), [&](const SweepParameter& q) {
+            return q.pointer.starts_with(p.parent_pointer().to_string() + "/params");
+          });
+          if (owner.is_object() && !params_swept) owner.erase("params");
+        }
+        doc[p] = values[i];
+      } catch (const json::exception&) {
+        error(child("/sweep/parameters", pointer),
+              "expected a pointer to a place in the scenario, found " + json(pointer).dump() +
+                  ", which goes through a missing array element or a value that is not an object");
+        return false;
+      }
+    }
+    return true;
+  }
+
+  void load_variants(const json& doc, Batch& batch) {
+    const Sweep& sweep = batch.sweep;
+    for (const SweepParameter& p : sweep.parameters) swept_.push_back(p.pointer);
+    const auto all_values = expand(sweep);
+    // Errors are gathered per variant, then reported once each with the variants that have them.
+    std::vector<std::pair<ScenarioError, std::vector<std::size_t>>> found;
+    for (std::size_t v = 0; v < all_values.size(); ++v) {
+      json variant_doc = doc;
+      const std::size_t before = errors_.size();
+      if (!apply(variant_doc, sweep, all_values[v])) return;
+      Scenario s = validate(variant_doc);
+      s.file = root_file_;
+      for (std::size_t e = before; e < errors_.size(); ++e) {
+        const ScenarioError& err = errors_[e];
+        const auto same = std::find_if(found.begin(), found.end(), [&](const auto& f) {
+          return f.first.file == err.file && f.first.pointer == err.pointer && f.first.message == err.message;
+        });
+        if (same != found.end()) same->second.push_back(v);
+        else found.push_back({err, {v}});
+      }
+      errors_.resize(before);
+      Variant variant{variant_label(sweep, all_values[v]), {}, std::move(s)};
+      for (const json& value : all_values[v]) variant.values.push_back(value.is_string() ? value.get<std::string>() : value.dump());
+      batch.variants.push_back(std::move(variant));
+    }
+    for (auto& [err, variants] : found) {
+      if (variants.size() != all_values.size()) {
+        err.variant = fmt::format("variant {} ({})", variants.front(), batch.variants[variants.front()].label);
+        if (variants.size() > 1) err.variant += fmt::format(" and {} more", variants.size() - 1);
+      }
+      errors_.push_back(std::move(err));
+    }
+    if (!errors_.empty()) return;
+    // Every variant must write the same columns, or their rows could not share one table.
+    for (std::size_t v = 1; v < batch.variants.size(); ++v) {
+      const auto roles_of = [](const Scenario& s) {
+        std::vector<std::string> roles;
+        for (const RoleRewards& r : s.rewards) roles.push_back(r.role);
+        return roles;
+      };
+      if (roles_of(batch.variants[v].scenario) != roles_of(batch.base())) {
+        errors_.push_back({root_file_, "/sweep",
+                           fmt::format("expected every variant to pay the same roles, found variant {} ({}) differs from variant 0",
+                                       v, batch.variants[v].label), ""});
+        return;
+      }
+    }
+  }
+
   const Catalog& catalog_;
+  std::vector<std::string> swept_;  // pointers a sweep sets
   // Roles named by some population, whatever else is wrong with it; the rewards are checked against them
   // only when every population named a valid role, so one bad population causes no follow-on errors.
   std::map<std::string, std::size_t> played_roles_;     // role -> index of the first population playing it
@@ -998,7 +1238,15 @@ json params_json(const Params& params, unsigned decimals) {
 
 }  // namespace
 
-Scenario load_scenario(const fs::path& file, const Catalog& catalog) { return Loader(catalog).load(file); }
+Batch load_batch(const fs::path& file, const Catalog& catalog) { return Loader(catalog).load(file); }
+
+Scenario load_scenario(const fs::path& file, const Catalog& catalog) {
+  Batch batch = load_batch(file, catalog);
+  if (!batch.sweep.parameters.empty())
+    throw ScenarioErrors({{file.string(), "/sweep", "expected a single scenario here, found a sweep of " +
+                                                        std::to_string(batch.variants.size()) + " variants", ""}});
+  return std::move(batch.variants.front().scenario);
+}
 
 nlohmann::json to_json(const Scenario& s) {
   const unsigned d = s.token.decimals;

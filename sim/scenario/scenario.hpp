@@ -16,6 +16,7 @@
 #include "sim/ledger/token_amount.hpp"
 #include "sim/scenario/params.hpp"
 #include "sim/scenario/registry.hpp"
+#include "sim/scenario/sweep.hpp"
 
 namespace dais::scenario {
 
@@ -89,7 +90,8 @@ struct ScenarioError {
   std::string file;
   std::string pointer;   // JSON pointer, "" for the whole document
   std::string message;   // "expected X, found Y" plus any hint
-  [[nodiscard]] std::string to_string() const;  // "<file>: <pointer>: <message>"
+  std::string variant = {};  // which variants of a sweep have the problem; "" for all (or no sweep)
+  [[nodiscard]] std::string to_string() const;  // "<file>: [<variant>: ]<pointer>: <message>"
 };
 
 class ScenarioErrors : public std::runtime_error {
@@ -101,7 +103,26 @@ class ScenarioErrors : public std::runtime_error {
   std::vector<ScenarioError> errors_;
 };
 
-// Loads, resolves `extends`, and validates. Throws ScenarioErrors with every problem found.
+// One variant of a batch: the scenario with the sweep's values for it set.
+struct Variant {
+  std::string label;                // "rewards.compute_provider.rule=stake_weighted"; the scenario name without a sweep
+  std::vector<std::string> values;  // each sweep parameter's value as written to CSV
+  Scenario scenario;
+};
+
+// What a scenario file asks to run: its variants (one without a sweep), each for the scenario's replicates.
+// Replicate r of every variant uses the same seed and so the same random numbers: designs compare paired.
+struct Batch {
+  Sweep sweep;
+  std::vector<Variant> variants;
+  [[nodiscard]] const Scenario& base() const { return variants.front().scenario; }
+};
+
+// Loads, resolves `extends`, expands the sweep and validates every variant. Throws ScenarioErrors with every
+// problem found; a problem of only some variants names them.
+Batch load_batch(const std::filesystem::path& file, const Catalog& catalog);
+
+// Loads a scenario file without a sweep (a sweep is an error here).
 Scenario load_scenario(const std::filesystem::path& file, const Catalog& catalog);
 
 // The scenario in normal form: every key and parameter spelt out, defaults filled in, amounts as exact

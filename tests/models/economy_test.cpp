@@ -80,7 +80,7 @@ io::RunOutput run(const scenario::Scenario& s, std::int64_t replicate) {
 // Checks what every run must satisfy: each epoch pays at most its emission and exactly it when every role
 // has someone to pay; what agents received equals what epochs paid; rewards minted are in the journal.
 void check_accounting(const scenario::Scenario& s, const io::RunOutput& out) {
-  const io::OutputSchema schema = models::contributor_economy_schema(s, catalog());
+  const io::OutputSchema schema = io::with_identity(models::contributor_economy_schema(s, catalog()), {});
   const unsigned d = s.token.decimals;
   u128 paid_by_epochs = 0;
   for (const auto& row : table(schema.epochs, out.epochs)) {
@@ -128,7 +128,7 @@ TEST_CASE("agents draw the same contributions whatever the reward rule (common r
   const scenario::Scenario proportional = load_json(j, "prop");
   j["rewards"]["compute_provider"]["rule"] = "stake_weighted";
   const scenario::Scenario staked = load_json(j, "stake");
-  const auto schema = models::contributor_economy_schema(proportional, catalog());
+  const auto schema = io::with_identity(models::contributor_economy_schema(proportional, catalog()), {});
   const auto a = table(schema.agents, run(proportional, 3).agents);
   const auto b = table(schema.agents, run(staked, 3).agents);
   REQUIRE(a.size() == b.size());
@@ -147,7 +147,7 @@ TEST_CASE("stake_weighted pays compute providers in proportion to their endowmen
   j["agents"][2]["params"]["initial_stake"] = "10";
   j["rewards"]["compute_provider"]["rule"] = "stake_weighted";
   const scenario::Scenario s = load_json(j, "stake_only");
-  const auto schema = models::contributor_economy_schema(s, catalog());
+  const auto schema = io::with_identity(models::contributor_economy_schema(s, catalog()), {});
   for (const auto& row : table(schema.agents, run(s, 0).agents)) {
     // 1000 tokens * 0.4 over 8 equal stakes = 50 tokens each.
     if (row.at("role") == "compute_provider") CHECK(row.at("rewards_tokens") == "50");
@@ -160,7 +160,7 @@ TEST_CASE("agents with a loss leave and no newcomer comes while the average prof
   j["agents"][0]["params"]["exit_probability"] = 1.0;
   j["horizon"] = "5d";
   const scenario::Scenario s = load_json(j, "losses");
-  const auto schema = models::contributor_economy_schema(s, catalog());
+  const auto schema = io::with_identity(models::contributor_economy_schema(s, catalog()), {});
   const io::RunOutput out = run(s, 0);
   for (const auto& row : table(schema.agents, out.agents))
     if (row.at("role") == "data_provider" && row.at("entry_epoch") == "0") CHECK(row.at("exit_epoch") == "0");
