@@ -48,7 +48,8 @@ examples:
 
 constexpr const char* validate_help = R"(usage: dais validate SCENARIO...
 
-Loads each scenario file (resolving `extends`) and checks every key, type, range and combination.
+Loads each scenario file (resolving `extends`, expanding its sweep) and checks every key, type, range and
+combination of every variant.
 Prints one line per problem as  FILE: JSON-POINTER: expected ..., found ...  and exits 2 if there was
 any; prints "ok" per valid file and exits 0 otherwise. Nothing is written.
 
@@ -83,8 +84,11 @@ int cmd_validate(const std::vector<std::string>& args, const models::ModelCatalo
   bool all_ok = true;
   for (const std::string& file : args) {
     try {
-      scenario::load_scenario(file, catalog.view());
-      std::cout << file << ": ok\n";
+      const scenario::Batch batch = scenario::load_batch(file, catalog.view());
+      if (batch.variants.size() == 1)
+        std::cout << file << ": ok\n";
+      else
+        std::cout << fmt::format("{}: ok ({} variants)\n", file, batch.variants.size());
     } catch (const scenario::ScenarioErrors& e) {
       print_errors(e);
       all_ok = false;
