@@ -5,12 +5,14 @@
 #include <vector>
 
 #include "models/catalog.hpp"
+#include "sim/batch/cluster.hpp"
 
 namespace dais::app {
 
 // dais run SCENARIO [--out DIR] [--replicates N] [--seed S] [--jobs N] [--resume] [--quiet]
+// Under mpirun every rank runs it; rank 0 alone prints and writes.
 int run_command(const std::vector<std::string>& args, const models::ModelCatalog& catalog,
-                const std::vector<std::string>& command_line);
+                const std::vector<std::string>& command_line, batch::Cluster& cluster);
 
 // dais compare RESULTS_DIR --by PARAM [--baseline VALUE] [--metric M ...] [--confidence C]
 int compare_command(const std::vector<std::string>& args);

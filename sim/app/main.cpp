@@ -7,12 +7,14 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "models/catalog.hpp"
 #include "sim/app/cli.hpp"
 #include "sim/app/commands.hpp"
+#include "sim/batch/cluster.hpp"
 #include "sim/io/atomic_file.hpp"
 #include "sim/io/manifest.hpp"
 #include "sim/scenario/scenario.hpp"
@@ -132,7 +134,7 @@ int cmd_list(const std::vector<std::string>& args, const models::ModelCatalog& c
   return exit_ok;
 }
 
-int dispatch(int argc, char** argv) {
+int dispatch(int argc, char** argv, batch::Cluster& cluster) {
   models::ModelCatalog catalog;
   models::register_builtin_models(catalog);
   std::vector<std::string> args(argv + 1, argv + argc);
@@ -162,7 +164,7 @@ int dispatch(int argc, char** argv) {
     }
   }
   if (command == "validate") return cmd_validate(args, catalog);
-  if (command == "run") return run_command(args, catalog, std::vector<std::string>(argv, argv + argc));
+  if (command == "run") return run_command(args, catalog, std::vector<std::string>(argv, argv + argc), cluster);
   if (command == "compare") return compare_command(args);
   return cmd_list(args, catalog);
 }
@@ -173,22 +175,31 @@ int dispatch(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   using namespace dais;
+  // Under mpirun every rank runs this; only rank 0 speaks.
+  std::optional<batch::Cluster> cluster;
   try {
-    return app::dispatch(argc, argv);
-  } catch (const scenario::ScenarioErrors& e) {
-    app::print_errors(e);
-    return app::exit_bad_input;
-  } catch (const app::UsageError& e) {
-    std::cerr << "dais: " << e.what() << "\n(see dais --help)\n";
-    return app::exit_bad_input;
-  } catch (const po::error& e) {
-    std::cerr << "dais: " << e.what() << "\n(see dais --help)\n";
-    return app::exit_bad_input;
-  } catch (const io::IoError& e) {
+    cluster.emplace(argc, argv);
+  } catch (const std::exception& e) {
     std::cerr << "dais: " << e.what() << '\n';
     return app::exit_bad_input;
+  }
+  const bool speak = cluster->is_root();
+  const auto report = [&](const std::string& text, int code) {
+    if (speak) std::cerr << text;
+    return code;
+  };
+  try {
+    return app::dispatch(argc, argv, *cluster);
+  } catch (const scenario::ScenarioErrors& e) {
+    if (speak) app::print_errors(e);
+    return app::exit_bad_input;
+  } catch (const app::UsageError& e) {
+    return report(fmt::format("dais: {}\n(see dais --help)\n", e.what()), app::exit_bad_input);
+  } catch (const po::error& e) {
+    return report(fmt::format("dais: {}\n(see dais --help)\n", e.what()), app::exit_bad_input);
+  } catch (const io::IoError& e) {
+    return report(fmt::format("dais: {}\n", e.what()), app::exit_bad_input);
   } catch (const std::exception& e) {
-    std::cerr << "dais: error: " << e.what() << '\n';
-    return app::exit_run_failed;
+    return report(fmt::format("dais: error: {}\n", e.what()), app::exit_run_failed);
   }
 }

@@ -4,7 +4,9 @@
 #include <unistd.h>
 
 #include <boost/program_options.hpp>
+#include <exception>
 #include <filesystem>
+#include <optional>
 #include <iostream>
 
 #include "models/economy/contributor_economy.hpp"
@@ -73,10 +75,20 @@ std::string resume_command(const std::vector<std::string>& command_line, const f
   return joined(words);
 }
 
-}  // namespace
+// Everything a batch needs before its first run: parsed options, the loaded scenario, the plan and manifest.
+struct RunSetup {
+  scenario::Batch batch;
+  batch::BatchPlan plan;
+  nlohmann::json manifest;
+  fs::path out;
+  bool out_given = false;
+  unsigned jobs = 1;
+  bool quiet = false;
+  bool resume = false;
+};
 
-int run_command(const std::vector<std::string>& args, const models::ModelCatalog& catalog,
-                const std::vector<std::string>& command_line) {
+RunSetup set_up(const std::vector<std::string>& args, const models::ModelCatalog& catalog,
+                const std::vector<std::string>& command_line, const batch::Cluster& cluster) {
   po::options_description options("run options");
   options.add_options()("out", po::value<std::string>())("replicates", po::value<std::int64_t>())(
       "seed", po::value<std::uint64_t>())("jobs", po::value<unsigned>())("quiet", po::bool_switch())(
@@ -90,8 +102,9 @@ int run_command(const std::vector<std::string>& args, const models::ModelCatalog
   const auto files = vm["scenario"].as<std::vector<std::string>>();
   if (files.size() != 1) throw UsageError("run takes exactly one scenario file");
 
-  scenario::Batch batch = scenario::load_batch(files[0], catalog.view());
-  for (scenario::Variant& v : batch.variants) {
+  RunSetup setup;
+  setup.batch = scenario::load_batch(files[0], catalog.view());
+  for (scenario::Variant& v : setup.batch.variants) {
     if (vm.count("replicates")) {
       const auto n = vm["replicates"].as<std::int64_t>();
       if (n < 1 || n > 1'000'000) throw UsageError(fmt::format("--replicates: expected 1..1000000, found {}", n));
@@ -99,21 +112,23 @@ int run_command(const std::vector<std::string>& args, const models::ModelCatalog
     }
     if (vm.count("seed")) v.scenario.seed = vm["seed"].as<std::uint64_t>();
   }
-  const scenario::Scenario& base = batch.base();
-  const unsigned jobs = vm.count("jobs") ? vm["jobs"].as<unsigned>() : batch::default_jobs();
-  if (jobs == 0) throw UsageError("--jobs: expected at least 1, found 0");
-  const fs::path out = vm.count("out") ? fs::path(vm["out"].as<std::string>()) : fs::path("results") / base.name;
-  const bool quiet = vm["quiet"].as<bool>();
+  const scenario::Scenario& base = setup.batch.base();
+  // Under MPI the ranks are the parallelism: one thread each unless asked otherwise.
+  setup.jobs = vm.count("jobs") ? vm["jobs"].as<unsigned>() : cluster.distributed() ? 1 : batch::default_jobs();
+  if (setup.jobs == 0) throw UsageError("--jobs: expected at least 1, found 0");
+  setup.out_given = vm.count("out") != 0;
+  setup.out = setup.out_given ? fs::path(vm["out"].as<std::string>()) : fs::path("results") / base.name;
+  setup.quiet = vm["quiet"].as<bool>() || !cluster.is_root();
+  setup.resume = vm["resume"].as<bool>();
 
   // Runs: variant-major, so run ids are stable for a given file and replicate r of each variant shares a seed.
   std::vector<std::string> sweep_columns;
-  for (const scenario::SweepParameter& p : batch.sweep.parameters) sweep_columns.push_back(p.column);
-  batch::BatchPlan plan;
-  const std::int64_t replicates = base.replicates;
-  for (std::size_t v = 0; v < batch.variants.size(); ++v) {
-    for (std::int64_t r = 0; r < replicates; ++r) {
+  for (const scenario::SweepParameter& p : setup.batch.sweep.parameters) sweep_columns.push_back(p.column);
+  batch::BatchPlan& plan = setup.plan;
+  for (const scenario::Variant& variant : setup.batch.variants) {
+    for (std::int64_t r = 0; r < base.replicates; ++r) {
       const auto id = static_cast<std::int64_t>(plan.runs.size());
-      plan.runs.push_back({id, batch.variants[v].label, r, base.seed, batch.variants[v].values});
+      plan.runs.push_back({id, variant.label, r, base.seed, variant.values});
     }
   }
   plan.schema = io::with_identity(models::contributor_economy_schema(base, catalog), sweep_columns);
@@ -121,14 +136,15 @@ int run_command(const std::vector<std::string>& args, const models::ModelCatalog
 
   const io::BuildInfo build = io::build_info();
   nlohmann::json resolved_variants = nlohmann::json::array();
-  for (const scenario::Variant& v : batch.variants) resolved_variants.push_back(scenario::to_json(v.scenario));
+  for (const scenario::Variant& v : setup.batch.variants) resolved_variants.push_back(scenario::to_json(v.scenario));
   nlohmann::json sweep = nullptr;
-  if (!batch.sweep.parameters.empty()) {
-    sweep = {{"mode", batch.sweep.mode == scenario::SweepMode::grid ? "grid" : "zip"}, {"parameters", nlohmann::json::array()}};
-    for (const scenario::SweepParameter& p : batch.sweep.parameters)
+  if (!setup.batch.sweep.parameters.empty()) {
+    sweep = {{"mode", setup.batch.sweep.mode == scenario::SweepMode::grid ? "grid" : "zip"},
+             {"parameters", nlohmann::json::array()}};
+    for (const scenario::SweepParameter& p : setup.batch.sweep.parameters)
       sweep["parameters"].push_back({{"pointer", p.pointer}, {"column", p.column}, {"values", p.values}});
     nlohmann::json labels = nlohmann::json::array();
-    for (const scenario::Variant& v : batch.variants) labels.push_back(v.label);
+    for (const scenario::Variant& v : setup.batch.variants) labels.push_back(v.label);
     sweep["variants"] = labels;
   }
   const std::string scenario_hash = io::content_hash(resolved_variants.dump());
@@ -136,42 +152,73 @@ int run_command(const std::vector<std::string>& args, const models::ModelCatalog
                                                   {"git", build.git_revision},
                                                   {"scenario", scenario_hash},
                                                   {"seed", base.seed},
-                                                  {"replicates", replicates},
+                                                  {"replicates", base.replicates},
                                                   {"sweep", sweep}}
                                        .dump());
-  nlohmann::json manifest = {
+  setup.manifest = {
       {"dais", {{"version", build.version}, {"git_revision", build.git_revision}, {"build_type", build.build_type},
                 {"compiler", build.compiler}}},
       {"scenario", {{"name", base.name}, {"file", files[0]}, {"hash_fnv1a64", scenario_hash},
                     {"resolved", scenario::to_json(base)}}},
       {"sweep", sweep},
       {"seed", base.seed},
-      {"replicates", replicates},
+      {"replicates", base.replicates},
       {"batch_identity", plan.identity},
       {io::manifest_invocation_key,
-       {{"command_line", joined(command_line)}, {"jobs", jobs}, {"started_at", io::iso8601_utc(io::unix_now())}}}};
+       {{"command_line", joined(command_line)},
+        {"jobs", setup.jobs},
+        {"mpi_ranks", cluster.size()},
+        {"started_at", io::iso8601_utc(io::unix_now())}}}};
+  return setup;
+}
 
+}  // namespace
+
+int run_command(const std::vector<std::string>& args, const models::ModelCatalog& catalog,
+                const std::vector<std::string>& command_line, batch::Cluster& cluster) {
+  // Every rank of an MPI job sets the batch up; they go on only if all of them could, so none waits for a
+  // rank that has stopped. Rank 0 reports the problem.
+  std::optional<RunSetup> setup;
+  std::exception_ptr problem;
+  try {
+    setup = set_up(args, catalog, command_line, cluster);
+  } catch (...) {
+    problem = std::current_exception();
+  }
+  if (!cluster.all(problem == nullptr)) {
+    if (!cluster.is_root()) return exit_bad_input;
+    if (problem) std::rethrow_exception(problem);
+    throw UsageError("another rank of the MPI job could not load the scenario (is the file the same on every machine?)");
+  }
+
+  const scenario::Scenario& base = setup->batch.base();
+  const auto replicates = static_cast<std::size_t>(base.replicates);
   const batch::RunFunction run = [&](std::size_t index) {
-    const auto variant = index / static_cast<std::size_t>(replicates);
-    return models::run_contributor_economy(batch.variants[variant].scenario, catalog, plan.runs[index]);
+    return models::run_contributor_economy(setup->batch.variants[index / replicates].scenario, catalog,
+                                           setup->plan.runs[index]);
   };
-  const bool progress = !quiet && ::isatty(STDERR_FILENO) != 0;
-  if (!quiet) {
-    std::cerr << fmt::format("dais: {} runs of {} ({} variant{} x {} replicate{}, {} epochs each) on {} thread{}\n",
-                             plan.runs.size(), base.name, batch.variants.size(), batch.variants.size() == 1 ? "" : "s",
-                             replicates, replicates == 1 ? "" : "s", base.epochs(), jobs, jobs == 1 ? "" : "s");
+  const bool progress = !setup->quiet && ::isatty(STDERR_FILENO) != 0;
+  if (!setup->quiet) {
+    const std::size_t variants = setup->batch.variants.size();
+    std::cerr << fmt::format("dais: {} runs of {} ({} variant{} x {} replicate{}, {} epochs each) on {} thread{}{}\n",
+                             setup->plan.runs.size(), base.name, variants, variants == 1 ? "" : "s", replicates,
+                             replicates == 1 ? "" : "s", base.epochs(), setup->jobs, setup->jobs == 1 ? "" : "s",
+                             cluster.distributed() ? fmt::format(" x {} MPI ranks", cluster.size()) : "");
   }
   try {
-    const batch::BatchResult result =
-        batch::run_batch(plan, run, out, {jobs, progress, vm["resume"].as<bool>()}, manifest);
-    if (!quiet) {
-      std::cerr << fmt::format("dais: wrote {} in {:.2f}s{}\n", out.string(), result.seconds,
-                               result.ran < result.runs ? fmt::format(" ({} runs resumed from disk)", result.runs - result.ran) : "");
+    const batch::BatchResult result = batch::run_batch(
+        setup->plan, run, setup->out, {setup->jobs, progress, setup->resume, &cluster}, setup->manifest);
+    if (!cluster.is_root()) return result.follower_exit_code;
+    if (!setup->quiet) {
+      std::cerr << fmt::format("dais: wrote {} in {:.2f}s{}\n", setup->out.string(), result.seconds,
+                               result.ran < result.runs
+                                   ? fmt::format(" ({} runs resumed from disk)", result.runs - result.ran)
+                                   : "");
     }
   } catch (const batch::Interrupted& e) {
     std::cerr << fmt::format("\ndais: interrupted with {} of {} runs done; they are kept in {}. To finish:\n  {}\n",
-                             e.done(), e.total(), batch::state_folder(out).string(),
-                             resume_command(command_line, out, vm.count("out") != 0));
+                             e.done(), e.total(), batch::state_folder(setup->out).string(),
+                             resume_command(command_line, setup->out, setup->out_given));
     return exit_interrupted;
   } catch (const batch::BatchStateError& e) {
     throw UsageError(e.what());

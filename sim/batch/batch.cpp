@@ -1,4 +1,5 @@
-#include "sim/batch/batch.hpp"
+#include "sim/batch/batch_run.hpp"
+#include "sim/batch/cluster.hpp"
 
 #include <fmt/format.h>
 #include <unistd.h>
@@ -226,83 +227,118 @@ io::RunOutput parse_part(const std::string& bytes, std::size_t expected_run_inde
   return out;
 }
 
-BatchResult run_batch(const BatchPlan& plan, const RunFunction& run, const fs::path& out_dir,
-                      const BatchOptions& options, nlohmann::json& manifest) {
-  const auto start = Clock::now();
-  const auto total = static_cast<std::int64_t>(plan.runs.size());
+BatchRun::BatchRun(const BatchPlan& plan, const RunFunction& run, fs::path out_dir, const BatchOptions& options)
+    : plan_(plan), run_(run), out_dir_(std::move(out_dir)), options_(options), start_(Clock::now()),
+      fingerprints_(plan.runs.size()), errors_(plan.runs.size()) {
   std::error_code ec;
-  const bool folder_existed = fs::exists(out_dir, ec);
-  io::create_folder(out_dir);  // before any run: a folder that cannot be made should not cost a batch
-  std::vector<std::string> fingerprints(plan.runs.size());
-  const std::vector<std::size_t> pending = prepare(plan, out_dir, options, fingerprints);
+  folder_existed_ = fs::exists(out_dir_, ec);
+  io::create_folder(out_dir_);  // before any run: a folder that cannot be made should not cost a batch
+  pending_ = prepare(plan_, out_dir_, options_, fingerprints_);
+  done_ = static_cast<std::int64_t>(plan_.runs.size() - pending_.size());
+}
 
-  std::atomic<std::size_t> next{0};
-  std::atomic<bool> failed{false};
-  std::atomic<std::int64_t> done{total - static_cast<std::int64_t>(pending.size())};
-  std::atomic<std::int64_t> ran{0};
-  std::vector<std::optional<std::string>> errors(plan.runs.size());
-  std::mutex mutex;
-  std::condition_variable progressed;
-  const StopSignals signals;
+std::optional<std::size_t> BatchRun::take() {
+  if (failed_.load() || StopSignals::requested()) return std::nullopt;
+  const std::size_t k = cursor_.fetch_add(1);
+  if (k >= pending_.size()) return std::nullopt;
+  return pending_[k];
+}
 
-  auto worker = [&] {
-    for (;;) {
-      if (failed.load() || StopSignals::requested()) break;
-      const std::size_t k = next.fetch_add(1);
-      if (k >= pending.size()) break;
-      const std::size_t i = pending[k];
-      try {
-        const io::RunOutput output = run(i);
-        io::write_file_atomically(part_file(out_dir, i), serialize_part(i, output));
-        fingerprints[i] = output.fingerprint;
-      } catch (const std::exception& e) {
-        errors[i] = e.what();
-        failed.store(true);
-      }
-      done.fetch_add(1);
-      ran.fetch_add(1);
-      progressed.notify_one();
+void BatchRun::commit(std::size_t index, const std::string& part, const std::string& fingerprint) {
+  io::write_file_atomically(part_file(out_dir_, index), part);
+  fingerprints_[index] = fingerprint;
+  finished();
+}
+
+void BatchRun::fail(std::size_t index, const std::string& what) {
+  errors_[index] = what;
+  failed_.store(true);
+  finished();
+}
+
+void BatchRun::finished() {
+  done_.fetch_add(1);
+  ran_.fetch_add(1);
+  progressed_.notify_one();
+}
+
+void BatchRun::work() {
+  while (const auto i = take()) {
+    try {
+      const io::RunOutput output = run_(*i);
+      commit(*i, serialize_part(*i, output), output.fingerprint);
+    } catch (const std::exception& e) {
+      fail(*i, e.what());
     }
-  };
+  }
+}
 
-  const unsigned jobs = std::max(1u, std::min<unsigned>(options.jobs, static_cast<unsigned>(std::max<std::size_t>(1, pending.size()))));
+bool BatchRun::all_taken() const noexcept { return cursor_.load() >= pending_.size(); }
+
+void BatchRun::show_progress(bool final) const {
+  if (options_.progress)
+    print_progress(done_.load(), static_cast<std::int64_t>(plan_.runs.size()), seconds_since(start_), ran_.load(), final);
+}
+
+void BatchRun::run_local(unsigned jobs, const std::function<void()>& beside) {
+  const StopSignals signals;
   {
     std::vector<std::jthread> pool;
-    for (unsigned j = 0; j < jobs; ++j) pool.emplace_back(worker);
-    if (options.progress) {
-      std::unique_lock lock(mutex);
-      while (done.load() < total && !failed.load() && ran.load() < static_cast<std::int64_t>(pending.size())) {
-        progressed.wait_for(lock, std::chrono::milliseconds(250));
-        print_progress(done.load(), total, seconds_since(start), ran.load(), false);
-        if (StopSignals::requested()) break;
+    for (unsigned j = 0; j < jobs; ++j) pool.emplace_back([this] { work(); });
+    if (beside) {
+      beside();
+    } else if (options_.progress) {
+      std::unique_lock lock(mutex_);
+      while (ran_.load() < static_cast<std::int64_t>(pending_.size()) && !failed_.load() && !StopSignals::requested()) {
+        progressed_.wait_for(lock, std::chrono::milliseconds(250));
+        show_progress(false);
       }
     }
   }  // joins the workers
-  if (options.progress) print_progress(done.load(), total, seconds_since(start), ran.load(), true);
+  show_progress(true);
+}
 
-  for (std::size_t i = 0; i < plan.runs.size(); ++i) {
-    if (!errors[i]) continue;
+BatchResult BatchRun::finish(nlohmann::json& manifest) {
+  std::error_code ec;
+  const auto total = static_cast<std::int64_t>(plan_.runs.size());
+  for (std::size_t i = 0; i < plan_.runs.size(); ++i) {
+    if (!errors_[i]) continue;
     // A failed run is a bug, not an interruption: nothing of this batch is kept.
-    fs::remove_all(state_folder(out_dir), ec);
-    if (!folder_existed) fs::remove(out_dir, ec);
-    throw RunError(plan.runs[i], *errors[i]);
+    fs::remove_all(state_folder(out_dir_), ec);
+    if (!folder_existed_) fs::remove(out_dir_, ec);
+    throw RunError(plan_.runs[i], *errors_[i]);
   }
-  if (done.load() < total) throw Interrupted(done.load(), total);
+  if (done_.load() < total) throw Interrupted(done_.load(), total);
 
   BatchResult result;
   result.runs = total;
-  result.ran = ran.load();
-  result.files = merge(plan, out_dir);
-  result.seconds = seconds_since(start);
+  result.ran = ran_.load();
+  result.files = merge(plan_, out_dir_);
+  result.seconds = seconds_since(start_);
   manifest["runs"] = total;
   manifest["files"] = result.files;
-  manifest["fingerprints"] = fingerprints;
+  manifest["fingerprints"] = fingerprints_;
   manifest[io::manifest_invocation_key]["finished_at"] = io::iso8601_utc(io::unix_now());
   manifest[io::manifest_invocation_key]["wall_seconds"] = result.seconds;
   manifest[io::manifest_invocation_key]["runs_computed"] = result.ran;
-  io::write_manifest(out_dir / "manifest.json", manifest);
-  fs::remove_all(state_folder(out_dir), ec);
+  io::write_manifest(out_dir_ / "manifest.json", manifest);
+  fs::remove_all(state_folder(out_dir_), ec);
   return result;
+}
+
+unsigned BatchRun::threads_for(unsigned jobs) const noexcept {
+  return std::max(1u, std::min<unsigned>(jobs, static_cast<unsigned>(std::max<std::size_t>(1, pending_.size()))));
+}
+
+BatchResult run_batch(const BatchPlan& plan, const RunFunction& run, const fs::path& out_dir,
+                      const BatchOptions& options, nlohmann::json& manifest) {
+#ifdef DAIS_MPI
+  if (options.cluster != nullptr && options.cluster->distributed())
+    return run_distributed(plan, run, out_dir, options, manifest, *options.cluster);
+#endif
+  BatchRun batch(plan, run, out_dir, options);
+  batch.run_local(batch.threads_for(options.jobs));
+  return batch.finish(manifest);
 }
 
 }  // namespace dais::batch

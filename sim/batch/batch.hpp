@@ -41,10 +41,15 @@ struct BatchPlan {
 // Runs the run at plan.runs[index]. Called from worker threads: it must touch only its own state.
 using RunFunction = std::function<io::RunOutput(std::size_t index)>;
 
+class Cluster;
+
 struct BatchOptions {
   unsigned jobs = 1;
   bool progress = false;   // a live progress line on stderr
   bool resume = false;     // continue an interrupted batch in the output folder
+  // The MPI job to spread the runs over; null or a cluster of one: this process's threads only. In an MPI
+  // job every rank calls run_batch with the same plan; rank 0 alone reads and writes the output folder.
+  Cluster* cluster = nullptr;
 };
 
 // A run that failed (a broken invariant), with the run it was.
@@ -81,6 +86,8 @@ struct BatchResult {
   std::int64_t ran = 0;      // runs computed by this invocation (fewer when resuming)
   double seconds = 0.0;
   nlohmann::json files;      // {"runs.csv": rows, ...}
+  // On the other ranks of an MPI job: the exit code rank 0 ended with (its exceptions are rank 0's alone).
+  int follower_exit_code = 0;
 };
 
 // Runs every run of the plan not already committed, then merges. `manifest` is completed with the files

@@ -172,3 +172,28 @@ TEST_CASE("Ctrl-C stops a batch cleanly, says how to resume, and keeps what fini
   }
   fs::remove_all(dir);
 }
+
+#ifdef DAIS_MPIRUN
+TEST_CASE("mpirun with 1, 2 and 3 ranks writes the bytes of --jobs 1", "[e2e][batch][mpi]") {
+  const fs::path dir = scratch_dir("mpi");
+  const fs::path scenario = shortened(source_dir / "scenarios/compare_compute_rules.json", dir, "60d", 5);
+  const fs::path single = dir / "single";
+  REQUIRE(run_dais({"run", scenario.string(), "--out", single.string(), "--quiet", "--jobs", "1"}).exit_code == 0);
+  for (const char* ranks : {"1", "2", "3"}) {
+    const fs::path out = dir / (std::string("ranks") + ranks);
+    // As root (CI) and with more ranks than cores, OpenMPI needs to be told both are fine.
+    const std::string command = dais::test::shell_quote(DAIS_MPIRUN) + " --allow-run-as-root --oversubscribe -n " +
+                                ranks + " " + dais::test::shell_quote(DAIS_BINARY) + " run " +
+                                dais::test::shell_quote(scenario.string()) + " --out " +
+                                dais::test::shell_quote(out.string()) + " --quiet > " +
+                                dais::test::shell_quote((dir / "mpi.log").string()) + " 2>&1";
+    const int status = std::system(command.c_str());
+    INFO(ranks << " ranks: " << dais::io::read_file(dir / "mpi.log"));
+    REQUIRE(status == 0);
+    CHECK(outputs_of(out) == outputs_of(single));
+    const auto manifest = nlohmann::json::parse(dais::io::read_file(out / "manifest.json"));
+    CHECK(manifest["invocation"]["mpi_ranks"] == std::stoi(ranks));
+  }
+  fs::remove_all(dir);
+}
+#endif
