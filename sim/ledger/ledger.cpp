@@ -8,6 +8,16 @@ namespace {
 
 std::string units(TokenAmount a) { return u128_to_string(a.base_units()); }
 
+// Refuses an operation that takes more than a bucket holds, naming the operation, the account and both amounts.
+void require_funds(const char* operation, const char* preposition, AccountId a, TokenAmount amount, TokenAmount held,
+                   const char* bucket) {
+  if (held >= amount) return;
+  const std::string has = std::string_view(bucket) == "balance" ? "its balance is only " + units(held)
+                                                                : "it has only " + units(held) + " " + bucket;
+  throw LedgerError(std::string(operation) + " of " + units(amount) + " base units " + preposition + " account " +
+                    std::to_string(a) + ": " + has);
+}
+
 }  // namespace
 
 const char* to_string(Operation op) noexcept {
@@ -143,9 +153,7 @@ void Ledger::mint_many(std::span<const AccountId> accounts, std::span<const Toke
 
 void Ledger::burn(AccountId from, TokenAmount amount, const char* reason) {
   require_account(from, "burn");
-  if (balance_[from] < amount)
-    throw LedgerError("burn of " + units(amount) + " base units from account " + std::to_string(from) +
-                      ": its balance is only " + units(balance_[from]));
+  require_funds("burn", "from", from, amount, balance_[from], "balance");
   set(Bucket::balance, from, balance_[from] - amount);
   set_total(Undo::Kind::burned, burned_, burned_ + amount);
   record(Operation::burn, from, no_account, amount, reason);
@@ -154,9 +162,7 @@ void Ledger::burn(AccountId from, TokenAmount amount, const char* reason) {
 void Ledger::transfer(AccountId from, AccountId to, TokenAmount amount, const char* reason) {
   require_account(from, "transfer");
   require_account(to, "transfer");
-  if (balance_[from] < amount)
-    throw LedgerError("transfer of " + units(amount) + " base units from account " + std::to_string(from) +
-                      ": its balance is only " + units(balance_[from]));
+  require_funds("transfer", "from", from, amount, balance_[from], "balance");
   set(Bucket::balance, from, balance_[from] - amount);
   set(Bucket::balance, to, balance_[to] + amount);
   record(Operation::transfer, from, to, amount, reason);
@@ -164,9 +170,7 @@ void Ledger::transfer(AccountId from, AccountId to, TokenAmount amount, const ch
 
 void Ledger::stake(AccountId a, TokenAmount amount, const char* reason) {
   require_account(a, "stake");
-  if (balance_[a] < amount)
-    throw LedgerError("stake of " + units(amount) + " base units by account " + std::to_string(a) +
-                      ": its balance is only " + units(balance_[a]));
+  require_funds("stake", "by", a, amount, balance_[a], "balance");
   set(Bucket::balance, a, balance_[a] - amount);
   set(Bucket::staked, a, get(Bucket::staked, a) + amount);
   set_total(Undo::Kind::total_staked, total_staked_, total_staked_ + amount);
@@ -186,9 +190,7 @@ void Ledger::insert_unbonding(const Unbonding& entry) {
 void Ledger::unstake(AccountId a, TokenAmount amount, core::SimTime now, core::SimTime delay, const char* reason) {
   require_account(a, "unstake");
   const TokenAmount staked_now = get(Bucket::staked, a);
-  if (staked_now < amount)
-    throw LedgerError("unstake of " + units(amount) + " base units by account " + std::to_string(a) +
-                      ": it has only " + units(staked_now) + " staked");
+  require_funds("unstake", "by", a, amount, staked_now, "staked");
   const core::SimTime release_at = now + delay;
   set(Bucket::staked, a, staked_now - amount);
   set(Bucket::unbonding, a, get(Bucket::unbonding, a) + amount);
@@ -240,9 +242,7 @@ TokenAmount Ledger::slash(AccountId a, TokenAmount amount, const char* reason) {
 
 void Ledger::lock(AccountId a, TokenAmount amount, const char* reason) {
   require_account(a, "lock");
-  if (balance_[a] < amount)
-    throw LedgerError("lock of " + units(amount) + " base units by account " + std::to_string(a) +
-                      ": its balance is only " + units(balance_[a]));
+  require_funds("lock", "by", a, amount, balance_[a], "balance");
   set(Bucket::balance, a, balance_[a] - amount);
   set(Bucket::locked, a, get(Bucket::locked, a) + amount);
   record(Operation::lock, a, a, amount, reason);
@@ -251,9 +251,7 @@ void Ledger::lock(AccountId a, TokenAmount amount, const char* reason) {
 void Ledger::unlock(AccountId a, TokenAmount amount, const char* reason) {
   require_account(a, "unlock");
   const TokenAmount locked_now = get(Bucket::locked, a);
-  if (locked_now < amount)
-    throw LedgerError("unlock of " + units(amount) + " base units by account " + std::to_string(a) +
-                      ": it has only " + units(locked_now) + " locked");
+  require_funds("unlock", "by", a, amount, locked_now, "locked");
   set(Bucket::locked, a, locked_now - amount);
   set(Bucket::balance, a, balance_[a] + amount);
   record(Operation::unlock, a, a, amount, reason);
