@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what dais needs to build and test on Debian 12, and nothing that is already there.
-# Only Debian's packages are used (apt-get); it asks for sudo when not run as root.
+# Installs what dais needs to build and test on Debian 12, and nothing that is already there:
+# Debian's packages with apt-get (asking for sudo when not run as root), then the npm packages pinned in
+# package.json and package-lock.json (solc to compile the contracts, anvil as a reference node).
 set -euo pipefail
 
 packages=(
@@ -18,13 +19,22 @@ for p in "${packages[@]}"; do
   fi
 done
 
-if [ ${#missing[@]} -eq 0 ]; then
-  exit 0
+# Node.js and npm come with the machine on most images; from Debian when they do not.
+if ! command -v npm >/dev/null 2>&1; then missing+=(nodejs npm); fi
+
+if [ ${#missing[@]} -ne 0 ]; then
+  echo "dais: installing ${missing[*]}" >&2
+  sudo_cmd=()
+  if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo_cmd[@]}" apt-get update -qq
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-echo "dais: installing ${missing[*]}" >&2
-sudo_cmd=()
-if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
-export DEBIAN_FRONTEND=noninteractive
-"${sudo_cmd[@]}" apt-get update -qq
-"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# The exact versions of package-lock.json, unless node_modules was installed from this very lock file.
+cd "$(dirname "$0")/.."
+if ! cmp -s package-lock.json node_modules/.dais-installed-lock.json 2>/dev/null; then
+  echo "dais: installing the npm packages of package-lock.json" >&2
+  npm ci --no-audit --no-fund --loglevel=error
+  cp package-lock.json node_modules/.dais-installed-lock.json
+fi
