@@ -12,6 +12,7 @@
 
 #include "models/catalog.hpp"
 #include "models/economy/contributor_economy.hpp"
+#include "sim/app/evm_command.hpp"
 #include "sim/batch/batch.hpp"
 #include "sim/io/atomic_file.hpp"
 #include "sim/io/manifest.hpp"
@@ -41,6 +42,7 @@ commands:
   validate SCENARIO...   check scenario files; every problem is reported, exit 2 if any
   run SCENARIO           run all replicates of a scenario, write CSV and a manifest
   list WHAT              registered rules, schedules, agents or roles, with their parameters
+  evm statetest|bench    run Ethereum state tests, or time the EVM on benchmark tests
   help COMMAND           options and examples of a command
 
 options:
@@ -52,6 +54,7 @@ examples:
   dais run scenarios/baseline.json
   dais run scenarios/b1_small.json --replicates 8 --jobs 2 --out results/b1
   dais list rules
+  dais evm statetest ../shared/evm-tests/GeneralStateTests
 )";
 
 constexpr const char* validate_help = R"(usage: dais validate SCENARIO...
@@ -97,6 +100,7 @@ const char* help_for(const std::string& command) {
   if (command == "validate") return validate_help;
   if (command == "run") return run_help;
   if (command == "list") return list_help;
+  if (command == "evm") return evm_help;
   return nullptr;
 }
 
@@ -246,6 +250,7 @@ int dispatch(int argc, char** argv) {
     std::cout << text;
     return exit_ok;
   }
+  if (command == "evm") return run_evm_command(args);
   const char* help = help_for(command);
   if (help == nullptr) throw UsageError(fmt::format("unknown command \"{}\"; expected validate, run, list or help", command));
   for (const std::string& a : args) {
