@@ -607,7 +607,7 @@ Pc op_create(Pc pc, uint256*& sp, Frame& f) noexcept {
 
 template <CallKind Kind, bool IsStaticCall = false>
 Pc op_call(Pc pc, uint256*& sp, Frame& f) noexcept {
-  constexpr bool has_value = Kind == CallKind::call || Kind == CallKind::callcode;
+  constexpr bool has_value = (Kind == CallKind::call && !IsStaticCall) || Kind == CallKind::callcode;
   constexpr int inputs = has_value ? 7 : 6;
   const uint256 gas_req = sp[-1];
   const Address dst = Address::from_word(sp[-2]);

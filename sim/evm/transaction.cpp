@@ -179,9 +179,8 @@ Bytes32 state_root(const State& state) {
     Trie storage;
     for (const auto& [key, slot] : acc.storage) {
       if (!slot.current) continue;
-      storage.put(Bytes(keccak256(BytesView(Bytes32::from_word(key).bytes)).bytes.begin(),
-                        keccak256(BytesView(Bytes32::from_word(key).bytes)).bytes.end()),
-                  rlp::encode(slot.current));
+      const Bytes32 hashed = keccak256(BytesView(Bytes32::from_word(key).bytes));
+      storage.put(Bytes(hashed.bytes.begin(), hashed.bytes.end()), rlp::encode(slot.current));
     }
     const Bytes32 storage_root = storage.root();
     const Bytes32 key = keccak256(BytesView(address.bytes));
