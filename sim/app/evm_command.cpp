@@ -11,7 +11,7 @@ namespace po = boost::program_options;
 
 namespace dais::app {
 
-const char* const evm_help = R"(usage: dais evm statetest PATH... [--fork NAME] [--verbose]
+const char* const evm_help = R"(usage: dais evm statetest PATH... [--fork NAME] [--verbose] [--dump]
        dais evm bench PATH... [--min-time SECONDS]
 
 statetest  Runs Ethereum state tests (the GeneralStateTests JSON format) from files or folders
@@ -25,6 +25,7 @@ bench      Runs each state test of the given files or folders repeatedly and pri
 options:
   --fork NAME         statetest: the post-state fork to check (default Cancun)
   --verbose           statetest: also print a line per passing case
+  --dump              statetest: after a failure, print the post-state it computed
   --min-time SECONDS  bench: measure each case for at least this long (default 1)
 
 exit codes: 0 all passed, 1 some case failed, 2 bad input (missing path, malformed file)
@@ -47,6 +48,7 @@ struct Options {
   std::vector<std::string> paths;
   std::string fork = "Cancun";
   bool verbose = false;
+  bool dump = false;
   double min_time = 1.0;
 };
 
@@ -74,6 +76,7 @@ int run_statetest(const Options& o) {
         } else {
           ++failed;
           std::cout << "FAIL " << file.string() << ": " << c.label << ": " << r.message << '\n';
+          if (o.dump) std::cout << st::dump_post_state(t, c, vm);
         }
       }
     }
@@ -127,7 +130,7 @@ int run_evm_command(const std::vector<std::string>& args) {
   Options o;
   try {
     po::options_description options("evm options");
-    options.add_options()("fork", po::value<std::string>(&o.fork))("verbose", po::bool_switch(&o.verbose))(
+    options.add_options()("fork", po::value<std::string>(&o.fork))("verbose", po::bool_switch(&o.verbose))("dump", po::bool_switch(&o.dump))(
         "min-time", po::value<double>(&o.min_time))("sub", po::value<std::string>(&o.sub))(
         "paths", po::value<std::vector<std::string>>(&o.paths));
     po::positional_options_description positional;

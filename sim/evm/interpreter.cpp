@@ -480,7 +480,7 @@ inline Pc op_JUMP(Pc, uint256*& sp, Frame& f) noexcept {
 }
 inline Pc op_JUMPI(Pc pc, uint256*& sp, Frame& f) noexcept {
   sp -= 2;
-  return sp[1] ? jump_to(f, sp[0]) : pc + 1;
+  return sp[0] ? jump_to(f, sp[1]) : pc + 1;
 }
 inline Pc op_PC(Pc pc, uint256*& sp, Frame& f) noexcept {
   return push_value(pc, sp, static_cast<std::uint64_t>(pc - f.code->padded()));

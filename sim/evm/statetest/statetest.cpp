@@ -322,6 +322,33 @@ CaseResult run_case(const StateTest& test, const TestCase& c, Vm& vm) {
   return res;
 }
 
+std::string dump_post_state(const StateTest& test, const TestCase& c, Vm& vm) {
+  State state = test.pre;
+  std::ostringstream out;
+  if (c.tx_error) return "transaction cannot be formed: " + *c.tx_error + "\n";
+  auto outcome = apply_transaction(state, test.block, c.tx, vm, test_block_hash);
+  if (auto* err = std::get_if<TransactionError>(&outcome)) {
+    out << "transaction rejected: " << err->name << '\n';
+  } else {
+    const auto& receipt = std::get<TransactionReceipt>(outcome);
+    out << "status " << to_string(receipt.status) << ", gas used " << receipt.gas_used << ", logs "
+        << receipt.logs.size() << '\n';
+  }
+  std::vector<std::pair<Address, const Account*>> accounts;
+  for (const auto& [addr, acc] : state.accounts()) accounts.emplace_back(addr, &acc);
+  std::sort(accounts.begin(), accounts.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (const auto& [addr, acc] : accounts) {
+    out << to_hex(addr) << " nonce " << acc->nonce << " balance " << acc->balance.to_dec() << " code "
+        << acc->code->bytes.size() << " bytes\n";
+    std::vector<std::pair<uint256, uint256>> slots;
+    for (const auto& [k, slot] : acc->storage)
+      if (slot.current) slots.emplace_back(k, slot.current);
+    std::sort(slots.begin(), slots.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (const auto& [k, v] : slots) out << "  " << k.to_hex() << " = " << v.to_hex() << '\n';
+  }
+  return out.str();
+}
+
 BenchResult bench_case(const StateTest& test, const TestCase& c, Vm& vm, double min_seconds) {
   BenchResult res;
   using clock = std::chrono::steady_clock;

@@ -53,6 +53,9 @@ Bytes32 test_block_hash(std::int64_t number);
 
 CaseResult run_case(const StateTest& test, const TestCase& c, Vm& vm);
 
+// The post-state of a case as text (one account a line, its storage below), for diagnosing a failure.
+std::string dump_post_state(const StateTest& test, const TestCase& c, Vm& vm);
+
 struct BenchResult {
   std::int64_t execution_gas = 0;  // gas used by one run, less the intrinsic gas
   double seconds_per_run = 0;
