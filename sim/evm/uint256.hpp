@@ -113,28 +113,17 @@ constexpr uint256 operator^(const uint256& a, const uint256& b) noexcept {
   return {a.w[0] ^ b.w[0], a.w[1] ^ b.w[1], a.w[2] ^ b.w[2], a.w[3] ^ b.w[3]};
 }
 
-// The low 256 bits of a * b: ten 64x64->128 products.
+// The low 256 bits of a * b: ten 64x64->128 products, schoolbook order.
 constexpr uint256 operator*(const uint256& a, const uint256& b) noexcept {
   uint256 r;
-  uint128 t = static_cast<uint128>(a.w[0]) * b.w[0];
-  r.w[0] = static_cast<std::uint64_t>(t);
-  std::uint64_t carry = static_cast<std::uint64_t>(t >> 64);
-  // column 1
-  uint128 c1 = static_cast<uint128>(a.w[0]) * b.w[1] + carry;
-  std::uint64_t hi1 = static_cast<std::uint64_t>(c1 >> 64);
-  c1 = static_cast<uint128>(a.w[1]) * b.w[0] + static_cast<std::uint64_t>(c1);
-  hi1 += static_cast<std::uint64_t>(c1 >> 64);
-  r.w[1] = static_cast<std::uint64_t>(c1);
-  // column 2 (carries beyond 128 bits into column 3 are tracked in hi2)
-  uint128 c2 = static_cast<uint128>(a.w[0]) * b.w[2] + hi1;
-  std::uint64_t hi2 = static_cast<std::uint64_t>(c2 >> 64);
-  c2 = static_cast<uint128>(a.w[1]) * b.w[1] + static_cast<std::uint64_t>(c2);
-  hi2 += static_cast<std::uint64_t>(c2 >> 64);
-  c2 = static_cast<uint128>(a.w[2]) * b.w[0] + static_cast<std::uint64_t>(c2);
-  hi2 += static_cast<std::uint64_t>(c2 >> 64);
-  r.w[2] = static_cast<std::uint64_t>(c2);
-  // column 3: only the low 64 bits matter
-  r.w[3] = hi2 + a.w[0] * b.w[3] + a.w[1] * b.w[2] + a.w[2] * b.w[1] + a.w[3] * b.w[0];
+  for (int i = 0; i < 4; ++i) {
+    std::uint64_t carry = 0;
+    for (int j = 0; i + j < 4; ++j) {
+      const uint128 t = static_cast<uint128>(a.w[i]) * b.w[j] + r.w[i + j] + carry;
+      r.w[i + j] = static_cast<std::uint64_t>(t);
+      carry = static_cast<std::uint64_t>(t >> 64);
+    }
+  }
   return r;
 }
 
