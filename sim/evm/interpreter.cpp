@@ -164,171 +164,147 @@ inline void copy_padded(std::uint8_t* dst, BytesView src, const uint256& offset,
 // ---- arithmetic, comparison, bitwise -------------------------------------------------------------
 // Stack convention: sp points to the first free slot; sp[-1] is the top.
 
-inline Pc op_STOP(Pc, uint256*&, Frame& f) noexcept { return stop_with(f, Status::success); }
-inline Pc op_ADD(Pc pc, uint256*& sp, Frame&) noexcept {
+inline Pc op_STOP(Pc, uint256*, Frame& f) noexcept { return stop_with(f, Status::success); }
+inline Pc op_ADD(Pc pc, uint256* sp, Frame&) noexcept {
   sp[-2] = sp[-1] + sp[-2];
-  --sp;
   return pc + 1;
 }
-inline Pc op_MUL(Pc pc, uint256*& sp, Frame&) noexcept {
+inline Pc op_MUL(Pc pc, uint256* sp, Frame&) noexcept {
   sp[-2] = sp[-1] * sp[-2];
-  --sp;
   return pc + 1;
 }
-inline Pc op_SUB(Pc pc, uint256*& sp, Frame&) noexcept {
+inline Pc op_SUB(Pc pc, uint256* sp, Frame&) noexcept {
   sp[-2] = sp[-1] - sp[-2];
-  --sp;
   return pc + 1;
 }
-inline Pc op_DIV(Pc pc, uint256*& sp, Frame&) noexcept {
+inline Pc op_DIV(Pc pc, uint256* sp, Frame&) noexcept {
   sp[-2] = sp[-1] / sp[-2];
-  --sp;
   return pc + 1;
 }
-inline Pc op_SDIV(Pc pc, uint256*& sp, Frame&) noexcept {
+inline Pc op_SDIV(Pc pc, uint256* sp, Frame&) noexcept {
   sp[-2] = sdiv(sp[-1], sp[-2]);
-  --sp;
   return pc + 1;
 }
-inline Pc op_MOD(Pc pc, uint256*& sp, Frame&) noexcept {
+inline Pc op_MOD(Pc pc, uint256* sp, Frame&) noexcept {
   sp[-2] = sp[-1] % sp[-2];
-  --sp;
   return pc + 1;
 }
-inline Pc op_SMOD(Pc pc, uint256*& sp, Frame&) noexcept {
+inline Pc op_SMOD(Pc pc, uint256* sp, Frame&) noexcept {
   sp[-2] = smod(sp[-1], sp[-2]);
-  --sp;
   return pc + 1;
 }
-inline Pc op_ADDMOD(Pc pc, uint256*& sp, Frame&) noexcept {
+inline Pc op_ADDMOD(Pc pc, uint256* sp, Frame&) noexcept {
   sp[-3] = addmod(sp[-1], sp[-2], sp[-3]);
-  sp -= 2;
   return pc + 1;
 }
-inline Pc op_MULMOD(Pc pc, uint256*& sp, Frame&) noexcept {
+inline Pc op_MULMOD(Pc pc, uint256* sp, Frame&) noexcept {
   sp[-3] = mulmod(sp[-1], sp[-2], sp[-3]);
-  sp -= 2;
   return pc + 1;
 }
-inline Pc op_EXP(Pc pc, uint256*& sp, Frame& f) noexcept {
+inline Pc op_EXP(Pc pc, uint256* sp, Frame& f) noexcept {
   const uint256& exponent = sp[-2];
   if (!charge(f, 50 * static_cast<std::int64_t>(byte_width(exponent)))) return nullptr;
   sp[-2] = exp(sp[-1], exponent);
-  --sp;
   return pc + 1;
 }
-inline Pc op_SIGNEXTEND(Pc pc, uint256*& sp, Frame&) noexcept {
+inline Pc op_SIGNEXTEND(Pc pc, uint256* sp, Frame&) noexcept {
   sp[-2] = signextend(sp[-1], sp[-2]);
-  --sp;
   return pc + 1;
 }
-inline Pc op_LT(Pc pc, uint256*& sp, Frame&) noexcept {
+inline Pc op_LT(Pc pc, uint256* sp, Frame&) noexcept {
   sp[-2] = sp[-1] < sp[-2] ? 1 : 0;
-  --sp;
   return pc + 1;
 }
-inline Pc op_GT(Pc pc, uint256*& sp, Frame&) noexcept {
+inline Pc op_GT(Pc pc, uint256* sp, Frame&) noexcept {
   sp[-2] = sp[-2] < sp[-1] ? 1 : 0;
-  --sp;
   return pc + 1;
 }
-inline Pc op_SLT(Pc pc, uint256*& sp, Frame&) noexcept {
+inline Pc op_SLT(Pc pc, uint256* sp, Frame&) noexcept {
   sp[-2] = slt(sp[-1], sp[-2]) ? 1 : 0;
-  --sp;
   return pc + 1;
 }
-inline Pc op_SGT(Pc pc, uint256*& sp, Frame&) noexcept {
+inline Pc op_SGT(Pc pc, uint256* sp, Frame&) noexcept {
   sp[-2] = slt(sp[-2], sp[-1]) ? 1 : 0;
-  --sp;
   return pc + 1;
 }
-inline Pc op_EQ(Pc pc, uint256*& sp, Frame&) noexcept {
+inline Pc op_EQ(Pc pc, uint256* sp, Frame&) noexcept {
   sp[-2] = sp[-1] == sp[-2] ? 1 : 0;
-  --sp;
   return pc + 1;
 }
-inline Pc op_ISZERO(Pc pc, uint256*& sp, Frame&) noexcept {
+inline Pc op_ISZERO(Pc pc, uint256* sp, Frame&) noexcept {
   sp[-1] = !sp[-1] ? 1 : 0;
   return pc + 1;
 }
-inline Pc op_AND(Pc pc, uint256*& sp, Frame&) noexcept {
+inline Pc op_AND(Pc pc, uint256* sp, Frame&) noexcept {
   sp[-2] = sp[-1] & sp[-2];
-  --sp;
   return pc + 1;
 }
-inline Pc op_OR(Pc pc, uint256*& sp, Frame&) noexcept {
+inline Pc op_OR(Pc pc, uint256* sp, Frame&) noexcept {
   sp[-2] = sp[-1] | sp[-2];
-  --sp;
   return pc + 1;
 }
-inline Pc op_XOR(Pc pc, uint256*& sp, Frame&) noexcept {
+inline Pc op_XOR(Pc pc, uint256* sp, Frame&) noexcept {
   sp[-2] = sp[-1] ^ sp[-2];
-  --sp;
   return pc + 1;
 }
-inline Pc op_NOT(Pc pc, uint256*& sp, Frame&) noexcept {
+inline Pc op_NOT(Pc pc, uint256* sp, Frame&) noexcept {
   sp[-1] = ~sp[-1];
   return pc + 1;
 }
-inline Pc op_BYTE(Pc pc, uint256*& sp, Frame&) noexcept {
+inline Pc op_BYTE(Pc pc, uint256* sp, Frame&) noexcept {
   sp[-2] = byte_at(sp[-1], sp[-2]);
-  --sp;
   return pc + 1;
 }
-inline Pc op_SHL(Pc pc, uint256*& sp, Frame&) noexcept {
+inline Pc op_SHL(Pc pc, uint256* sp, Frame&) noexcept {
   sp[-2] = shl(sp[-2], shift_amount(sp[-1]));
-  --sp;
   return pc + 1;
 }
-inline Pc op_SHR(Pc pc, uint256*& sp, Frame&) noexcept {
+inline Pc op_SHR(Pc pc, uint256* sp, Frame&) noexcept {
   sp[-2] = shr(sp[-2], shift_amount(sp[-1]));
-  --sp;
   return pc + 1;
 }
-inline Pc op_SAR(Pc pc, uint256*& sp, Frame&) noexcept {
+inline Pc op_SAR(Pc pc, uint256* sp, Frame&) noexcept {
   sp[-2] = sar(sp[-2], shift_amount(sp[-1]));
-  --sp;
   return pc + 1;
 }
 
-inline Pc op_KECCAK256(Pc pc, uint256*& sp, Frame& f) noexcept {
+inline Pc op_KECCAK256(Pc pc, uint256* sp, Frame& f) noexcept {
   const uint256 offset = sp[-1], size = sp[-2];
   if (!grow_memory(f, offset, size)) return nullptr;
   const std::uint64_t n = size.w[0];
   if (!charge(f, 6 * static_cast<std::int64_t>(num_words(n)))) return nullptr;
   const std::uint8_t* data = n != 0 ? f.memory.data() + offset.w[0] : nullptr;
   sp[-2] = keccak256(data, n).to_word();
-  --sp;
   return pc + 1;
 }
 
 // ---- environment ---------------------------------------------------------------------------------
 
-inline Pc push_value(Pc pc, uint256*& sp, const uint256& v) noexcept {
-  *sp++ = v;
+inline Pc push_value(Pc pc, uint256* sp, const uint256& v) noexcept {
+  *sp = v;
   return pc + 1;
 }
 
-inline Pc op_ADDRESS(Pc pc, uint256*& sp, Frame& f) noexcept { return push_value(pc, sp, f.msg->recipient.to_word()); }
+inline Pc op_ADDRESS(Pc pc, uint256* sp, Frame& f) noexcept { return push_value(pc, sp, f.msg->recipient.to_word()); }
 inline bool charge_access(Frame& f, const Address& a) noexcept {
   return f.host->access_account(a) == AccessStatus::warm || charge(f, 2500);
 }
-inline Pc op_BALANCE(Pc pc, uint256*& sp, Frame& f) noexcept {
+inline Pc op_BALANCE(Pc pc, uint256* sp, Frame& f) noexcept {
   const Address a = Address::from_word(sp[-1]);
   if (!charge_access(f, a)) return nullptr;
   sp[-1] = f.host->get_balance(a);
   return pc + 1;
 }
-inline Pc op_ORIGIN(Pc pc, uint256*& sp, Frame& f) noexcept { return push_value(pc, sp, f.tx_context().origin.to_word()); }
-inline Pc op_CALLER(Pc pc, uint256*& sp, Frame& f) noexcept { return push_value(pc, sp, f.msg->sender.to_word()); }
-inline Pc op_CALLVALUE(Pc pc, uint256*& sp, Frame& f) noexcept { return push_value(pc, sp, f.msg->value); }
-inline Pc op_CALLDATALOAD(Pc pc, uint256*& sp, Frame& f) noexcept {
+inline Pc op_ORIGIN(Pc pc, uint256* sp, Frame& f) noexcept { return push_value(pc, sp, f.tx_context().origin.to_word()); }
+inline Pc op_CALLER(Pc pc, uint256* sp, Frame& f) noexcept { return push_value(pc, sp, f.msg->sender.to_word()); }
+inline Pc op_CALLVALUE(Pc pc, uint256* sp, Frame& f) noexcept { return push_value(pc, sp, f.msg->value); }
+inline Pc op_CALLDATALOAD(Pc pc, uint256* sp, Frame& f) noexcept {
   std::uint8_t buf[32];
   copy_padded(buf, f.msg->input, sp[-1], 32);
   sp[-1] = uint256::from_be(buf, 32);
   return pc + 1;
 }
-inline Pc op_CALLDATASIZE(Pc pc, uint256*& sp, Frame& f) noexcept { return push_value(pc, sp, f.msg->input.size()); }
+inline Pc op_CALLDATASIZE(Pc pc, uint256* sp, Frame& f) noexcept { return push_value(pc, sp, f.msg->input.size()); }
 
 // CALLDATACOPY, CODECOPY, RETURNDATACOPY, MCOPY share the copy cost of 3 gas per word.
 inline bool copy_cost(Frame& f, const uint256& mem_offset, const uint256& size) noexcept {
@@ -336,32 +312,29 @@ inline bool copy_cost(Frame& f, const uint256& mem_offset, const uint256& size) 
   return charge(f, 3 * static_cast<std::int64_t>(num_words(size.w[0])));
 }
 
-inline Pc op_CALLDATACOPY(Pc pc, uint256*& sp, Frame& f) noexcept {
+inline Pc op_CALLDATACOPY(Pc pc, uint256* sp, Frame& f) noexcept {
   const uint256 mem = sp[-1], src = sp[-2], size = sp[-3];
-  sp -= 3;
   if (!copy_cost(f, mem, size)) return nullptr;
   if (size) copy_padded(f.memory.data() + mem.w[0], f.msg->input, src, size.w[0]);
   return pc + 1;
 }
-inline Pc op_CODESIZE(Pc pc, uint256*& sp, Frame& f) noexcept { return push_value(pc, sp, f.code->size()); }
-inline Pc op_CODECOPY(Pc pc, uint256*& sp, Frame& f) noexcept {
+inline Pc op_CODESIZE(Pc pc, uint256* sp, Frame& f) noexcept { return push_value(pc, sp, f.code->size()); }
+inline Pc op_CODECOPY(Pc pc, uint256* sp, Frame& f) noexcept {
   const uint256 mem = sp[-1], src = sp[-2], size = sp[-3];
-  sp -= 3;
   if (!copy_cost(f, mem, size)) return nullptr;
   if (size) copy_padded(f.memory.data() + mem.w[0], f.code->code(), src, size.w[0]);
   return pc + 1;
 }
-inline Pc op_GASPRICE(Pc pc, uint256*& sp, Frame& f) noexcept { return push_value(pc, sp, f.tx_context().gas_price); }
-inline Pc op_EXTCODESIZE(Pc pc, uint256*& sp, Frame& f) noexcept {
+inline Pc op_GASPRICE(Pc pc, uint256* sp, Frame& f) noexcept { return push_value(pc, sp, f.tx_context().gas_price); }
+inline Pc op_EXTCODESIZE(Pc pc, uint256* sp, Frame& f) noexcept {
   const Address a = Address::from_word(sp[-1]);
   if (!charge_access(f, a)) return nullptr;
   sp[-1] = f.host->get_code_size(a);
   return pc + 1;
 }
-inline Pc op_EXTCODECOPY(Pc pc, uint256*& sp, Frame& f) noexcept {
+inline Pc op_EXTCODECOPY(Pc pc, uint256* sp, Frame& f) noexcept {
   const Address a = Address::from_word(sp[-1]);
   const uint256 mem = sp[-2], src = sp[-3], size = sp[-4];
-  sp -= 4;
   if (!copy_cost(f, mem, size)) return nullptr;
   if (!charge_access(f, a)) return nullptr;
   if (size) {
@@ -372,10 +345,9 @@ inline Pc op_EXTCODECOPY(Pc pc, uint256*& sp, Frame& f) noexcept {
   }
   return pc + 1;
 }
-inline Pc op_RETURNDATASIZE(Pc pc, uint256*& sp, Frame& f) noexcept { return push_value(pc, sp, f.return_data.size()); }
-inline Pc op_RETURNDATACOPY(Pc pc, uint256*& sp, Frame& f) noexcept {
+inline Pc op_RETURNDATASIZE(Pc pc, uint256* sp, Frame& f) noexcept { return push_value(pc, sp, f.return_data.size()); }
+inline Pc op_RETURNDATACOPY(Pc pc, uint256* sp, Frame& f) noexcept {
   const uint256 mem = sp[-1], src = sp[-2], size = sp[-3];
-  sp -= 3;
   // Reading past the end of the return data is an exceptional halt, unlike every other copy.
   const uint256 end = src + size;
   if (end < src || end > uint256(f.return_data.size())) return stop_with(f, Status::invalid_memory_access);
@@ -383,14 +355,14 @@ inline Pc op_RETURNDATACOPY(Pc pc, uint256*& sp, Frame& f) noexcept {
   if (size) std::memcpy(f.memory.data() + mem.w[0], f.return_data.data() + src.w[0], size.w[0]);
   return pc + 1;
 }
-inline Pc op_EXTCODEHASH(Pc pc, uint256*& sp, Frame& f) noexcept {
+inline Pc op_EXTCODEHASH(Pc pc, uint256* sp, Frame& f) noexcept {
   const Address a = Address::from_word(sp[-1]);
   if (!charge_access(f, a)) return nullptr;
   sp[-1] = f.host->get_code_hash(a).to_word();
   return pc + 1;
 }
 
-inline Pc op_BLOCKHASH(Pc pc, uint256*& sp, Frame& f) noexcept {
+inline Pc op_BLOCKHASH(Pc pc, uint256* sp, Frame& f) noexcept {
   const uint256 n = sp[-1];
   const std::int64_t current = f.tx_context().number;
   uint256 h;
@@ -400,68 +372,64 @@ inline Pc op_BLOCKHASH(Pc pc, uint256*& sp, Frame& f) noexcept {
   sp[-1] = h;
   return pc + 1;
 }
-inline Pc op_COINBASE(Pc pc, uint256*& sp, Frame& f) noexcept { return push_value(pc, sp, f.tx_context().coinbase.to_word()); }
-inline Pc op_TIMESTAMP(Pc pc, uint256*& sp, Frame& f) noexcept {
+inline Pc op_COINBASE(Pc pc, uint256* sp, Frame& f) noexcept { return push_value(pc, sp, f.tx_context().coinbase.to_word()); }
+inline Pc op_TIMESTAMP(Pc pc, uint256* sp, Frame& f) noexcept {
   return push_value(pc, sp, static_cast<std::uint64_t>(f.tx_context().timestamp));
 }
-inline Pc op_NUMBER(Pc pc, uint256*& sp, Frame& f) noexcept {
+inline Pc op_NUMBER(Pc pc, uint256* sp, Frame& f) noexcept {
   return push_value(pc, sp, static_cast<std::uint64_t>(f.tx_context().number));
 }
-inline Pc op_PREVRANDAO(Pc pc, uint256*& sp, Frame& f) noexcept { return push_value(pc, sp, f.tx_context().prev_randao); }
-inline Pc op_GASLIMIT(Pc pc, uint256*& sp, Frame& f) noexcept {
+inline Pc op_PREVRANDAO(Pc pc, uint256* sp, Frame& f) noexcept { return push_value(pc, sp, f.tx_context().prev_randao); }
+inline Pc op_GASLIMIT(Pc pc, uint256* sp, Frame& f) noexcept {
   return push_value(pc, sp, static_cast<std::uint64_t>(f.tx_context().gas_limit));
 }
-inline Pc op_CHAINID(Pc pc, uint256*& sp, Frame& f) noexcept { return push_value(pc, sp, f.tx_context().chain_id); }
-inline Pc op_SELFBALANCE(Pc pc, uint256*& sp, Frame& f) noexcept {
+inline Pc op_CHAINID(Pc pc, uint256* sp, Frame& f) noexcept { return push_value(pc, sp, f.tx_context().chain_id); }
+inline Pc op_SELFBALANCE(Pc pc, uint256* sp, Frame& f) noexcept {
   return push_value(pc, sp, f.host->get_balance(f.msg->recipient));
 }
-inline Pc op_BASEFEE(Pc pc, uint256*& sp, Frame& f) noexcept { return push_value(pc, sp, f.tx_context().base_fee); }
-inline Pc op_BLOBHASH(Pc pc, uint256*& sp, Frame& f) noexcept {
+inline Pc op_BASEFEE(Pc pc, uint256* sp, Frame& f) noexcept { return push_value(pc, sp, f.tx_context().base_fee); }
+inline Pc op_BLOBHASH(Pc pc, uint256* sp, Frame& f) noexcept {
   const TxContext& tx = f.tx_context();
   const uint256 i = sp[-1];
   sp[-1] = i.fits_u64() && i.w[0] < tx.blob_hashes_count ? tx.blob_hashes[i.w[0]].to_word() : uint256{};
   return pc + 1;
 }
-inline Pc op_BLOBBASEFEE(Pc pc, uint256*& sp, Frame& f) noexcept { return push_value(pc, sp, f.tx_context().blob_base_fee); }
+inline Pc op_BLOBBASEFEE(Pc pc, uint256* sp, Frame& f) noexcept { return push_value(pc, sp, f.tx_context().blob_base_fee); }
 
 // ---- stack, memory, storage, flow ----------------------------------------------------------------
 
-inline Pc op_POP(Pc pc, uint256*& sp, Frame&) noexcept {
-  --sp;
+inline Pc op_POP(Pc pc, uint256*, Frame&) noexcept {
   return pc + 1;
 }
-inline Pc op_MLOAD(Pc pc, uint256*& sp, Frame& f) noexcept {
+inline Pc op_MLOAD(Pc pc, uint256* sp, Frame& f) noexcept {
   const uint256 offset = sp[-1];
   if (!offset.fits_u64() || !grow_memory(f, offset.w[0], 32)) return stop_with(f, Status::out_of_gas);
   sp[-1] = uint256::from_be(f.memory.data() + offset.w[0], 32);
   return pc + 1;
 }
-inline Pc op_MSTORE(Pc pc, uint256*& sp, Frame& f) noexcept {
+inline Pc op_MSTORE(Pc pc, uint256* sp, Frame& f) noexcept {
   const uint256 offset = sp[-1];
   if (!offset.fits_u64() || !grow_memory(f, offset.w[0], 32)) return stop_with(f, Status::out_of_gas);
   sp[-2].to_be(f.memory.data() + offset.w[0]);
-  sp -= 2;
   return pc + 1;
 }
-inline Pc op_MSTORE8(Pc pc, uint256*& sp, Frame& f) noexcept {
+inline Pc op_MSTORE8(Pc pc, uint256* sp, Frame& f) noexcept {
   const uint256 offset = sp[-1];
   if (!offset.fits_u64() || !grow_memory(f, offset.w[0], 1)) return stop_with(f, Status::out_of_gas);
   f.memory.data()[offset.w[0]] = static_cast<std::uint8_t>(sp[-2].w[0]);
-  sp -= 2;
   return pc + 1;
 }
-inline Pc op_SLOAD(Pc pc, uint256*& sp, Frame& f) noexcept {
+inline Pc op_SLOAD(Pc pc, uint256* sp, Frame& f) noexcept {
   const uint256 key = sp[-1];
   if (f.host->access_storage(f.msg->recipient, key) == AccessStatus::cold && !charge(f, 2000)) return nullptr;
   sp[-1] = f.host->get_storage(f.msg->recipient, key);
   return pc + 1;
 }
-inline Pc op_SSTORE(Pc pc, uint256*& sp, Frame& f) noexcept {
+inline Pc op_SSTORE(Pc pc, uint256* sp, Frame& f) noexcept {
   if (f.msg->is_static) return stop_with(f, Status::static_mode_violation);
   // EIP-2200: SSTORE needs more than the call stipend left, so a stipend-only call cannot write.
   if (f.gas <= 2300) return stop_with(f, Status::out_of_gas);
   const uint256 key = sp[-1], value = sp[-2];
-  sp -= 2;
   std::int64_t cost = 0;
   if (f.host->access_storage(f.msg->recipient, key) == AccessStatus::cold) cost += 2100;
   const StorageCost sc = storage_cost(f.host->set_storage(f.msg->recipient, key, value));
@@ -474,33 +442,29 @@ inline Pc jump_to(Frame& f, const uint256& dest) noexcept {
   if (!dest.fits_u64() || !f.code->is_jumpdest(dest.w[0])) return stop_with(f, Status::bad_jump_destination);
   return f.code->padded() + dest.w[0];
 }
-inline Pc op_JUMP(Pc, uint256*& sp, Frame& f) noexcept {
-  --sp;
-  return jump_to(f, sp[0]);
+inline Pc op_JUMP(Pc, uint256* sp, Frame& f) noexcept {
+  return jump_to(f, sp[-1]);
 }
-inline Pc op_JUMPI(Pc pc, uint256*& sp, Frame& f) noexcept {
-  sp -= 2;
-  return sp[0] ? jump_to(f, sp[1]) : pc + 1;
+inline Pc op_JUMPI(Pc pc, uint256* sp, Frame& f) noexcept {
+  return sp[-2] ? jump_to(f, sp[-1]) : pc + 1;
 }
-inline Pc op_PC(Pc pc, uint256*& sp, Frame& f) noexcept {
+inline Pc op_PC(Pc pc, uint256* sp, Frame& f) noexcept {
   return push_value(pc, sp, static_cast<std::uint64_t>(pc - f.code->padded()));
 }
-inline Pc op_MSIZE(Pc pc, uint256*& sp, Frame& f) noexcept { return push_value(pc, sp, f.memory.size()); }
-inline Pc op_GAS(Pc pc, uint256*& sp, Frame& f) noexcept { return push_value(pc, sp, static_cast<std::uint64_t>(f.gas)); }
-inline Pc op_JUMPDEST(Pc pc, uint256*&, Frame&) noexcept { return pc + 1; }
-inline Pc op_TLOAD(Pc pc, uint256*& sp, Frame& f) noexcept {
+inline Pc op_MSIZE(Pc pc, uint256* sp, Frame& f) noexcept { return push_value(pc, sp, f.memory.size()); }
+inline Pc op_GAS(Pc pc, uint256* sp, Frame& f) noexcept { return push_value(pc, sp, static_cast<std::uint64_t>(f.gas)); }
+inline Pc op_JUMPDEST(Pc pc, uint256*, Frame&) noexcept { return pc + 1; }
+inline Pc op_TLOAD(Pc pc, uint256* sp, Frame& f) noexcept {
   sp[-1] = f.host->get_transient_storage(f.msg->recipient, sp[-1]);
   return pc + 1;
 }
-inline Pc op_TSTORE(Pc pc, uint256*& sp, Frame& f) noexcept {
+inline Pc op_TSTORE(Pc pc, uint256* sp, Frame& f) noexcept {
   if (f.msg->is_static) return stop_with(f, Status::static_mode_violation);
   f.host->set_transient_storage(f.msg->recipient, sp[-1], sp[-2]);
-  sp -= 2;
   return pc + 1;
 }
-inline Pc op_MCOPY(Pc pc, uint256*& sp, Frame& f) noexcept {
+inline Pc op_MCOPY(Pc pc, uint256* sp, Frame& f) noexcept {
   const uint256 dst = sp[-1], src = sp[-2], size = sp[-3];
-  sp -= 3;
   if (size) {
     if (!src.fits_u64() || !dst.fits_u64() || !size.fits_u64()) return stop_with(f, Status::out_of_gas);
     if (!grow_memory(f, std::max(src.w[0], dst.w[0]), size.w[0])) return nullptr;
@@ -509,12 +473,12 @@ inline Pc op_MCOPY(Pc pc, uint256*& sp, Frame& f) noexcept {
   }
   return pc + 1;
 }
-inline Pc op_PUSH0(Pc pc, uint256*& sp, Frame&) noexcept { return push_value(pc, sp, 0); }
+inline Pc op_PUSH0(Pc pc, uint256* sp, Frame&) noexcept { return push_value(pc, sp, 0); }
 
 template <int N>
-inline Pc op_push(Pc pc, uint256*& sp, Frame&) noexcept {
+inline Pc op_push(Pc pc, uint256* sp, Frame&) noexcept {
   const std::uint8_t* p = pc + 1;
-  uint256& r = *sp++;
+  uint256& r = *sp;
   // Limb by limb from the least significant end: each limb reads at most 8 immediate bytes.
   constexpr int full = N / 8, partial = N % 8;
   const std::uint8_t* end = p + N;
@@ -535,13 +499,12 @@ inline Pc op_push(Pc pc, uint256*& sp, Frame&) noexcept {
 }
 
 template <int N>
-inline Pc op_dup(Pc pc, uint256*& sp, Frame&) noexcept {
+inline Pc op_dup(Pc pc, uint256* sp, Frame&) noexcept {
   *sp = sp[-N];
-  ++sp;
   return pc + 1;
 }
 template <int N>
-inline Pc op_swap(Pc pc, uint256*& sp, Frame&) noexcept {
+inline Pc op_swap(Pc pc, uint256* sp, Frame&) noexcept {
   const uint256 t = sp[-1];
   sp[-1] = sp[-1 - N];
   sp[-1 - N] = t;
@@ -549,14 +512,13 @@ inline Pc op_swap(Pc pc, uint256*& sp, Frame&) noexcept {
 }
 
 template <int N>
-Pc op_log(Pc pc, uint256*& sp, Frame& f) noexcept {
+Pc op_log(Pc pc, uint256* sp, Frame& f) noexcept {
   if (f.msg->is_static) return stop_with(f, Status::static_mode_violation);
   const uint256 offset = sp[-1], size = sp[-2];
   if (!grow_memory(f, offset, size)) return nullptr;
   if (!charge(f, 8 * static_cast<std::int64_t>(size.w[0]))) return nullptr;
   Bytes32 topics[N > 0 ? N : 1];
   for (int i = 0; i < N; ++i) topics[i] = Bytes32::from_word(sp[-3 - i]);
-  sp -= 2 + N;
   const BytesView data = size ? BytesView(f.memory.data() + offset.w[0], size.w[0]) : BytesView();
   f.host->emit_log(f.msg->recipient, data, topics, N);
   return pc + 1;
@@ -568,13 +530,12 @@ inline constexpr int max_call_depth = 1024;
 inline constexpr std::uint64_t max_initcode_size = 2 * 24576;
 
 template <CallKind Kind>
-Pc op_create(Pc pc, uint256*& sp, Frame& f) noexcept {
+Pc op_create(Pc pc, uint256* sp, Frame& f) noexcept {
   if (f.msg->is_static) return stop_with(f, Status::static_mode_violation);
   constexpr int inputs = Kind == CallKind::create2 ? 4 : 3;
   const uint256 value = sp[-1], offset = sp[-2], size = sp[-3];
   const uint256 salt = Kind == CallKind::create2 ? sp[-4] : uint256{};
-  sp -= inputs;
-  uint256& result = *sp++;
+  uint256& result = sp[-inputs];
   result = 0;
   if (!grow_memory(f, offset, size)) return nullptr;
   const std::uint64_t n = size.w[0];
@@ -606,7 +567,7 @@ Pc op_create(Pc pc, uint256*& sp, Frame& f) noexcept {
 }
 
 template <CallKind Kind, bool IsStaticCall = false>
-Pc op_call(Pc pc, uint256*& sp, Frame& f) noexcept {
+Pc op_call(Pc pc, uint256* sp, Frame& f) noexcept {
   constexpr bool has_value = (Kind == CallKind::call && !IsStaticCall) || Kind == CallKind::callcode;
   constexpr int inputs = has_value ? 7 : 6;
   const uint256 gas_req = sp[-1];
@@ -614,8 +575,7 @@ Pc op_call(Pc pc, uint256*& sp, Frame& f) noexcept {
   const uint256 value = has_value ? sp[-3] : uint256{};
   constexpr int a = has_value ? 4 : 3;
   const uint256 in_off = sp[-a], in_size = sp[-a - 1], out_off = sp[-a - 2], out_size = sp[-a - 3];
-  sp -= inputs;
-  uint256& result = *sp++;
+  uint256& result = sp[-inputs];
   result = 0;
 
   if (!grow_memory(f, in_off, in_size) || !grow_memory(f, out_off, out_size)) return nullptr;
@@ -674,28 +634,26 @@ Pc op_call(Pc pc, uint256*& sp, Frame& f) noexcept {
   return pc + 1;
 }
 
-inline Pc op_CREATE(Pc pc, uint256*& sp, Frame& f) noexcept { return op_create<CallKind::create>(pc, sp, f); }
-inline Pc op_CREATE2(Pc pc, uint256*& sp, Frame& f) noexcept { return op_create<CallKind::create2>(pc, sp, f); }
-inline Pc op_CALL(Pc pc, uint256*& sp, Frame& f) noexcept { return op_call<CallKind::call>(pc, sp, f); }
-inline Pc op_CALLCODE(Pc pc, uint256*& sp, Frame& f) noexcept { return op_call<CallKind::callcode>(pc, sp, f); }
-inline Pc op_DELEGATECALL(Pc pc, uint256*& sp, Frame& f) noexcept { return op_call<CallKind::delegatecall>(pc, sp, f); }
-inline Pc op_STATICCALL(Pc pc, uint256*& sp, Frame& f) noexcept { return op_call<CallKind::call, true>(pc, sp, f); }
+inline Pc op_CREATE(Pc pc, uint256* sp, Frame& f) noexcept { return op_create<CallKind::create>(pc, sp, f); }
+inline Pc op_CREATE2(Pc pc, uint256* sp, Frame& f) noexcept { return op_create<CallKind::create2>(pc, sp, f); }
+inline Pc op_CALL(Pc pc, uint256* sp, Frame& f) noexcept { return op_call<CallKind::call>(pc, sp, f); }
+inline Pc op_CALLCODE(Pc pc, uint256* sp, Frame& f) noexcept { return op_call<CallKind::callcode>(pc, sp, f); }
+inline Pc op_DELEGATECALL(Pc pc, uint256* sp, Frame& f) noexcept { return op_call<CallKind::delegatecall>(pc, sp, f); }
+inline Pc op_STATICCALL(Pc pc, uint256* sp, Frame& f) noexcept { return op_call<CallKind::call, true>(pc, sp, f); }
 
-inline Pc end_with_output(uint256*& sp, Frame& f, Status s) noexcept {
+inline Pc end_with_output(uint256* sp, Frame& f, Status s) noexcept {
   const uint256 offset = sp[-1], size = sp[-2];
-  sp -= 2;
   if (!grow_memory(f, offset, size)) return nullptr;
   f.out_offset = size ? offset.w[0] : 0;
   f.out_size = size.w[0];
   return stop_with(f, s);
 }
-inline Pc op_RETURN(Pc, uint256*& sp, Frame& f) noexcept { return end_with_output(sp, f, Status::success); }
-inline Pc op_REVERT(Pc, uint256*& sp, Frame& f) noexcept { return end_with_output(sp, f, Status::revert); }
-inline Pc op_INVALID(Pc, uint256*&, Frame& f) noexcept { return stop_with(f, Status::invalid_instruction); }
-inline Pc op_SELFDESTRUCT(Pc, uint256*& sp, Frame& f) noexcept {
+inline Pc op_RETURN(Pc, uint256* sp, Frame& f) noexcept { return end_with_output(sp, f, Status::success); }
+inline Pc op_REVERT(Pc, uint256* sp, Frame& f) noexcept { return end_with_output(sp, f, Status::revert); }
+inline Pc op_INVALID(Pc, uint256*, Frame& f) noexcept { return stop_with(f, Status::invalid_instruction); }
+inline Pc op_SELFDESTRUCT(Pc, uint256* sp, Frame& f) noexcept {
   if (f.msg->is_static) return stop_with(f, Status::static_mode_violation);
   const Address beneficiary = Address::from_word(sp[-1]);
-  --sp;
   if (f.host->access_account(beneficiary) == AccessStatus::cold && !charge(f, 2600)) return nullptr;
   if (!f.host->account_exists(beneficiary) && f.host->get_balance(f.msg->recipient) && !charge(f, 25000)) return nullptr;
   f.host->selfdestruct(f.msg->recipient, beneficiary);
@@ -703,7 +661,7 @@ inline Pc op_SELFDESTRUCT(Pc, uint256*& sp, Frame& f) noexcept {
 }
 
 #define DAIS_PUSH_OP(n) \
-  inline Pc op_PUSH##n(Pc pc, uint256*& sp, Frame& f) noexcept { return op_push<n>(pc, sp, f); }
+  inline Pc op_PUSH##n(Pc pc, uint256* sp, Frame& f) noexcept { return op_push<n>(pc, sp, f); }
 DAIS_PUSH_OP(1) DAIS_PUSH_OP(2) DAIS_PUSH_OP(3) DAIS_PUSH_OP(4) DAIS_PUSH_OP(5) DAIS_PUSH_OP(6) DAIS_PUSH_OP(7)
 DAIS_PUSH_OP(8) DAIS_PUSH_OP(9) DAIS_PUSH_OP(10) DAIS_PUSH_OP(11) DAIS_PUSH_OP(12) DAIS_PUSH_OP(13)
 DAIS_PUSH_OP(14) DAIS_PUSH_OP(15) DAIS_PUSH_OP(16) DAIS_PUSH_OP(17) DAIS_PUSH_OP(18) DAIS_PUSH_OP(19)
@@ -712,17 +670,35 @@ DAIS_PUSH_OP(26) DAIS_PUSH_OP(27) DAIS_PUSH_OP(28) DAIS_PUSH_OP(29) DAIS_PUSH_OP
 DAIS_PUSH_OP(32)
 #undef DAIS_PUSH_OP
 #define DAIS_DUP_SWAP_OP(n)                                                                          \
-  inline Pc op_DUP##n(Pc pc, uint256*& sp, Frame& f) noexcept { return op_dup<n>(pc, sp, f); } \
-  inline Pc op_SWAP##n(Pc pc, uint256*& sp, Frame& f) noexcept { return op_swap<n>(pc, sp, f); }
+  inline Pc op_DUP##n(Pc pc, uint256* sp, Frame& f) noexcept { return op_dup<n>(pc, sp, f); } \
+  inline Pc op_SWAP##n(Pc pc, uint256* sp, Frame& f) noexcept { return op_swap<n>(pc, sp, f); }
 DAIS_DUP_SWAP_OP(1) DAIS_DUP_SWAP_OP(2) DAIS_DUP_SWAP_OP(3) DAIS_DUP_SWAP_OP(4) DAIS_DUP_SWAP_OP(5)
 DAIS_DUP_SWAP_OP(6) DAIS_DUP_SWAP_OP(7) DAIS_DUP_SWAP_OP(8) DAIS_DUP_SWAP_OP(9) DAIS_DUP_SWAP_OP(10)
 DAIS_DUP_SWAP_OP(11) DAIS_DUP_SWAP_OP(12) DAIS_DUP_SWAP_OP(13) DAIS_DUP_SWAP_OP(14) DAIS_DUP_SWAP_OP(15)
 DAIS_DUP_SWAP_OP(16)
 #undef DAIS_DUP_SWAP_OP
 #define DAIS_LOG_OP(n) \
-  inline Pc op_LOG##n(Pc pc, uint256*& sp, Frame& f) noexcept { return op_log<n>(pc, sp, f); }
+  inline Pc op_LOG##n(Pc pc, uint256* sp, Frame& f) noexcept { return op_log<n>(pc, sp, f); }
 DAIS_LOG_OP(0) DAIS_LOG_OP(1) DAIS_LOG_OP(2) DAIS_LOG_OP(3) DAIS_LOG_OP(4)
 #undef DAIS_LOG_OP
+
+// Opcodes whose functions never read or write the gas counter: the loop keeps gas in a local (a
+// register) and only stores it in the frame around the other instructions. This breaks the
+// store-to-load chain through memory that would otherwise link every instruction to the next.
+constexpr bool gas_free(std::uint8_t op) noexcept {
+  if (op >= OP_PUSH0 && op <= OP_SWAP16) return true;  // PUSH0..PUSH32, DUP*, SWAP*
+  switch (op) {
+    case OP_STOP: case OP_ADD: case OP_MUL: case OP_SUB: case OP_DIV: case OP_SDIV: case OP_MOD: case OP_SMOD:
+    case OP_ADDMOD: case OP_MULMOD: case OP_SIGNEXTEND: case OP_LT: case OP_GT: case OP_SLT: case OP_SGT:
+    case OP_EQ: case OP_ISZERO: case OP_AND: case OP_OR: case OP_XOR: case OP_NOT: case OP_BYTE: case OP_SHL:
+    case OP_SHR: case OP_SAR: case OP_ADDRESS: case OP_CALLER: case OP_CALLVALUE: case OP_CALLDATALOAD:
+    case OP_CALLDATASIZE: case OP_CODESIZE: case OP_POP: case OP_JUMP: case OP_JUMPI: case OP_PC: case OP_MSIZE:
+    case OP_JUMPDEST: case OP_INVALID: case OP_RETURNDATASIZE:
+      return true;
+    default:
+      return false;
+  }
+}
 
 // The main loop: computed goto over a table generated from the X-macro. Each entry does the one
 // requirements check (stack height from the traits, base gas), then the instruction's function.
@@ -737,6 +713,7 @@ void run(Frame& f) noexcept {
   uint256* const bottom = f.stack;
   uint256* sp = bottom;
   Pc pc = f.code->padded();
+  std::int64_t gas = f.gas;
   goto* table[*pc];
 
 #define DAIS_CASE(NAME_, CODE_, IMM_, IN_, OUT_, GAS_)                                            \
@@ -748,10 +725,22 @@ void run(Frame& f) noexcept {
       if (sp - bottom > stack_limit - ((OUT_) - (IN_))) goto stack_overflow;                      \
     }                                                                                             \
     if constexpr ((GAS_) > 0) {                                                                   \
-      if ((f.gas -= (GAS_)) < 0) goto out_of_gas;                                                 \
+      if ((gas -= (GAS_)) < 0) goto out_of_gas;                                                   \
     }                                                                                             \
-    pc = op_##NAME_(pc, sp, f);                                                                   \
-    if (pc == nullptr) return;                                                                    \
+    if constexpr (gas_free(CODE_)) {                                                              \
+      pc = op_##NAME_(pc, sp, f);                                                                 \
+      sp += (OUT_) - (IN_);                                                                       \
+      if (pc == nullptr) {                                                                        \
+        f.gas = gas;                                                                              \
+        return;                                                                                   \
+      }                                                                                           \
+    } else {                                                                                      \
+      f.gas = gas;                                                                                \
+      pc = op_##NAME_(pc, sp, f);                                                                 \
+      if (pc == nullptr) return;                                                                  \
+      sp += (OUT_) - (IN_);                                                                       \
+      gas = f.gas;                                                                                \
+    }                                                                                             \
     goto* table[*pc];                                                                             \
   }
   DAIS_EVM_OPCODES(DAIS_CASE)
@@ -768,6 +757,7 @@ stack_overflow:
   return;
 out_of_gas:
   f.status = Status::out_of_gas;
+  f.gas = gas;
   return;
 }
 #pragma GCC diagnostic pop

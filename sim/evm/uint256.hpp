@@ -11,10 +11,47 @@
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#if defined(__x86_64__)
+#include <x86intrin.h>
+#endif
 
 namespace dais::evm {
 
 __extension__ typedef unsigned __int128 uint128;
+
+namespace detail {
+// Add and subtract with carry: the x86 ADC/SBB instructions when compiled for x86-64 (GCC otherwise
+// routes 128-bit temporaries through the stack), portable arithmetic in constant expressions.
+constexpr std::uint64_t addc(std::uint64_t a, std::uint64_t b, unsigned char& carry) noexcept {
+#if defined(__x86_64__)
+  if (!std::is_constant_evaluated()) {
+    unsigned long long out;
+    carry = _addcarry_u64(carry, a, b, &out);
+    return out;
+  }
+#endif
+  const std::uint64_t s = a + b;
+  const bool c1 = s < a;
+  const std::uint64_t s2 = s + carry;
+  carry = static_cast<unsigned char>(c1 || s2 < s);
+  return s2;
+}
+constexpr std::uint64_t subb(std::uint64_t a, std::uint64_t b, unsigned char& borrow) noexcept {
+#if defined(__x86_64__)
+  if (!std::is_constant_evaluated()) {
+    unsigned long long out;
+    borrow = _subborrow_u64(borrow, a, b, &out);
+    return out;
+  }
+#endif
+  const std::uint64_t d = a - b;
+  const bool b1 = a < b;
+  const std::uint64_t d2 = d - borrow;
+  borrow = static_cast<unsigned char>(b1 || d < static_cast<std::uint64_t>(borrow));
+  return d2;
+}
+}  // namespace detail
 
 struct uint256 {
   std::uint64_t w[4] = {0, 0, 0, 0};
@@ -67,11 +104,8 @@ constexpr bool operator==(const uint256& a, const uint256& b) noexcept {
 
 constexpr bool operator<(const uint256& a, const uint256& b) noexcept {
   // Subtract and look at the final borrow: branch-free.
-  std::uint64_t borrow = 0;
-  for (int i = 0; i < 4; ++i) {
-    const uint128 d = static_cast<uint128>(a.w[i]) - b.w[i] - borrow;
-    borrow = static_cast<std::uint64_t>(d >> 64) & 1;
-  }
+  unsigned char borrow = 0;
+  for (int i = 0; i < 4; ++i) (void)detail::subb(a.w[i], b.w[i], borrow);
   return borrow != 0;
 }
 constexpr bool operator>(const uint256& a, const uint256& b) noexcept { return b < a; }
@@ -80,24 +114,15 @@ constexpr bool operator>=(const uint256& a, const uint256& b) noexcept { return 
 
 constexpr uint256 operator+(const uint256& a, const uint256& b) noexcept {
   uint256 r;
-  uint128 t = static_cast<uint128>(a.w[0]) + b.w[0];
-  r.w[0] = static_cast<std::uint64_t>(t);
-  t = static_cast<uint128>(a.w[1]) + b.w[1] + static_cast<std::uint64_t>(t >> 64);
-  r.w[1] = static_cast<std::uint64_t>(t);
-  t = static_cast<uint128>(a.w[2]) + b.w[2] + static_cast<std::uint64_t>(t >> 64);
-  r.w[2] = static_cast<std::uint64_t>(t);
-  r.w[3] = a.w[3] + b.w[3] + static_cast<std::uint64_t>(t >> 64);
+  unsigned char carry = 0;
+  for (int i = 0; i < 4; ++i) r.w[i] = detail::addc(a.w[i], b.w[i], carry);
   return r;
 }
 
 constexpr uint256 operator-(const uint256& a, const uint256& b) noexcept {
   uint256 r;
-  std::uint64_t borrow = 0;
-  for (int i = 0; i < 4; ++i) {
-    const uint128 d = static_cast<uint128>(a.w[i]) - b.w[i] - borrow;
-    r.w[i] = static_cast<std::uint64_t>(d);
-    borrow = static_cast<std::uint64_t>(d >> 64) & 1;
-  }
+  unsigned char borrow = 0;
+  for (int i = 0; i < 4; ++i) r.w[i] = detail::subb(a.w[i], b.w[i], borrow);
   return r;
 }
 
