@@ -8,6 +8,7 @@ packages=(
   libboost-dev libboost-program-options-dev
   libfmt-dev nlohmann-json3-dev librandom123-dev
   catch2
+  libcrypto++-dev libsecp256k1-dev libgmp-dev
 )
 
 missing=()

@@ -3,7 +3,10 @@
 #include <fmt/format.h>
 
 #include <boost/program_options.hpp>
+#include <fstream>
 #include <iostream>
+#include <map>
+#include <sstream>
 
 #include "sim/evm/statetest/statetest.hpp"
 
@@ -11,7 +14,7 @@ namespace po = boost::program_options;
 
 namespace dais::app {
 
-const char* const evm_help = R"(usage: dais evm statetest PATH... [--fork NAME] [--verbose] [--dump]
+const char* const evm_help = R"(usage: dais evm statetest PATH... [--fork NAME] [--skip FILE] [--verbose] [--dump]
        dais evm bench PATH... [--min-time SECONDS]
 
 statetest  Runs Ethereum state tests (the GeneralStateTests JSON format) from files or folders
@@ -26,6 +29,8 @@ options:
   --fork NAME         statetest: the post-state fork to check (default Cancun)
   --verbose           statetest: also print a line per passing case
   --dump              statetest: after a failure, print the post-state it computed
+  --skip FILE         statetest: tests to skip, "NAME REASON" a line; an entry without a
+                      reason, or matching no test, is an error
   --min-time SECONDS  bench: measure each case for at least this long (default 1)
 
 exit codes: 0 all passed, 1 some case failed, 2 bad input (missing path, malformed file)
@@ -49,14 +54,41 @@ struct Options {
   std::string fork = "Cancun";
   bool verbose = false;
   bool dump = false;
+  std::string skip_file;
   double min_time = 1.0;
 };
+
+struct SkipEntry {
+  std::string reason;
+  bool used = false;
+};
+
+// The skip list: "TEST-NAME REASON" a line, '#' comments. A line without a reason is bad input.
+std::map<std::string, SkipEntry> read_skip_list(const std::string& file) {
+  std::map<std::string, SkipEntry> entries;
+  if (file.empty()) return entries;
+  std::ifstream in(file);
+  if (!in) throw evm::statetest::LoadError(file + ": cannot open the skip list");
+  std::string line;
+  for (int n = 1; std::getline(in, line); ++n) {
+    std::istringstream words(line);
+    std::string name;
+    if (!(words >> name) || name[0] == '#') continue;
+    std::string reason;
+    std::getline(words >> std::ws, reason);
+    if (reason.empty())
+      throw evm::statetest::LoadError(fmt::format("{}:{}: skipped test \"{}\" has no reason", file, n, name));
+    entries[name] = {reason, false};
+  }
+  return entries;
+}
 
 int run_statetest(const Options& o) {
   namespace st = evm::statetest;
   const auto files = st::collect_files(o.paths);
+  auto skips = read_skip_list(o.skip_file);
   evm::Vm vm;
-  std::size_t passed = 0, failed = 0;
+  std::size_t passed = 0, failed = 0, skipped = 0;
   bool bad_input = false;
   for (const auto& file : files) {
     std::vector<st::StateTest> tests;
@@ -68,6 +100,12 @@ int run_statetest(const Options& o) {
       continue;
     }
     for (const st::StateTest& t : tests) {
+      if (const auto skip = skips.find(t.name); skip != skips.end()) {
+        skip->second.used = true;
+        skipped += t.cases.size();
+        if (o.verbose) std::cout << "skip " << file.string() << ": " << t.name << ": " << skip->second.reason << '\n';
+        continue;
+      }
       for (const st::TestCase& c : t.cases) {
         const st::CaseResult r = st::run_case(t, c, vm);
         if (r.passed) {
@@ -81,7 +119,13 @@ int run_statetest(const Options& o) {
       }
     }
   }
-  std::cout << fmt::format("{} passed, {} failed\n", passed, failed);
+  for (const auto& [name, entry] : skips) {
+    if (entry.used) continue;
+    ++failed;
+    std::cout << "FAIL " << o.skip_file << ": skipped test \"" << name << "\" matched no test\n";
+  }
+  if (o.skip_file.empty()) std::cout << fmt::format("{} passed, {} failed\n", passed, failed);
+  else std::cout << fmt::format("{} passed, {} failed, {} skipped\n", passed, failed, skipped);
   if (bad_input) return exit_bad_input;
   return failed == 0 ? exit_ok : exit_failed;
 }
@@ -130,7 +174,7 @@ int run_evm_command(const std::vector<std::string>& args) {
   Options o;
   try {
     po::options_description options("evm options");
-    options.add_options()("fork", po::value<std::string>(&o.fork))("verbose", po::bool_switch(&o.verbose))("dump", po::bool_switch(&o.dump))(
+    options.add_options()("fork", po::value<std::string>(&o.fork))("verbose", po::bool_switch(&o.verbose))("dump", po::bool_switch(&o.dump))("skip", po::value<std::string>(&o.skip_file))(
         "min-time", po::value<double>(&o.min_time))("sub", po::value<std::string>(&o.sub))(
         "paths", po::value<std::vector<std::string>>(&o.paths));
     po::positional_options_description positional;
