@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "sim/evm/curves.hpp"
 #include "sim/evm/keccak.hpp"
 
 namespace dais::evm {
@@ -204,6 +205,15 @@ Result blake2f(BytesView input, std::int64_t gas) {
   return ok(gas - rounds, std::move(out));
 }
 
+// A precompile with a fixed price whose computation may refuse its input.
+template <bool (*Fn)(BytesView, Bytes&)>
+Result priced(BytesView input, std::int64_t gas, std::int64_t cost) {
+  if (gas < cost) return fail(Status::out_of_gas);
+  Bytes out;
+  if (!Fn(input, out)) return fail(Status::precompile_failure);
+  return ok(gas - cost, std::move(out));
+}
+
 }  // namespace
 
 Result run_precompile(const Address& a, BytesView input, std::int64_t gas) noexcept {
@@ -214,7 +224,11 @@ Result run_precompile(const Address& a, BytesView input, std::int64_t gas) noexc
       case 3: return ripemd160(input, gas);
       case 4: return identity(input, gas);
       case 5: return modexp(input, gas);
+      case 6: return priced<curves::bn254_add>(input, gas, 150);
+      case 7: return priced<curves::bn254_mul>(input, gas, 6000);
+      case 8: return priced<curves::bn254_pairing>(input, gas, 45000 + 34000 * static_cast<std::int64_t>(input.size() / 192));
       case 9: return blake2f(input, gas);
+      case 10: return priced<curves::point_evaluation>(input, gas, 50000);
       default: return fail(Status::unsupported_precompile);
     }
   } catch (...) {  // allocation failure inside a library: a failed call, not a crash
