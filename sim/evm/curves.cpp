@@ -3,6 +3,8 @@
 #include <crypto++/sha.h>
 #include <gmp.h>
 
+#include <type_traits>
+
 #include "sim/evm/field.hpp"
 
 namespace dais::evm::curves {
@@ -34,51 +36,99 @@ Limbs<N> fixed(const std::vector<std::uint64_t>& v) {
   return l;
 }
 
-// (p^12 - 1) / r, the final exponentiation's exponent.
-std::vector<std::uint64_t> final_exponent(const char* p_hex, const char* r_hex) {
-  mpz_t p, r, e;
-  mpz_init_set_str(p, p_hex, 16);
-  mpz_init_set_str(r, r_hex, 16);
-  mpz_init(e);
-  mpz_pow_ui(e, p, 12);
-  mpz_sub_ui(e, e, 1);
-  mpz_divexact(e, e, r);
-  std::vector<std::uint64_t> out((mpz_sizeinbase(e, 2) + 63) / 64);
+std::vector<std::uint64_t> to_limbs(mpz_t n) {
+  std::vector<std::uint64_t> out((mpz_sizeinbase(n, 2) + 63) / 64);
   std::size_t count = 0;
-  mpz_export(out.data(), &count, -1, 8, 0, 0, e);
+  mpz_export(out.data(), &count, -1, 8, 0, 0, n);
   out.resize(count);
-  mpz_clears(p, r, e, nullptr);
   return out;
 }
 
-// Miller loop of the optimal ate pairing written over the flat Fp12, with the G2 point already
-// mapped into Fp12 by the twist. Returns f before the final exponentiation.
-template <class K>
-K line(const Point<K>& p1, const Point<K>& p2, const Point<K>& t) {
-  if (p1.x != p2.x) {
-    const K m = (p2.y - p1.y) * (p2.x - p1.x).inverse();
-    return m * (t.x - p1.x) - (t.y - p1.y);
+// Exponents derived from p and r: (p - 1) / d, and the hard part (p^4 - p^2 + 1) / r of the final
+// exponentiation.
+struct Exponents {
+  std::vector<std::uint64_t> p, p_minus_1_over_3, p_minus_1_over_2, hard;
+  Exponents(const char* p_hex, const char* r_hex) {
+    mpz_t pp, r, t, u;
+    mpz_init_set_str(pp, p_hex, 16);
+    mpz_init_set_str(r, r_hex, 16);
+    mpz_inits(t, u, nullptr);
+    p = to_limbs(pp);
+    mpz_sub_ui(t, pp, 1);
+    mpz_divexact_ui(u, t, 3);
+    p_minus_1_over_3 = to_limbs(u);
+    mpz_divexact_ui(u, t, 2);
+    p_minus_1_over_2 = to_limbs(u);
+    mpz_pow_ui(t, pp, 4);
+    mpz_pow_ui(u, pp, 2);
+    mpz_sub(t, t, u);
+    mpz_add_ui(t, t, 1);
+    mpz_divexact(t, t, r);
+    hard = to_limbs(t);
+    mpz_clears(pp, r, t, u, nullptr);
   }
-  if (p1.y == p2.y) {
-    const K m = field::small<K>(3) * p1.x * p1.x * (field::small<K>(2) * p1.y).inverse();
-    return m * (t.x - p1.x) - (t.y - p1.y);
+};
+
+// The Frobenius map f -> f^(p^k) on the flat Fp12: a linear map, since it fixes Fp; W[i] = (w^i)^(p^k).
+template <class F12>
+struct Frobenius {
+  std::array<F12, 12> W;
+  Frobenius(const std::vector<std::uint64_t>& p, int k) {
+    F12 w;
+    w.c[1] = std::remove_reference_t<decltype(w.c[1])>::one();
+    F12 wp = w;
+    for (int i = 0; i < k; ++i) wp = wp.pow(p);
+    W[0] = F12::one();
+    for (int i = 1; i < 12; ++i) W[static_cast<std::size_t>(i)] = W[static_cast<std::size_t>(i - 1)] * wp;
   }
-  return t.x - p1.x;
+  F12 operator()(const F12& f) const {
+    F12 r;
+    for (std::size_t i = 0; i < 12; ++i) {
+      if (f.c[i].is_zero()) continue;
+      for (std::size_t j = 0; j < 12; ++j) r.c[j] = r.c[j] + f.c[i] * W[i].c[j];
+    }
+    return r;
+  }
+};
+
+// f^((p^12 - 1) / r) = ((f^(p^6 - 1))^(p^2 + 1))^((p^4 - p^2 + 1) / r).
+template <class F12>
+F12 final_exponentiation(const F12& f, const Frobenius<F12>& frob2, const Frobenius<F12>& frob6,
+                         const std::vector<std::uint64_t>& hard) {
+  const F12 f1 = frob6(f) * f.inverse();
+  const F12 f2 = frob2(f1) * f1;
+  return f2.pow(hard);
 }
 
-template <class K>
-K miller_loop(const Point<K>& q, const Point<K>& p, std::uint64_t loop_count, int log_loop_count, Point<K>* r_out) {
-  Point<K> r = q;
-  K f = K::one();
+// The line through R1 and R2 (the tangent when equal) on the twist E'(Fp2), as (slope, is_vertical),
+// evaluated at P by the curve's own formula `eval(m, x1, y1, vertical)`.
+template <class F2, class Eval>
+auto line(const Point<F2>& r1, const Point<F2>& r2, const Eval& eval) {
+  if (r1.x != r2.x) {
+    const F2 m = (r2.y - r1.y) * (r2.x - r1.x).inverse();
+    return eval(m, r1.x, r1.y, false);
+  }
+  if (r1.y == r2.y) {
+    const F2 xx = r1.x * r1.x;
+    const F2 m = (xx + xx + xx) * (r1.y + r1.y).inverse();
+    return eval(m, r1.x, r1.y, false);
+  }
+  return eval(F2::zero(), r1.x, r1.y, true);
+}
+
+// The Miller loop of the optimal ate pairing over the twist; the loop count's top bit is implicit.
+template <class F12, class F2, class Eval>
+F12 miller_loop(const Point<F2>& q, std::uint64_t loop_count, int log_loop_count, const Eval& eval, Point<F2>& r) {
+  r = q;
+  F12 f = F12::one();
   for (int i = log_loop_count; i >= 0; --i) {
-    f = f * f * line(r, r, p);
+    f = f * f * line(r, r, eval);
     r = field::dbl(r);
     if ((loop_count >> i) & 1) {
-      f = f * line(r, q, p);
+      f = f * line(r, q, eval);
       r = field::add(r, q);
     }
   }
-  if (r_out != nullptr) *r_out = r;
   return f;
 }
 
@@ -139,7 +189,7 @@ bool bn_read_g2(const std::uint8_t* in, Point<BnF2>& out) {
   }
   out = {x, y, false};
   if (!field::on_curve(out, bn_twist_b())) return false;
-  return field::mul(out, bn_order()).infinity;  // in the prime-order subgroup
+  return field::mul_jacobian(out, bn_order()).infinity;  // in the prime-order subgroup
 }
 
 void bn_write_g1(const Point<BnF>& p, Bytes& out) {
@@ -149,36 +199,56 @@ void bn_write_g1(const Point<BnF>& p, Bytes& out) {
   p.y.to_be(out.data() + 32, 32);
 }
 
-// The untwisting map E'(Fp2) -> E(Fp12): (x, y) -> (x w^2, y w^3) after Fp2 -> Fp12.
-Point<BnF12> bn_twist(const Point<BnF2>& q) {
-  if (q.infinity) return {};
-  auto embed = [](const BnF2& a) {
-    BnF12 r;
-    r.c[0] = a.c0 - BnF::from_u64(9) * a.c1;
-    r.c[6] = a.c1;
-    return r;
-  };
-  BnF12 w2, w3;
-  w2.c[2] = BnF::one();
-  w3.c[3] = BnF::one();
-  return {embed(q.x) * w2, embed(q.y) * w3, false};
+struct BnPairing {
+  Exponents e{Bn254Tag::p_hex, Bn254Tag::r_hex};
+  Frobenius<BnF12> frob2{e.p, 2}, frob6{e.p, 6};
+  BnF2 gamma2, gamma3;  // (9 + u)^((p-1)/3), (9 + u)^((p-1)/2): Frobenius on the twist
+  BnPairing() {
+    const BnF2 xi{BnF::from_u64(9), BnF::one()};
+    gamma2 = xi.pow(e.p_minus_1_over_3);
+    gamma3 = xi.pow(e.p_minus_1_over_2);
+  }
+  Point<BnF2> frobenius(const Point<BnF2>& q) const {
+    return {BnF2{q.x.c0, -q.x.c1} * gamma2, BnF2{q.y.c0, -q.y.c1} * gamma3, q.infinity};
+  }
+};
+
+const BnPairing& bn_pairing() {
+  static const BnPairing p;
+  return p;
 }
 
-BnF12 bn_miller(const Point<BnF2>& q2, const Point<BnF>& p1) {
-  if (q2.infinity || p1.infinity) return BnF12::one();
-  const Point<BnF12> q = bn_twist(q2);
-  const Point<BnF12> p{BnF12::constant(p1.x), BnF12::constant(p1.y), false};
-  // 29793968203157093288 = 2^64 + bn_ate_loop_count: the top bit is the loop's starting point.
-  Point<BnF12> r;
-  BnF12 f = miller_loop(q, p, bn_ate_loop_count, bn_log_ate, &r);
+// Fp2 -> Fp12 for BN254: u = w^6 - 9.
+void bn_embed(const BnF2& a, BnF12& out, std::size_t shift, const BnF& scale) {
+  out.c[shift] = out.c[shift] + (a.c0 - BnF::from_u64(9) * a.c1) * scale;
+  out.c[shift + 6] = out.c[shift + 6] + a.c1 * scale;
+}
+
+BnF12 bn_miller(const Point<BnF2>& q, const Point<BnF>& p) {
+  if (q.infinity || p.infinity) return BnF12::one();
+  // The twisted points are (w^2 X, w^3 Y); the line through two of them, at P, is
+  // w m xP - w^3 (m X1 - Y1) - yP (vertical: xP - w^2 X1).
+  const auto eval = [&p](const BnF2& m, const BnF2& x1, const BnF2& y1, bool vertical) {
+    BnF12 l;
+    if (vertical) {
+      l.c[0] = p.x;
+      bn_embed(x1, l, 2, -BnF::one());
+      return l;
+    }
+    bn_embed(m, l, 1, p.x);
+    bn_embed(m * x1 - y1, l, 3, -BnF::one());
+    l.c[0] = l.c[0] - p.y;
+    return l;
+  };
+  const BnPairing& bp = bn_pairing();
+  Point<BnF2> r;
+  BnF12 f = miller_loop<BnF12>(q, bn_ate_loop_count, bn_log_ate, eval, r);
   // The two Frobenius steps of the optimal ate pairing.
-  const auto& prm = BnF::P();
-  const std::vector<std::uint64_t> p_exp(prm.p.begin(), prm.p.end());
-  const Point<BnF12> q1{q.x.pow(p_exp), q.y.pow(p_exp), false};
-  const Point<BnF12> nq2{q1.x.pow(p_exp), -(q1.y.pow(p_exp)), false};
-  f = f * line(r, q1, p);
+  const Point<BnF2> q1 = bp.frobenius(q);
+  const Point<BnF2> nq2 = field::neg(bp.frobenius(q1));
+  f = f * line(r, q1, eval);
   r = field::add(r, q1);
-  f = f * line(r, nq2, p);
+  f = f * line(r, nq2, eval);
   return f;
 }
 
@@ -230,7 +300,7 @@ bool bls_read_g1(const std::uint8_t* in, Point<BlsF>& out) {
   if (!(x * x * x + BlsF::from_u64(4)).sqrt(y)) return false;
   if (y.is_lexicographically_largest() != sign) y = -y;
   out = {x, y, false};
-  return field::mul(out, bls_order()).infinity;
+  return field::mul_jacobian(out, bls_order()).infinity;
 }
 
 bool bls_read_g2(const std::uint8_t* in, Point<BlsF2>& out) {
@@ -250,32 +320,38 @@ bool bls_read_g2(const std::uint8_t* in, Point<BlsF2>& out) {
   return field::on_curve(out, b);
 }
 
-Point<BlsF12> bls_twist(const Point<BlsF2>& q) {
-  if (q.infinity) return {};
-  auto embed = [](const BlsF2& a) {
-    BlsF12 r;
-    r.c[0] = a.c0 - a.c1;
-    r.c[6] = a.c1;
-    return r;
-  };
-  BlsF12 w2, w3;
-  w2.c[2] = BlsF::one();
-  w3.c[3] = BlsF::one();
-  return {embed(q.x) / w2, embed(q.y) / w3, false};
+// Fp2 -> Fp12 for BLS12-381: u = w^6 - 1.
+void bls_embed(const BlsF2& a, BlsF12& out, std::size_t shift, const BlsF& scale) {
+  out.c[shift] = out.c[shift] + (a.c0 - a.c1) * scale;
+  out.c[shift + 6] = out.c[shift + 6] + a.c1 * scale;
 }
 
-BlsF12 bls_miller(const Point<BlsF2>& q2, const Point<BlsF>& p1) {
-  if (q2.infinity || p1.infinity) return BlsF12::one();
-  const Point<BlsF12> q = bls_twist(q2);
-  const Point<BlsF12> p{BlsF12::constant(p1.x), BlsF12::constant(p1.y), false};
-  return miller_loop(q, p, bls_ate_loop_count, bls_log_ate, static_cast<Point<BlsF12>*>(nullptr));
+BlsF12 bls_miller(const Point<BlsF2>& q, const Point<BlsF>& p) {
+  if (q.infinity || p.infinity) return BlsF12::one();
+  // The twisted points are (X / w^2, Y / w^3). Lines are scaled by w^3 (or w^2 when vertical), factors
+  // in proper subfields that the final exponentiation removes: w^2 m xP - (m X1 - Y1) - w^3 yP.
+  const auto eval = [&p](const BlsF2& m, const BlsF2& x1, const BlsF2& y1, bool vertical) {
+    BlsF12 l;
+    if (vertical) {
+      l.c[2] = p.x;
+      bls_embed(x1, l, 0, -BlsF::one());
+      return l;
+    }
+    bls_embed(m, l, 2, p.x);
+    bls_embed(m * x1 - y1, l, 0, -BlsF::one());
+    l.c[3] = l.c[3] - p.y;
+    return l;
+  };
+  Point<BlsF2> r;
+  return miller_loop<BlsF12>(q, bls_ate_loop_count, bls_log_ate, eval, r);
 }
 
 struct KzgSetup {
   Point<BlsF> g1;
   Point<BlsF2> g2;
   Point<BlsF2> tau_g2;
-  std::vector<std::uint64_t> final_exp;
+  Exponents e{Bls12Tag::p_hex, Bls12Tag::r_hex};
+  Frobenius<BlsF12> frob2{e.p, 2}, frob6{e.p, 6};
   bool ok = false;
 };
 
@@ -292,7 +368,6 @@ const KzgSetup& kzg_setup() {
         "b5bfd7dd8cdeb128843bc287230af38926187075cbfbefa81009a2ce615ac53d2914e5870cb452d2afaaab24f3499f72"
         "185cbfee53492714734429b7b38608e23926c911cceceac9a36851477ba4c60b087041de621000edc98edada20c1def2");
     k.ok = bls_read_g1(g1.data(), k.g1) && bls_read_g2(g2.data(), k.g2) && bls_read_g2(tau.data(), k.tau_g2);
-    k.final_exp = final_exponent(Bls12Tag::p_hex, Bls12Tag::r_hex);
     return k;
   }();
   return s;
@@ -319,13 +394,13 @@ bool bn254_mul(BytesView input, Bytes& out) {
   std::memcpy(in, input.data(), std::min<std::size_t>(input.size(), 96));
   Point<BnF> a;
   if (!bn_read_g1(in, a)) return false;
-  bn_write_g1(field::mul(a, limbs_of(in + 64)), out);
+  bn_write_g1(field::mul_jacobian(a, limbs_of(in + 64)), out);
   return true;
 }
 
 bool bn254_pairing(BytesView input, Bytes& out) {
   if (input.size() % 192 != 0) return false;
-  static const std::vector<std::uint64_t> exponent = final_exponent(Bn254Tag::p_hex, Bn254Tag::r_hex);
+  const BnPairing& bp = bn_pairing();
   BnF12 f = BnF12::one();
   bool any = false;
   for (std::size_t off = 0; off < input.size(); off += 192) {
@@ -336,7 +411,7 @@ bool bn254_pairing(BytesView input, Bytes& out) {
     f = f * bn_miller(q, p);
     any = true;
   }
-  const bool one = !any || f.pow(exponent) == BnF12::one();
+  const bool one = !any || final_exponentiation(f, bp.frob2, bp.frob6, bp.e.hard) == BnF12::one();
   out.assign(32, 0);
   out[31] = one ? 1 : 0;
   return true;
@@ -365,10 +440,10 @@ bool point_evaluation(BytesView input, Bytes& out) {
   if (!bls_read_g1(commitment, c) || !bls_read_g1(proof, pi)) return false;
 
   // e(C - [y]G1, -G2) * e(proof, [tau]G2 - [z]G2) == 1
-  const Point<BlsF> c_minus_y = field::add(c, field::neg(field::mul(k.g1, field::scalar_from(yv))));
-  const Point<BlsF2> x_minus_z = field::add(k.tau_g2, field::neg(field::mul(k.g2, field::scalar_from(zv))));
+  const Point<BlsF> c_minus_y = field::add(c, field::neg(field::mul_jacobian(k.g1, field::scalar_from(yv))));
+  const Point<BlsF2> x_minus_z = field::add(k.tau_g2, field::neg(field::mul_jacobian(k.g2, field::scalar_from(zv))));
   const BlsF12 f = bls_miller(field::neg(k.g2), c_minus_y) * bls_miller(x_minus_z, pi);
-  if (f.pow(k.final_exp) != BlsF12::one()) return false;
+  if (final_exponentiation(f, k.frob2, k.frob6, k.e.hard) != BlsF12::one()) return false;
 
   out.assign(64, 0);
   out[30] = 0x10;  // FIELD_ELEMENTS_PER_BLOB = 4096

@@ -472,4 +472,81 @@ Point<K> mul(const Point<K>& p, const std::vector<std::uint64_t>& scalar) {
 
 inline std::vector<std::uint64_t> scalar_from(const uint256& s) { return {s.w[0], s.w[1], s.w[2], s.w[3]}; }
 
+template <class K>
+Point<K> to_affine_parts(const K& X, const K& Y, const K& Z);
+
+// Scalar multiplication in Jacobian coordinates (curves with a = 0): one inversion at the end instead
+// of one per step.
+template <class K>
+Point<K> mul_jacobian(const Point<K>& p, const std::vector<std::uint64_t>& scalar) {
+  if (p.infinity) return {};
+  K X = K::one(), Y = K::one(), Z = K::zero();  // infinity
+  bool inf = true;
+  for (std::size_t i = scalar.size() * 64; i-- > 0;) {
+    if (!inf) {  // doubling (dbl-2009-l)
+      if (Y.is_zero()) {
+        inf = true;
+      } else {
+        const K A = X * X, B = Y * Y, C = B * B;
+        K D = (X + B) * (X + B) - A - C;
+        D = D + D;
+        const K E = A + A + A, F = E * E;
+        const K X3 = F - D - D;
+        K C8 = C + C;
+        C8 = C8 + C8;
+        C8 = C8 + C8;
+        Z = (Y * Z) + (Y * Z);
+        Y = E * (D - X3) - C8;
+        X = X3;
+      }
+    }
+    if ((scalar[i / 64] >> (i % 64)) & 1) {
+      if (inf) {
+        X = p.x;
+        Y = p.y;
+        Z = K::one();
+        inf = false;
+        continue;
+      }
+      // mixed addition with the affine p (madd-2007-bl)
+      const K Z1Z1 = Z * Z, U2 = p.x * Z1Z1, S2 = p.y * Z * Z1Z1;
+      if (U2 == X) {
+        if (S2 == Y) {  // doubling: fall back to affine for this rare case
+          Point<K> a = dbl(to_affine_parts(X, Y, Z));
+          X = a.x;
+          Y = a.y;
+          Z = K::one();
+          inf = a.infinity;
+        } else {
+          inf = true;
+        }
+        continue;
+      }
+      const K H = U2 - X, HH = H * H;
+      K I = HH + HH;
+      I = I + I;
+      const K J = H * I;
+      K r = S2 - Y;
+      r = r + r;
+      const K V = X * I;
+      const K X3 = r * r - J - V - V;
+      K YJ = Y * J;
+      YJ = YJ + YJ;
+      const K Y3 = r * (V - X3) - YJ;
+      Z = (Z + H) * (Z + H) - Z1Z1 - HH;
+      X = X3;
+      Y = Y3;
+    }
+  }
+  if (inf) return {};
+  return to_affine_parts(X, Y, Z);
+}
+
+template <class K>
+Point<K> to_affine_parts(const K& X, const K& Y, const K& Z) {
+  if (Z.is_zero()) return {};
+  const K zi = Z.inverse(), zi2 = zi * zi;
+  return {X * zi2, Y * zi2 * zi, false};
+}
+
 }  // namespace dais::evm::field
