@@ -20,6 +20,33 @@ inline std::uint64_t div_2by1(std::uint64_t hi, std::uint64_t lo, std::uint64_t 
 #endif
 }
 
+// Division by an invariant normalized d (top bit set) with a precomputed reciprocal, after Moller and
+// Granlund, "Improved division by invariant integers" (2011), algorithm 4: two multiplications instead
+// of a hardware divide per quotient digit.
+inline std::uint64_t reciprocal_2by1(std::uint64_t d) noexcept {
+  std::uint64_t r;
+  return div_2by1(~d, ~std::uint64_t{0}, d, r);  // floor((2^128 - 1) / d) - 2^64
+}
+
+inline std::uint64_t div_2by1_preinv(std::uint64_t u1, std::uint64_t u0, std::uint64_t d, std::uint64_t v,
+                                     std::uint64_t& rem) noexcept {
+  uint128 q = static_cast<uint128>(v) * u1;
+  q += (static_cast<uint128>(u1) << 64) | u0;
+  std::uint64_t q1 = static_cast<std::uint64_t>(q >> 64) + 1;
+  const std::uint64_t q0 = static_cast<std::uint64_t>(q);
+  std::uint64_t r = u0 - q1 * d;
+  if (r > q0) {
+    --q1;
+    r += d;
+  }
+  if (r >= d) {
+    ++q1;
+    r -= d;
+  }
+  rem = r;
+  return q1;
+}
+
 int significant_limbs(const std::uint64_t* x, int n) noexcept {
   while (n > 0 && x[n - 1] == 0) --n;
   return n;
@@ -45,6 +72,7 @@ void divide_knuth(std::uint64_t* q, std::uint64_t* r, const std::uint64_t* u, in
   unorm[0] = u[0] << s;
 
   const std::uint64_t d1 = vnorm[vn - 1], d0 = vnorm[vn - 2];
+  const std::uint64_t reciprocal = reciprocal_2by1(d1);
   for (int j = un - vn; j >= 0; --j) {
     const std::uint64_t n2 = unorm[j + vn], n1 = unorm[j + vn - 1], n0 = unorm[j + vn - 2];
     std::uint64_t qhat;
@@ -54,7 +82,7 @@ void divide_knuth(std::uint64_t* q, std::uint64_t* r, const std::uint64_t* u, in
       rhat = ((static_cast<uint128>(n2) << 64) | n1) - static_cast<uint128>(qhat) * d1;
     } else {
       std::uint64_t rem;
-      qhat = div_2by1(n2, n1, d1, rem);
+      qhat = div_2by1_preinv(n2, n1, d1, reciprocal, rem);
       rhat = rem;
     }
     while ((rhat >> 64) == 0 && static_cast<uint128>(qhat) * d0 > ((rhat << 64) | n0)) {
