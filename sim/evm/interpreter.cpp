@@ -401,24 +401,44 @@ inline Pc op_BLOBBASEFEE(Pc pc, uint256* sp, Frame& f) noexcept { return push_va
 inline Pc op_POP(Pc pc, uint256*, Frame&) noexcept {
   return pc + 1;
 }
-inline Pc op_MLOAD(Pc pc, uint256* sp, Frame& f) noexcept {
+// MLOAD, MSTORE and MSTORE8 run with the loop's gas register: expansion (rare) takes and returns it.
+[[gnu::noinline]] std::int64_t expand_memory_g(Frame& f, std::uint64_t end, std::int64_t gas) noexcept {
+  const std::uint64_t new_words = num_words(end);
+  gas -= memory_cost(new_words) - memory_cost(f.memory.size() / 32);
+  if (gas >= 0) f.memory.grow(new_words * 32);
+  return gas;
+}
+
+inline bool word_access(Frame& f, const uint256& offset, std::uint64_t size, std::int64_t& gas) noexcept {
+  if (!offset.fits_u64() || offset.w[0] > max_memory_size) return false;
+  const std::uint64_t end = offset.w[0] + size;
+  if (end <= f.memory.size()) return true;
+  gas = expand_memory_g(f, end, gas);
+  return gas >= 0;
+}
+
+inline Pc op_MLOAD_g(Pc pc, uint256* sp, Frame& f, std::int64_t& gas) noexcept {
   const uint256 offset = sp[-1];
-  if (!offset.fits_u64() || !grow_memory(f, offset.w[0], 32)) return stop_with(f, Status::out_of_gas);
+  if (!word_access(f, offset, 32, gas)) return stop_with(f, Status::out_of_gas);
   sp[-1] = uint256::from_be(f.memory.data() + offset.w[0], 32);
   return pc + 1;
 }
-inline Pc op_MSTORE(Pc pc, uint256* sp, Frame& f) noexcept {
+inline Pc op_MSTORE_g(Pc pc, uint256* sp, Frame& f, std::int64_t& gas) noexcept {
   const uint256 offset = sp[-1];
-  if (!offset.fits_u64() || !grow_memory(f, offset.w[0], 32)) return stop_with(f, Status::out_of_gas);
+  if (!word_access(f, offset, 32, gas)) return stop_with(f, Status::out_of_gas);
   sp[-2].to_be(f.memory.data() + offset.w[0]);
   return pc + 1;
 }
-inline Pc op_MSTORE8(Pc pc, uint256* sp, Frame& f) noexcept {
+inline Pc op_MSTORE8_g(Pc pc, uint256* sp, Frame& f, std::int64_t& gas) noexcept {
   const uint256 offset = sp[-1];
-  if (!offset.fits_u64() || !grow_memory(f, offset.w[0], 1)) return stop_with(f, Status::out_of_gas);
+  if (!word_access(f, offset, 1, gas)) return stop_with(f, Status::out_of_gas);
   f.memory.data()[offset.w[0]] = static_cast<std::uint8_t>(sp[-2].w[0]);
   return pc + 1;
 }
+// The uniform-signature forms, for anything that dispatches by the common signature.
+inline Pc op_MLOAD(Pc pc, uint256* sp, Frame& f) noexcept { return op_MLOAD_g(pc, sp, f, f.gas); }
+inline Pc op_MSTORE(Pc pc, uint256* sp, Frame& f) noexcept { return op_MSTORE_g(pc, sp, f, f.gas); }
+inline Pc op_MSTORE8(Pc pc, uint256* sp, Frame& f) noexcept { return op_MSTORE8_g(pc, sp, f, f.gas); }
 inline Pc op_SLOAD(Pc pc, uint256* sp, Frame& f) noexcept {
   const uint256 key = sp[-1];
   if (f.host->access_storage(f.msg->recipient, key) == AccessStatus::cold && !charge(f, 2000)) return nullptr;
@@ -700,6 +720,13 @@ constexpr bool gas_free(std::uint8_t op) noexcept {
   }
 }
 
+template <std::uint8_t Op>
+inline Pc memory_op(Pc pc, uint256* sp, Frame& f, std::int64_t& gas) noexcept {
+  if constexpr (Op == OP_MLOAD) return op_MLOAD_g(pc, sp, f, gas);
+  else if constexpr (Op == OP_MSTORE) return op_MSTORE_g(pc, sp, f, gas);
+  else return op_MSTORE8_g(pc, sp, f, gas);
+}
+
 // The main loop: computed goto over a table generated from the X-macro. Each entry does the one
 // requirements check (stack height from the traits, base gas), then the instruction's function.
 #pragma GCC diagnostic push
@@ -727,7 +754,14 @@ void run(Frame& f) noexcept {
     if constexpr ((GAS_) > 0) {                                                                   \
       if ((gas -= (GAS_)) < 0) goto out_of_gas;                                                   \
     }                                                                                             \
-    if constexpr (gas_free(CODE_)) {                                                              \
+    if constexpr (CODE_ == OP_MLOAD || CODE_ == OP_MSTORE || CODE_ == OP_MSTORE8) {               \
+      pc = memory_op<CODE_>(pc, sp, f, gas);                                                      \
+      if (pc == nullptr) {                                                                        \
+        f.gas = gas;                                                                              \
+        return;                                                                                   \
+      }                                                                                           \
+      sp += (OUT_) - (IN_);                                                                       \
+    } else if constexpr (gas_free(CODE_)) {                                                       \
       pc = op_##NAME_(pc, sp, f);                                                                 \
       sp += (OUT_) - (IN_);                                                                       \
       if (pc == nullptr) {                                                                        \
