@@ -720,6 +720,22 @@ constexpr bool gas_free(std::uint8_t op) noexcept {
   }
 }
 
+// Instructions that talk to the host, copy or hash run out of line: their locals (messages, results,
+// topic arrays) then live in their own short-lived frames, not in the loop's frame, which recursion
+// through nested calls repeats up to 1024 times.
+// Sanitizers multiply frame sizes; those builds keep every instruction out of line so that 1024 nested
+// calls still fit in an 8 MiB stack.
+#if defined(DAIS_EVM_SMALL_FRAMES)
+inline constexpr bool small_frames = true;
+#else
+inline constexpr bool small_frames = false;
+#endif
+
+template <Pc (*Fn)(Pc, uint256*, Frame&)>
+[[gnu::noinline]] Pc out_of_line(Pc pc, uint256* sp, Frame& f) noexcept {
+  return Fn(pc, sp, f);
+}
+
 template <std::uint8_t Op>
 inline Pc memory_op(Pc pc, uint256* sp, Frame& f, std::int64_t& gas) noexcept {
   if constexpr (Op == OP_MLOAD) return op_MLOAD_g(pc, sp, f, gas);
@@ -754,7 +770,13 @@ void run(Frame& f) noexcept {
     if constexpr ((GAS_) > 0) {                                                                   \
       if ((gas -= (GAS_)) < 0) goto out_of_gas;                                                   \
     }                                                                                             \
-    if constexpr (CODE_ == OP_MLOAD || CODE_ == OP_MSTORE || CODE_ == OP_MSTORE8) {               \
+    if constexpr (small_frames) {                                                                 \
+      f.gas = gas;                                                                                \
+      pc = out_of_line<op_##NAME_>(pc, sp, f);                                                    \
+      if (pc == nullptr) return;                                                                  \
+      sp += (OUT_) - (IN_);                                                                       \
+      gas = f.gas;                                                                                \
+    } else if constexpr (CODE_ == OP_MLOAD || CODE_ == OP_MSTORE || CODE_ == OP_MSTORE8) {        \
       pc = memory_op<CODE_>(pc, sp, f, gas);                                                      \
       if (pc == nullptr) {                                                                        \
         f.gas = gas;                                                                              \
@@ -770,7 +792,8 @@ void run(Frame& f) noexcept {
       }                                                                                           \
     } else {                                                                                      \
       f.gas = gas;                                                                                \
-      pc = op_##NAME_(pc, sp, f);                                                                 \
+      if constexpr (CODE_ == OP_EXP) pc = op_##NAME_(pc, sp, f);                                  \
+      else pc = out_of_line<op_##NAME_>(pc, sp, f);                                               \
       if (pc == nullptr) return;                                                                  \
       sp += (OUT_) - (IN_);                                                                       \
       gas = f.gas;                                                                                \
