@@ -10,6 +10,7 @@ packages=(
   libfmt-dev nlohmann-json3-dev librandom123-dev
   catch2
   libboost-mpi-dev libboost-serialization-dev libopenmpi-dev openmpi-bin
+  libcrypto++-dev libsecp256k1-dev libgmp-dev
 )
 
 missing=()

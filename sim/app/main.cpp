@@ -14,6 +14,7 @@
 #include "models/catalog.hpp"
 #include "sim/app/cli.hpp"
 #include "sim/app/commands.hpp"
+#include "sim/app/evm_command.hpp"
 #include "sim/batch/cluster.hpp"
 #include "sim/io/atomic_file.hpp"
 #include "sim/io/manifest.hpp"
@@ -34,6 +35,7 @@ commands:
   run SCENARIO           run every variant and replicate of a scenario, write CSV and a manifest
   compare RESULTS_DIR    paired comparison of the designs of a sweep against a baseline
   list WHAT              registered rules, schedules, agents or roles, with their parameters
+  evm statetest|bench    run Ethereum state tests, or time the EVM on benchmark tests
   help COMMAND           options and examples of a command
 
 options:
@@ -46,6 +48,7 @@ examples:
   dais run scenarios/b1_small.json --replicates 8 --jobs 2 --out results/b1
   dais run scenarios/compare_compute_rules.json && dais compare results/compare_compute_rules --by rewards.compute_provider.rule
   dais list rules
+  dais evm statetest ../shared/evm-tests/GeneralStateTests
 )";
 
 constexpr const char* validate_help = R"(usage: dais validate SCENARIO...
@@ -74,6 +77,7 @@ const char* help_for(const std::string& command) {
   if (command == "run") return run_help;
   if (command == "compare") return compare_help;
   if (command == "list") return list_help;
+  if (command == "evm") return evm_help;
   return nullptr;
 }
 
@@ -155,8 +159,9 @@ int dispatch(int argc, char** argv, batch::Cluster& cluster) {
     std::cout << text;
     return exit_ok;
   }
+  if (command == "evm") return run_evm_command(args);
   const char* help = help_for(command);
-  if (help == nullptr) throw UsageError(fmt::format("unknown command \"{}\"; expected validate, run, compare, list or help", command));
+  if (help == nullptr) throw UsageError(fmt::format("unknown command \"{}\"; expected validate, run, compare, list, evm or help", command));
   for (const std::string& a : args) {
     if (a == "-h" || a == "--help") {
       std::cout << help;

@@ -88,10 +88,24 @@ std::optional<io::RunOutput> committed_part(const fs::path& out_dir, std::size_t
   }
 }
 
+// Removes what a killed process left half-written: temporaries (".NAME.tmp-PID", sim/io/atomic_file.hpp) of the
+// outputs and parts. The files they were meant to replace are whole, or absent.
+void remove_stale_temporaries(const fs::path& out_dir) {
+  std::error_code ec;
+  for (const fs::path& dir : {out_dir, parts_folder(out_dir), state_folder(out_dir)}) {
+    if (!fs::is_directory(dir, ec)) continue;
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+      const std::string name = entry.path().filename().string();
+      if (name.starts_with(".") && name.find(".tmp-") != std::string::npos) fs::remove(entry.path(), ec);
+    }
+  }
+}
+
 // Checks the output folder against the plan and records the plan in it. Returns the runs still to do.
 std::vector<std::size_t> prepare(const BatchPlan& plan, const fs::path& out_dir, const BatchOptions& options,
                                  std::vector<std::string>& fingerprints) {
   std::error_code ec;
+  remove_stale_temporaries(out_dir);
   const bool unfinished = fs::exists(state_file(out_dir), ec);
   const auto total = plan.runs.size();
   std::vector<std::size_t> pending;

@@ -185,4 +185,19 @@ TEST_CASE("an interrupted batch keeps its finished runs and resumes to the same 
   fs::remove_all(cut);
 }
 
+TEST_CASE("temporaries a killed process left behind are removed, and only they", "[batch]") {
+  const auto plan = plan_of(2);
+  const fs::path out = fresh("stale");
+  fs::create_directories(out);
+  io::write_file_atomically(out / "notes.txt", "mine");
+  std::FILE* stale = std::fopen((out / ".epochs.csv.tmp-99999").c_str(), "w");
+  REQUIRE(stale != nullptr);
+  std::fclose(stale);
+  nlohmann::json m;
+  batch::run_batch(plan, [&](std::size_t i) { return fake_run(plan.runs[i], 0); }, out, {1, false, false}, m);
+  CHECK_FALSE(fs::exists(out / ".epochs.csv.tmp-99999"));
+  CHECK(io::read_file(out / "notes.txt") == "mine");
+  fs::remove_all(out);
+}
+
 TEST_CASE("default_jobs is at least one", "[batch]") { CHECK(batch::default_jobs() >= 1); }
