@@ -169,8 +169,39 @@ std::variant<TransactionReceipt, TransactionError> apply_transaction(State& stat
   receipt.status = result.status;
   receipt.gas_used = gas_used;
   receipt.logs = state.logs();
+  receipt.output = result.output;
+  if (!tx.to && result.status == Status::success) receipt.created = result.create_address;
   state.finalize_transaction();
   return receipt;
+}
+
+Result call_view(State& state, const BlockInfo& block, const Address& from, const Address& to, BytesView data,
+                 std::int64_t gas, Vm& vm, const BlockHashFn& block_hash) {
+  const std::size_t checkpoint = state.checkpoint();
+  TxContext ctx;
+  ctx.origin = from;
+  ctx.coinbase = block.coinbase;
+  ctx.number = block.number;
+  ctx.timestamp = block.timestamp;
+  ctx.gas_limit = block.gas_limit;
+  ctx.prev_randao = block.prev_randao;
+  ctx.chain_id = block.chain_id;
+  ctx.base_fee = block.base_fee;
+  ctx.blob_base_fee = blob_gas_price(block.excess_blob_gas);
+  state.access_account(from);
+  state.access_account(to);
+  StateHost host(state, vm, ctx, block_hash);
+  Message msg;
+  msg.kind = CallKind::call;
+  msg.gas = gas;
+  msg.sender = from;
+  msg.recipient = to;
+  msg.code_address = to;
+  msg.input = data;
+  Result result = host.call(msg);
+  state.rollback(checkpoint);
+  state.discard_transaction_bookkeeping();
+  return result;
 }
 
 Bytes32 state_root(const State& state) {

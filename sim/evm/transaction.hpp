@@ -49,6 +49,8 @@ struct TransactionReceipt {
   Status status = Status::success;
   std::int64_t gas_used = 0;
   std::vector<Log> logs;
+  Bytes output;                   // return data, or the revert data
+  std::optional<Address> created; // the new contract's address, for a successful creation
 };
 
 // Why a transaction is not valid; the state is then unchanged. The names follow the test suites'
@@ -67,6 +69,11 @@ uint256 blob_gas_price(std::uint64_t excess_blob_gas) noexcept;
 std::variant<TransactionReceipt, TransactionError> apply_transaction(State& state, const BlockInfo& block,
                                                                      const Transaction& tx, Vm& vm,
                                                                      const BlockHashFn& block_hash);
+
+// Runs a call against the state as a read (eth_call): no fee, no nonce, and every change rolled back.
+// Returns the call's result (status, output, gas left).
+Result call_view(State& state, const BlockInfo& block, const Address& from, const Address& to, BytesView data,
+                 std::int64_t gas, Vm& vm, const BlockHashFn& block_hash);
 
 // The Merkle-Patricia root of the whole state, and keccak256 of the RLP list of logs.
 Bytes32 state_root(const State& state);
