@@ -35,13 +35,15 @@ struct Receipt {
   std::int64_t block_number = 0;
 };
 
-// Where the next transaction's block sits. Blocks follow simulated time: at time T the chain is at block
-// first_block + floor(T / block_time), whose timestamp is genesis_time + number * block_time; each transaction
-// takes the next block (so a busy epoch runs ahead of the clock rather than sharing blocks).
+// Where the next transaction's block sits. Each transaction is mined in a block of its own; block numbers
+// count blocks from genesis (block 0); blocks are block_time apart, and when the simulation moves to time t the
+// next block's timestamp jumps to genesis_time + t if that is later. So timestamps follow simulated time and
+// the two backends see the same numbers and times (a real node cannot skip block numbers cheaply: mining
+// thousands of empty blocks per epoch made anvil 40 times slower).
 class BlockClock {
  public:
   BlockClock(std::int64_t block_time_seconds, std::int64_t genesis_time) noexcept
-      : block_time_(block_time_seconds), genesis_time_(genesis_time) {}
+      : block_time_(block_time_seconds), genesis_time_(genesis_time), next_timestamp_(genesis_time + block_time_seconds) {}
   // Moves the clock to simulated second t (never back).
   void advance_to(std::int64_t t_seconds) noexcept;
   // The block the next transaction goes into, and its timestamp; then moves one block on.
@@ -51,7 +53,8 @@ class BlockClock {
  private:
   std::int64_t block_time_;
   std::int64_t genesis_time_;
-  std::int64_t next_ = 1;  // block 0 is genesis
+  std::int64_t next_number_ = 1;  // block 0 is genesis
+  std::int64_t next_timestamp_;
 };
 
 class Chain {

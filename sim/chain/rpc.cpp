@@ -148,7 +148,9 @@ class RpcChain final : public Chain {
  public:
   RpcChain(const std::string& url, std::chrono::milliseconds timeout) : client_(url, timeout), timeout_(timeout) {
     version_ = client_.request("web3_clientVersion", nlohmann::json::array()).get<std::string>();
-    latest_ = quantity(client_.request("eth_blockNumber", nlohmann::json::array()));
+    const nlohmann::json head = client_.request("eth_getBlockByNumber", {"latest", false});
+    latest_ = quantity(head.at("number"));
+    latest_timestamp_ = quantity(head.at("timestamp"));
   }
 
   std::string describe() const override { return fmt::format("rpc {} ({})", client_.url(), version_); }
@@ -157,17 +159,15 @@ class RpcChain final : public Chain {
     client_.request("anvil_setBalance", {evm::to_hex(account), wei.to_hex()});
   }
 
-  Receipt send(const Address& from, const std::optional<Address>& to, const Bytes& data, std::int64_t block,
+  Receipt send(const Address& from, const std::optional<Address>& to, const Bytes& data, std::int64_t /*block*/,
                std::int64_t timestamp, const uint256& value) override {
-    if (block <= latest_)
-      throw ChainError(fmt::format("the node at {} is at block {}, past block {} asked for", client_.url(), latest_, block));
-    // Blocks skipped since the last transaction are mined empty, a second apart, ending before this one.
-    const std::int64_t gap = block - latest_ - 1;
-    if (gap > 0) {
-      client_.request("evm_setNextBlockTimestamp", {timestamp - gap});
-      client_.request("anvil_mine", {hex_quantity(gap), hex_quantity(1)});
-    }
+    // The node numbers blocks itself; its head should be the block before this one (it is, unless something
+    // else sends it transactions), and the timestamp is ours.
+    if (timestamp <= latest_timestamp_)
+      throw ChainError(fmt::format("the node at {} is at timestamp {}, past {} asked for", client_.url(), latest_timestamp_,
+                                   timestamp));
     client_.request("evm_setNextBlockTimestamp", {timestamp});
+    latest_timestamp_ = timestamp;
     nlohmann::json tx = {{"from", evm::to_hex(from)},
                          {"data", evm::to_hex(data)},
                          {"gas", hex_quantity(transaction_gas_limit)},
@@ -230,6 +230,7 @@ class RpcChain final : public Chain {
   std::chrono::milliseconds timeout_;
   std::string version_;
   std::int64_t latest_ = 0;
+  std::int64_t latest_timestamp_ = 0;
 };
 
 // A loopback port nobody listens on now (the kernel's choice).

@@ -79,12 +79,13 @@ TEST_CASE("a revert is explained with the contract's own error", "[chain][embedd
   CHECK(c.abi().explain_revert(r.output) == "reverted: NothingToClaim(account=0x0000000000000000000000000000000000000bad)");
 }
 
-TEST_CASE("blocks follow simulated time, one transaction each", "[chain]") {
+TEST_CASE("blocks follow simulated time, one transaction each, block_time apart", "[chain]") {
   BlockClock clock(12, 1000);
   CHECK(clock.next_block() == std::pair<std::int64_t, std::int64_t>{1, 1012});
-  clock.advance_to(86'400);  // a day later: block 7200
-  CHECK(clock.next_block() == std::pair<std::int64_t, std::int64_t>{7201, 1000 + 7201 * 12});
-  CHECK(clock.next_block().first == 7202);
+  CHECK(clock.next_block() == std::pair<std::int64_t, std::int64_t>{2, 1024});
+  clock.advance_to(86'400);  // a day later: the timestamp jumps, the numbers go on
+  CHECK(clock.next_block() == std::pair<std::int64_t, std::int64_t>{3, 87'400});
+  CHECK(clock.next_block() == std::pair<std::int64_t, std::int64_t>{4, 87'412});
   clock.advance_to(86'400);  // never back
-  CHECK(clock.next_block().first == 7203);
+  CHECK(clock.next_block() == std::pair<std::int64_t, std::int64_t>{5, 87'424});
 }
