@@ -163,10 +163,11 @@ TEST_CASE("the scenario loader validates a rule's data-valuation parameters by t
 
   const auto [bad, unused] = load_with({{"method", "tmc"}, {"k", 0}, {"label_noise_max", 1.5}, {"dimension", 3}});
   REQUIRE(bad.size() == 4);
+  // In file order (nlohmann::json writes keys sorted): dimension, k, label_noise_max, method.
   CHECK_THAT(bad[0], Catch::Contains("/rewards/data_provider/params/dimension") && Catch::Contains("did you mean \"dimensions\"?"));
-  CHECK_THAT(bad[1], Catch::Contains("/rewards/data_provider/params/method") && Catch::Contains("knn_shapley"));
-  CHECK_THAT(bad[2], Catch::Contains("/rewards/data_provider/params/k") && Catch::Contains("[1, 1000]"));
-  CHECK_THAT(bad[3], Catch::Contains("/rewards/data_provider/params/label_noise_max"));
+  CHECK_THAT(bad[1], Catch::Contains("/rewards/data_provider/params/k") && Catch::Contains("[1, 1000]"));
+  CHECK_THAT(bad[2], Catch::Contains("/rewards/data_provider/params/label_noise_max"));
+  CHECK_THAT(bad[3], Catch::Contains("/rewards/data_provider/params/method") && Catch::Contains("knn_shapley"));
 
   const auto [combination, unused2] = load_with({{"players", "providers"}});
   REQUIRE(combination.size() == 1);

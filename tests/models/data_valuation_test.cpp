@@ -233,7 +233,10 @@ TEST_CASE("of two training points at the same distance, the lower-numbered is th
 TEST_CASE("the KNN utility refuses inconsistent data", "[models][data_valuation]") {
   const Dataset train = one_dimensional({{0.0, 0}});
   UtilityConfig c;
-  CHECK_THROWS_AS(KnnUtility(train, Dataset{1, 2}, c), std::invalid_argument);  // no validation point
+  Dataset nothing;
+  nothing.dims = 1;
+  nothing.classes = 2;
+  CHECK_THROWS_AS(KnnUtility(train, nothing, c), std::invalid_argument);  // no validation point
   c.k = 0;
   CHECK_THROWS_AS(KnnUtility(train, train, c), std::invalid_argument);
   Dataset bad = train;
@@ -294,7 +297,9 @@ TEST_CASE("leave-one-out of a K=2 classifier under each score and tie rule match
 TEST_CASE("leave-one-out equals U(D) - U(D without the player) computed from scratch", "[models][data_valuation]") {
   core::RandomStream rng({3, 0, 0, 0});
   for (int round = 0; round < 100; ++round) {
-    const Dataset train = random_dataset(rng, draw_count(rng, 1, 15), 2, 3, draw_count(rng, 1, 4));
+    const std::size_t n = draw_count(rng, 1, 15);
+    const std::size_t owners = draw_count(rng, 1, 4);
+    const Dataset train = random_dataset(rng, n, 2, 3, owners);
     const Dataset validation = random_dataset(rng, draw_count(rng, 1, 5), 2, 3, 1);
     UtilityConfig c;
     c.k = draw_count(rng, 1, 5);
@@ -369,7 +374,9 @@ TEST_CASE("exact Shapley is the average marginal contribution over every order o
 TEST_CASE("exact Shapley values of points and of providers each sum to U(all) - U(empty)", "[models][data_valuation]") {
   core::RandomStream rng({5, 0, 0, 0});
   for (int round = 0; round < 50; ++round) {
-    const Dataset train = random_dataset(rng, draw_count(rng, 1, 10), 2, 3, draw_count(rng, 1, 4));
+    const std::size_t n = draw_count(rng, 1, 10);
+    const std::size_t owners = draw_count(rng, 1, 4);
+    const Dataset train = random_dataset(rng, n, 2, 3, owners);
     const Dataset validation = random_dataset(rng, draw_count(rng, 1, 6), 2, 3, 1);
     UtilityConfig c;
     c.k = draw_count(rng, 1, 5);
@@ -464,7 +471,9 @@ TEST_CASE("TMC-Shapley's incremental utility equals the utility of each prefix c
           "[models][data_valuation]") {
   core::RandomStream rng({8, 0, 0, 0});
   for (int round = 0; round < 40; ++round) {
-    const Dataset train = random_dataset(rng, draw_count(rng, 1, 25), 2, 3, draw_count(rng, 1, 5));
+    const std::size_t n = draw_count(rng, 1, 25);
+    const std::size_t owners = draw_count(rng, 1, 5);
+    const Dataset train = random_dataset(rng, n, 2, 3, owners);
     const Dataset validation = random_dataset(rng, draw_count(rng, 1, 6), 2, 3, 1);
     UtilityConfig c;
     c.k = draw_count(rng, 1, 6);
