@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 #include <vector>
 
@@ -167,13 +168,20 @@ TEST_CASE("impossible data models are refused with a message", "[models][data_va
 // ---------------------------------------------------------------------------------------------------------------
 // Neighbours and the KNN utility
 
-TEST_CASE("neighbours are sorted by distance, equal distances by point number", "[models][data_valuation]") {
+TEST_CASE("neighbours are sorted by distance, equal distances by point number, whatever bits they share", "[models][data_valuation]") {
   core::RandomStream rng({1, 0, 0, 0});
   NeighbourSorter sorter;
-  for (int round = 0; round < 50; ++round) {
-    const std::size_t n = draw_count(rng, 0, 300);
+  for (int round = 0; round < 100; ++round) {
+    const std::size_t n = draw_count(rng, 0, round < 90 ? 300 : 20000);
     std::vector<double> d(n);
-    for (double& x : d) x = static_cast<double>(draw_count(rng, 0, 20)) * 0.25;  // many ties, and zeros
+    for (double& x : d) {
+      switch (draw_count(rng, 0, 3)) {
+        case 0: x = static_cast<double>(draw_count(rng, 0, 20)) * 0.25; break;  // equal distances, zeros
+        case 1: x = 1.0 + static_cast<double>(draw_count(rng, 0, 7)) * 0x1p-50; break;  // differ in low bits only
+        case 2: x = core::draw_uniform(rng, 0.0, 1e6); break;
+        default: x = draw_count(rng, 0, 9) == 0 ? std::numeric_limits<double>::infinity() : 1e300; break;
+      }
+    }
     std::vector<std::uint32_t> order(n);
     sorter.sort(d, order);
     std::vector<std::uint32_t> expected(n);

@@ -27,14 +27,19 @@ class FeatureColumns {
 };
 
 // Sorts point numbers by (distance, number). Reuses its buffers: one sorter per caller.
+// Radix sort: three stable counting passes on the high 32 bits of each distance's bit pattern (sign, exponent
+// and 20 bits of mantissa: the order of non-negative doubles), then each run of equal high bits, rare but for
+// equal distances, is ordered by the full 64 bits and the point number. Exact, and 3-4 times as fast as a
+// comparison sort of 10,000 points (bench_data_valuation).
 class NeighbourSorter {
  public:
   // order <- the permutation of 0 ... n-1 (n = distances.size() = order.size()), nearest first.
+  // Distances must be +0, positive or +infinity (squared distances are).
   void sort(std::span<const double> distances, std::span<std::uint32_t> order);
 
  private:
   struct Keyed {
-    std::uint64_t key;
+    std::uint32_t high;   // the high 32 bits of the distance
     std::uint32_t index;
   };
   std::vector<Keyed> a_, b_;
