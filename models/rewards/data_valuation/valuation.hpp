@@ -35,7 +35,9 @@ struct Valuation {
   double empty_utility = 0.0;           // U(empty set)
   std::size_t permutations = 0;         // tmc_shapley: permutations walked
   bool converged = false;               // tmc_shapley: stopped by the convergence criterion, not the cap
-  double convergence_error = 1.0;       // tmc_shapley: the criterion's last value (1 before the window is full)
+  // tmc_shapley: the criterion's last value; 1 before the window is full; while not converged, the first
+  // relative change found at or above the threshold (a lower bound of the largest, enough to go on).
+  double convergence_error = 1.0;
   std::uint64_t marginals = 0;          // tmc_shapley: marginal contributions computed (truncated ones excluded)
 
   [[nodiscard]] std::span<const double> player_values() const noexcept {
