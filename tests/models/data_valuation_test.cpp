@@ -583,6 +583,39 @@ TEST_CASE("a truncated permutation's marginals sum to within the tolerance of U(
   CHECK(v.marginals < v.permutations * sampler.player_count());
 }
 
+TEST_CASE("truncation trades accuracy for speed: fewer marginals, values farther from the exact ones",
+          "[models][data_valuation]") {
+  const World w = mixed_quality_world(4);
+  const KnnUtility u(w.train, w.validation, UtilityConfig{});
+  const Valuation exact = knn_shapley(w.train, w.validation, UtilityConfig{});
+  const auto relative_error = [&](const Valuation& v) {
+    double change = 0.0;
+    double scale = 0.0;
+    for (std::size_t i = 0; i < v.point_values.size(); ++i) {
+      change += std::abs(v.point_values[i] - exact.point_values[i]);
+      scale += std::abs(exact.point_values[i]);
+    }
+    return change / scale;
+  };
+  TmcConfig tmc;
+  tmc.max_permutations = 2000;
+  tmc.convergence_threshold = 0.0;
+  std::vector<double> errors;
+  std::vector<std::uint64_t> marginals;
+  for (double tolerance : {0.0, 0.01, 0.05}) {
+    tmc.truncation_tolerance = tolerance;
+    const Valuation v = tmc_shapley(u, Players::points, tmc, {1, 0, 0});
+    errors.push_back(relative_error(v));
+    marginals.push_back(v.marginals);
+  }
+  CHECK(marginals[0] == 2000 * w.train.size());
+  CHECK(marginals[1] < marginals[0]);
+  CHECK(marginals[2] < marginals[1] / 2);
+  CHECK(errors[0] < 0.06);  // sampling error only
+  CHECK(errors[1] > errors[0]);
+  CHECK(errors[2] > 2 * errors[1]);
+}
+
 TEST_CASE("TMC-Shapley is the mean of its permutations' marginals, whatever order they are walked in",
           "[models][data_valuation]") {
   const World w = mixed_quality_world(3, 5);

@@ -58,7 +58,10 @@ Valuation exact_shapley(const KnnUtility& utility, Players players);
 struct TmcConfig {
   // A permutation is truncated (the rest of its marginals taken as 0) once `truncation_steps` consecutive
   // utilities lie within truncation_tolerance * U(D) of U(D). 0 turns truncation off. (DShap: 0.01 and
-  // "more than 5" consecutive steps, i.e. 6.)
+  // "more than 5" consecutive steps, i.e. 6.) Truncation biases the estimate: the marginals it drops are not
+  // 0 for a KNN classifier, where a late point still displaces neighbours. On the tests' 160-point world of
+  // clean and noisy providers, tolerance 0.01 leaves the values about 11% (L1) from the exact ones however
+  // many permutations are walked, 0.05 about 40%; 0 is unbiased.
   double truncation_tolerance = 0.01;
   std::size_t truncation_steps = 6;
   std::size_t max_permutations = 1000;
