@@ -29,8 +29,8 @@ class FeatureColumns {
 // Sorts point numbers by (distance, number). Reuses its buffers: one sorter per caller.
 // Radix sort: three stable counting passes on the high 32 bits of each distance's bit pattern (sign, exponent
 // and 20 bits of mantissa: the order of non-negative doubles), then each run of equal high bits, rare but for
-// equal distances, is ordered by the full 64 bits and the point number. Exact, and 3-4 times as fast as a
-// comparison sort of 10,000 points (bench_data_valuation).
+// equal distances, is ordered by the full 64 bits and the point number. Exact, and 5-6 times as fast as
+// std::sort of (distance, number) pairs on 10,000 points (bench_data_valuation prints both).
 class NeighbourSorter {
  public:
   // order <- the permutation of 0 ... n-1 (n = distances.size() = order.size()), nearest first.
