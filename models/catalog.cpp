@@ -1,5 +1,6 @@
 #include "models/catalog.hpp"
 
+#include "models/rewards/contract_rule.hpp"
 #include "models/rewards/proportional.hpp"
 #include "models/rewards/stake_weighted.hpp"
 
@@ -12,6 +13,7 @@ void register_builtin_models(ModelCatalog& catalog) {
 
   register_proportional(catalog.rules);
   register_stake_weighted(catalog.rules);
+  register_contract_rule(catalog.rules);
 
   register_fixed(catalog.schedules);
   register_exponential_decay(catalog.schedules);

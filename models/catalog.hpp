@@ -2,6 +2,7 @@
 // Every model dais knows, by name: roles, agent models, reward rules, emission schedules. sim/app fills one
 // ModelCatalog with register_builtin_models() and hands its view() to the scenario loader.
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,10 @@ namespace dais::models {
 
 struct ModelCatalog {
   std::vector<std::string> roles;
+  // Where the contracts of models/contracts are once compiled ("builtin:NAME" artifacts), and the anvil
+  // executable of the anvil chain backend: set by the executable that knows its build.
+  std::filesystem::path builtin_contracts;
+  std::filesystem::path anvil;
   scenario::Registry<AgentFactory> agents{"agent model"};
   scenario::Registry<RuleFactory> rules{"reward rule"};
   scenario::Registry<ScheduleFactory> schedules{"emission schedule"};

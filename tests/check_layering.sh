@@ -10,7 +10,8 @@ declare -A allowed=(
   [io]="core ledger io"
   [scenario]="core ledger scenario"
   [batch]="core ledger io batch"
-  [models]="core ledger metrics io scenario models"
+  [models]="core ledger metrics io scenario chain evm models"
+  [chain]="evm chain"
   [evm]="evm"
   [evm_statetest]="evm evm_statetest"
 )

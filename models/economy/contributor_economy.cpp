@@ -8,6 +8,8 @@
 #include <memory>
 
 #include "models/rewards/pipeline.hpp"
+#include "sim/chain/embedded.hpp"
+#include "sim/chain/rpc.hpp"
 #include "sim/core/buffers.hpp"
 #include "sim/core/distributions.hpp"
 #include "sim/core/portable_math.hpp"
@@ -76,6 +78,7 @@ class ContributorEconomy {
   io::RunOutput run();
 
  private:
+  void start_chain(const scenario::ChainSpec& spec, const ModelCatalog& catalog, RuleEnvironment& environment);
   void genesis();
   void add_agents(std::size_t population, std::int64_t count, std::int64_t entry_epoch);
   void run_epoch(std::int64_t epoch, core::SimTime now);
@@ -91,6 +94,12 @@ class ContributorEconomy {
   [[nodiscard]] AccountId account_of(std::uint32_t agent) const noexcept { return first_agent_account_ + agent; }
   [[nodiscard]] std::uint32_t agent_of(AccountId account) const noexcept { return account - first_agent_account_; }
   [[nodiscard]] std::int64_t active_count() const noexcept;
+  // Epochs in which agent i contributed (and paid its cost): from its entry to its exit epoch inclusive.
+  [[nodiscard]] std::int64_t epochs_active(std::size_t i) const noexcept;
+  // What agent i spent: its running cost over those epochs and the gas of its own transactions.
+  [[nodiscard]] TokenAmount costs_of(std::size_t i) const;
+  [[nodiscard]] std::int64_t gas_used_by(std::size_t i) const noexcept { return gas_used_.empty() ? 0 : gas_used_[i]; }
+  [[nodiscard]] TokenAmount gas_cost_of(std::size_t i) const noexcept { return gas_cost_.empty() ? TokenAmount{} : gas_cost_[i]; }
 
   const scenario::Scenario& scenario_;
   io::RunIdentity identity_;
@@ -112,6 +121,18 @@ class ContributorEconomy {
   std::vector<TokenAmount> shares_;
   AccountId treasury_ = 0;
   AccountId first_agent_account_ = 0;
+
+  // The run's chain, when a rule runs a contract (scenario "chain"); the anvil backend starts a node of its own.
+  std::unique_ptr<chain::AnvilNode> anvil_;
+  std::unique_ptr<chain::Chain> chain_;
+  std::unique_ptr<chain::BlockClock> clock_;
+  TokenAmount gas_price_;               // tokens per unit of gas
+  std::int64_t gas_epoch_ = 0;          // gas of this epoch's transactions, the network's included
+  TokenAmount gas_cost_epoch_;          // what the agents paid for their own
+  std::int64_t gas_run_ = 0;
+  TokenAmount gas_cost_run_;
+  std::vector<std::int64_t> gas_used_;  // per agent; allocated only with a chain
+  std::vector<TokenAmount> gas_cost_;
 
   // Agents, structure of arrays; an agent's index is its id and fixes its ledger account.
   std::vector<std::uint16_t> population_;
@@ -138,6 +159,12 @@ ContributorEconomy::ContributorEconomy(const scenario::Scenario& scenario, const
       epochs_(scenario.epochs()) {
   ledger_.enable_journal(scenario.outputs.transfers);
   schedule_ = catalog.schedules.factory(scenario.emission.name)(scenario.emission.params);
+  RuleEnvironment environment;
+  environment.decimals = decimals_;
+  environment.scenario_folder = scenario.file.parent_path();
+  environment.builtin_contracts = catalog.builtin_contracts;
+  environment.open_account = [this] { return ledger_.open_account(); };
+  if (scenario.chain) start_chain(*scenario.chain, catalog, environment);
   for (const std::string& role_name : roles_in_order(scenario, catalog)) {
     const scenario::RoleRewards& r = *std::find_if(scenario.rewards.begin(), scenario.rewards.end(),
                                                    [&](const scenario::RoleRewards& x) { return x.role == role_name; });
@@ -145,7 +172,7 @@ ContributorEconomy::ContributorEconomy(const scenario::Scenario& scenario, const
     role.name = r.role;
     role.share = r.share;
     role.rule_name = r.rule.name;
-    role.rule = catalog.rules.factory(r.rule.name)(r.rule.params);
+    role.rule = catalog.rules.factory(r.rule.name)(r.rule.params, environment);
     roles_.push_back(std::move(role));
     role_shares_.push_back(r.share_parts);
   }
@@ -164,6 +191,22 @@ ContributorEconomy::ContributorEconomy(const scenario::Scenario& scenario, const
   // With no initial agents, entrants join every population with equal probability.
   if (std::all_of(entry_weights_.begin(), entry_weights_.end(), [](double w) { return w == 0.0; }))
     std::fill(entry_weights_.begin(), entry_weights_.end(), 1.0);
+}
+
+void ContributorEconomy::start_chain(const scenario::ChainSpec& spec, const ModelCatalog& catalog,
+                                     RuleEnvironment& environment) {
+  switch (spec.backend) {
+    case scenario::ChainBackend::embedded: chain_ = chain::make_embedded_chain(); break;
+    case scenario::ChainBackend::anvil:
+      anvil_ = std::make_unique<chain::AnvilNode>(chain::AnvilNode::Options{catalog.anvil, spec.genesis_time});
+      chain_ = chain::make_rpc_chain(anvil_->url());
+      break;
+    case scenario::ChainBackend::rpc: chain_ = chain::make_rpc_chain(spec.url); break;
+  }
+  clock_ = std::make_unique<chain::BlockClock>(spec.block_time.ticks() / core::SimTime::ticks_per_second, spec.genesis_time);
+  gas_price_ = spec.gas_price;
+  environment.chain = chain_.get();
+  environment.clock = clock_.get();
 }
 
 std::int64_t ContributorEconomy::active_count() const noexcept {
@@ -187,6 +230,10 @@ void ContributorEconomy::add_agents(std::size_t population, std::int64_t count, 
     exit_epoch_.push_back(-1);
     contribution_total_.push_back(0.0);
     reward_total_.push_back(TokenAmount{});
+    if (chain_) {
+      gas_used_.push_back(0);
+      gas_cost_.push_back(TokenAmount{});
+    }
     if (role.active.size() == role.active.capacity()) role.active.reserve(role.active.size() + role.active.size() / 8 + 16);
     role.active.push_back(account_of(agent));
     if (!pop.behaviour.initial_stake.is_zero()) {
@@ -240,18 +287,30 @@ void ContributorEconomy::pay_role(RoleState& role, TokenAmount budget, std::int6
   const EpochContext ctx{epoch, budget, role.active, contributions_, stakes_};
   role.paid_epoch = pay_rewards(role.rule_name, *role.rule, ctx, shares_, ledger_);
   role.paid_total += role.paid_epoch;
+  gas_epoch_ += role.rule->owner_gas();
 }
 
 std::int64_t ContributorEconomy::update_agents(RoleState& role, std::int64_t epoch) {
   std::size_t kept = 0;
   const std::size_t n = role.active.size();
+  const std::span<const std::int64_t> gas = role.rule->contributor_gas();
   for (std::size_t k = 0; k < n; ++k) {
     const std::uint32_t agent = agent_of(role.active[k]);
     const ContributorBehaviour& b = populations_[population_[agent]].behaviour;
     reward_total_[agent] += shares_[k];
     largest_reward_total_ = std::max(largest_reward_total_, reward_total_[agent]);
     contribution_total_[agent] += contributions_[k];
-    const double gain = as_tokens(shares_[k], base_unit_) - b.cost_tokens;
+    // Gas the agent's own transactions used, charged at the scenario's gas price as a cost of its work.
+    double gas_cost_tokens = 0.0;
+    if (!gas.empty() && gas[k] > 0) {
+      const TokenAmount cost = times(gas_price_, gas[k]);
+      gas_used_[agent] += gas[k];
+      gas_cost_[agent] += cost;
+      gas_epoch_ += gas[k];
+      gas_cost_epoch_ += cost;
+      gas_cost_tokens = as_tokens(cost, base_unit_);
+    }
+    const double gain = as_tokens(shares_[k], base_unit_) - b.cost_tokens - gas_cost_tokens;
     const double p = (1.0 - b.smoothing) * profit_[agent] + b.smoothing * gain;
     profit_[agent] = p;
     if (p < 0.0) {
@@ -297,6 +356,9 @@ std::int64_t ContributorEconomy::admit_entrants(std::int64_t epoch) {
 void ContributorEconomy::run_epoch(std::int64_t epoch, core::SimTime now) {
   ledger_.set_epoch(epoch);
   ledger_.release_matured(now);
+  if (clock_) clock_->advance_to(now.ticks() / core::SimTime::ticks_per_second);
+  gas_epoch_ = 0;
+  gas_cost_epoch_ = TokenAmount{};
   const TokenAmount minted_before = ledger_.total_minted();
   const TokenAmount emission = schedule_->emission(
       {epoch, scenario_.epoch_length, ledger_.supply(), ledger_.total_minted(), ledger_.total_staked()});
@@ -328,6 +390,8 @@ metrics::Concentration ContributorEconomy::reward_concentration() {
 
 void ContributorEconomy::record_epoch(std::int64_t epoch, TokenAmount emission, TokenAmount minted,
                                       std::int64_t entered, std::int64_t exited, double retention) {
+  gas_run_ += gas_epoch_;
+  gas_cost_run_ += gas_cost_epoch_;
   core::Fingerprint& fp = *fingerprint_;
   fp.add(ledger_.supply().base_units());
   fp.add(static_cast<std::uint64_t>(active_count()));
@@ -352,6 +416,7 @@ void ContributorEconomy::record_epoch(std::int64_t epoch, TokenAmount emission, 
   row.tokens(ledger_.supply(), decimals_).tokens(ledger_.total_staked(), decimals_);
   row.field(c.gini).field(c.nakamoto_50).field(c.nakamoto_33).field(c.hhi).field(retention);
   row.field(active > 0 ? profit_sum / static_cast<double>(active) : 0.0);
+  row.field(gas_epoch_).tokens(gas_cost_epoch_, decimals_);
   row.end_row();
 }
 
@@ -363,15 +428,20 @@ void ContributorEconomy::on_event(const core::Event& event, core::Simulation<Con
     sim.schedule_at(scenario_.epoch_length * (epoch + 2), {epoch_end, 0, static_cast<std::uint64_t>(epoch + 1)});
 }
 
+std::int64_t ContributorEconomy::epochs_active(std::size_t i) const noexcept {
+  const std::int64_t last = exit_epoch_[i] >= 0 ? exit_epoch_[i] + 1 : epochs_;
+  return std::max<std::int64_t>(0, last - entry_epoch_[i]);
+}
+
+TokenAmount ContributorEconomy::costs_of(std::size_t i) const {
+  return times(populations_[population_[i]].behaviour.cost, epochs_active(i)) + gas_cost_of(i);
+}
+
 void ContributorEconomy::write_agents() {
-  const std::int64_t end = epochs_;
   for (std::size_t i = 0; i < population_.size(); ++i) {
     const PopulationState& pop = populations_[population_[i]];
     const std::int64_t exit = exit_epoch_[i];
-    // Epochs in which the agent contributed (and paid its cost): from entry to its exit epoch inclusive.
-    const std::int64_t last = exit >= 0 ? exit + 1 : end;
-    const std::int64_t epochs_active = std::max<std::int64_t>(0, last - entry_epoch_[i]);
-    const TokenAmount costs = times(pop.behaviour.cost, epochs_active);
+    const TokenAmount costs = costs_of(i);
     const AccountId account = account_of(static_cast<std::uint32_t>(i));
     io::CsvBuffer& row = output_.agents;
     io::write_identity(row, identity_);
@@ -380,9 +450,10 @@ void ContributorEconomy::write_agents() {
       row.field(exit);
     else
       row.field(std::string_view{});
-    row.field(epochs_active).field(contribution_total_[i]).tokens(reward_total_[i], decimals_).tokens(costs, decimals_);
+    row.field(epochs_active(i)).field(contribution_total_[i]).tokens(reward_total_[i], decimals_).tokens(costs, decimals_);
     row.field(profit_[i]).field(metrics::roi(reward_total_[i].to_tokens(decimals_), costs.to_tokens(decimals_)));
     row.tokens(ledger_.balance(account), decimals_).tokens(ledger_.staked(account), decimals_);
+    row.field(gas_used_by(i)).tokens(gas_cost_of(i), decimals_);
     row.end_row();
   }
 }
@@ -410,14 +481,12 @@ void ContributorEconomy::write_run_row(std::int64_t events, const std::string& f
     for (std::size_t i = 0; i < population_.size(); ++i) {
       const PopulationState& pop = populations_[population_[i]];
       if (pop.role != r) continue;
-      const std::int64_t last = exit_epoch_[i] >= 0 ? exit_epoch_[i] + 1 : epochs_;
-      const double epochs_active = static_cast<double>(std::max<std::int64_t>(0, last - entry_epoch_[i]));
-      concentration_values_.push_back(
-          metrics::roi(reward_total_[i].to_tokens(decimals_), pop.behaviour.cost_tokens * epochs_active));
+      concentration_values_.push_back(metrics::roi(reward_total_[i].to_tokens(decimals_), costs_of(i).to_tokens(decimals_)));
     }
     const metrics::Summary s = metrics::summarize_in_place(concentration_values_);
     row.field(s.mean).field(s.median);
   }
+  row.field(gas_run_).tokens(gas_cost_run_, decimals_);
   row.tokens(ledger_.supply(), decimals_).field(events).field(std::string_view{fingerprint});
   row.end_row();
 }
@@ -462,18 +531,18 @@ io::OutputSchema contributor_economy_schema(const scenario::Scenario& scenario, 
     s.runs.push_back("roi_mean_" + r);
     s.runs.push_back("roi_median_" + r);
   }
-  s.runs.insert(s.runs.end(), {"supply_tokens", "events", "fingerprint"});
+  s.runs.insert(s.runs.end(), {"gas_used", "gas_cost_tokens", "supply_tokens", "events", "fingerprint"});
 
   s.epochs.insert(s.epochs.end(), {"epoch", "active"});
   for (const auto& r : roles) s.epochs.push_back("active_" + r);
   s.epochs.insert(s.epochs.end(), {"entered", "exited", "emission_tokens", "minted_tokens"});
   for (const auto& r : roles) s.epochs.push_back("rewards_" + r + "_tokens");
   s.epochs.insert(s.epochs.end(), {"unpaid_tokens", "supply_tokens", "staked_tokens", "gini_rewards", "nakamoto_50", "nakamoto_33",
-                                   "hhi_rewards", "retention", "mean_profit_tokens"});
+                                   "hhi_rewards", "retention", "mean_profit_tokens", "gas_used", "gas_cost_tokens"});
 
   s.agents.insert(s.agents.end(), {"agent_id", "population", "role", "entry_epoch", "exit_epoch", "epochs_active",
                                    "contribution", "rewards_tokens", "costs_tokens", "profit_tokens", "roi",
-                                   "balance_tokens", "staked_tokens"});
+                                   "balance_tokens", "staked_tokens", "gas_used", "gas_cost_tokens"});
 
   s.transfers.insert(s.transfers.end(), {"sequence", "epoch", "operation", "from_account", "to_account",
                                          "amount_tokens", "reason"});

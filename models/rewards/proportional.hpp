@@ -1,6 +1,9 @@
 #pragma once
 // `proportional`: a role's budget split pro rata to this epoch's contributions,
-//   reward_i = budget * q_i / sum_j q_j   (exact to the base unit, largest remainder; sim/ledger/apportion.hpp).
+//   reward_i = budget * q_i / sum_j q_j
+// exact to the base unit (sim/ledger/apportion.hpp). With rounding "largest_remainder" (the default) every base
+// unit of the budget is paid; with "down" each share is rounded down and the rest is not paid, as a contract
+// computing the same division in integers does (models/contracts/ProRataRewards.sol).
 // The baseline mechanism of workload B1 (../shared/BENCH.md) and of most emission-funded networks.
 
 #include "models/rewards/reward_rule.hpp"
@@ -10,10 +13,12 @@ namespace dais::models {
 
 class ProportionalRule final : public RewardRule {
  public:
-  void allocate(const EpochContext& ctx, std::span<ledger::TokenAmount> out) const override;
+  explicit ProportionalRule(ledger::Rounding rounding = ledger::Rounding::largest_remainder) : rounding_(rounding) {}
+  void allocate(const EpochContext& ctx, std::span<ledger::TokenAmount> out) override;
 
  private:
-  mutable ledger::ApportionScratch scratch_;  // reused buffers; a rule object belongs to one run
+  ledger::Rounding rounding_;
+  ledger::ApportionScratch scratch_;  // reused buffers
 };
 
 void register_proportional(scenario::Registry<RuleFactory>& rules);

@@ -11,11 +11,11 @@ namespace dais::models {
 
 class StakeWeightedRule final : public RewardRule {
  public:
-  void allocate(const EpochContext& ctx, std::span<ledger::TokenAmount> out) const override;
+  void allocate(const EpochContext& ctx, std::span<ledger::TokenAmount> out) override;
   [[nodiscard]] bool needs_stakes() const noexcept override { return true; }
 
  private:
-  mutable ledger::ApportionScratch scratch_;
+  ledger::ApportionScratch scratch_;
 };
 
 void register_stake_weighted(scenario::Registry<RuleFactory>& rules);

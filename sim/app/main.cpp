@@ -141,6 +141,8 @@ int cmd_list(const std::vector<std::string>& args, const models::ModelCatalog& c
 int dispatch(int argc, char** argv, batch::Cluster& cluster) {
   models::ModelCatalog catalog;
   models::register_builtin_models(catalog);
+  catalog.builtin_contracts = DAIS_CONTRACTS_JSON;
+  catalog.anvil = DAIS_ANVIL;
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty() || args[0] == "-h" || args[0] == "--help") {
     std::cout << overview;

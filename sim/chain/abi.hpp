@@ -103,6 +103,7 @@ class ContractAbi {
   // "reverted: NotOwner(caller=0x...)", "reverted: insufficient balance", "panic 0x11 (arithmetic overflow)".
   [[nodiscard]] std::string explain_revert(BytesView data) const;
   [[nodiscard]] bool has_function(std::string_view function) const;
+  [[nodiscard]] const std::vector<AbiType>& constructor_inputs() const noexcept { return constructor_; }
   [[nodiscard]] std::string signature_of(std::string_view function) const;
 
  private:

@@ -88,7 +88,7 @@ Threshold largest(std::span<const std::uint64_t> remainders, std::uint64_t count
 // Hamilton's method for weights given by `weight(i)`, each below 2^63 and summing below 2^63.
 template <class Weight>
 bool apportion_by(TokenAmount total, std::size_t n, Weight weight, std::span<TokenAmount> out,
-                  ApportionScratch& scratch) {
+                  ApportionScratch& scratch, Rounding rounding) {
   if (out.size() != n) throw std::invalid_argument("apportion: output and weights differ in size");
   // The weights are computed once, into the buffer that then receives the remainders.
   std::vector<std::uint64_t>& remainders = scratch.remainders;
@@ -117,7 +117,7 @@ bool apportion_by(TokenAmount total, std::size_t n, Weight weight, std::span<Tok
     paid += share;
   }
   const u128 leftover = units - paid;  // fewer than n: each floor lost less than one unit
-  if (leftover == 0) return true;
+  if (leftover == 0 || rounding == Rounding::down) return true;
 
   const Threshold t = largest(remainders, static_cast<std::uint64_t>(leftover),
                               static_cast<int>(std::bit_width(big_w - 1)));
@@ -137,33 +137,52 @@ bool apportion_by(TokenAmount total, std::size_t n, Weight weight, std::span<Tok
 }  // namespace
 
 bool apportion(TokenAmount total, std::span<const std::uint64_t> weights, std::span<TokenAmount> out,
-               ApportionScratch& scratch) {
+               ApportionScratch& scratch, Rounding rounding) {
   for (const std::uint64_t w : weights)
     if (w >= weight_limit) throw std::invalid_argument("apportion: weights sum to 2^63 or more");
-  return apportion_by(total, weights.size(), [&](std::size_t i) { return weights[i]; }, out, scratch);
+  return apportion_by(total, weights.size(), [&](std::size_t i) { return weights[i]; }, out, scratch, rounding);
 }
 
-bool apportion_real(TokenAmount total, std::span<const double> weights, std::span<TokenAmount> out,
-                    ApportionScratch& scratch) {
+namespace {
+
+// The power of two real weights are scaled by: their sum lands below 2^62, which leaves room for the rounding
+// of the floating-point sum; multiplying by a power of two is exact, so each weight is quantized once, by the
+// truncation. Two factors, so a sum of subnormals (a factor above 2^1023) still scales.
+struct Scale {
+  double factor;
+  double rest;
+  [[nodiscard]] std::uint64_t operator()(double x) const noexcept {
+    // Below 2^62, so the signed conversion (one instruction, unlike the unsigned one) is exact.
+    return static_cast<std::uint64_t>(static_cast<std::int64_t>(x * factor * rest));
+  }
+};
+
+Scale scale_for(std::span<const double> weights) {
   double sum = 0.0;
   for (const double x : weights) {
     if (!(x >= 0.0) || !std::isfinite(x)) throw std::invalid_argument("apportion: weights must be finite and >= 0");
     sum += x;
   }
   if (!std::isfinite(sum)) throw std::invalid_argument("apportion: weights sum to infinity");
-  // sum * 2^k < 2^62 leaves room for the rounding of the floating-point sum; multiplying by a power of two
-  // is exact, so each weight is quantized once, by the truncation.
   int exponent = 0;
   (void)std::frexp(sum, &exponent);  // sum < 2^exponent
-  // Two factors, so a sum of subnormals (k above 1023) still scales without overflowing the factor.
   const int k = 62 - exponent;
-  const double scale = std::ldexp(1.0, std::min(k, 1000));
-  const double scale_rest = std::ldexp(1.0, k - std::min(k, 1000));
+  return {std::ldexp(1.0, std::min(k, 1000)), std::ldexp(1.0, k - std::min(k, 1000))};
+}
+
+}  // namespace
+
+void quantize_weights(std::span<const double> weights, std::span<std::uint64_t> out) {
+  if (out.size() != weights.size()) throw std::invalid_argument("quantize_weights: output and weights differ in size");
+  const Scale scale = scale_for(weights);
+  for (std::size_t i = 0; i < weights.size(); ++i) out[i] = scale(weights[i]);
+}
+
+bool apportion_real(TokenAmount total, std::span<const double> weights, std::span<TokenAmount> out,
+                    ApportionScratch& scratch, Rounding rounding) {
+  const Scale scale = scale_for(weights);
   return apportion_by(
-      total, weights.size(),
-      // Below 2^62, so the signed conversion (one instruction, unlike the unsigned one) is exact.
-      [&](std::size_t i) { return static_cast<std::uint64_t>(static_cast<std::int64_t>(weights[i] * scale * scale_rest)); },
-      out, scratch);
+      total, weights.size(), [&](std::size_t i) { return scale(weights[i]); }, out, scratch, rounding);
 }
 
 bool apportion_amounts(TokenAmount total, std::span<const TokenAmount> weights, std::span<TokenAmount> out,
@@ -177,7 +196,7 @@ bool apportion_amounts(TokenAmount total, std::span<const TokenAmount> weights, 
   while ((sum >> shift) >= (u128{1} << 62)) ++shift;
   return apportion_by(
       total, weights.size(), [&](std::size_t i) { return static_cast<std::uint64_t>(weights[i].base_units() >> shift); },
-      out, scratch);
+      out, scratch, Rounding::largest_remainder);
 }
 
 }  // namespace dais::ledger

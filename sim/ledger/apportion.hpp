@@ -21,14 +21,21 @@ struct ApportionScratch {
   std::vector<std::uint64_t> remainders;
 };
 
+// How what rounding leaves over is paid: by largest remainder (everything is paid), or not at all (each share
+// rounded down, as a contract computing budget * w_i / sum(w) in integers does).
+enum class Rounding { largest_remainder, down };
+
 // Returns false (and writes zeros) when every weight is zero: nothing can be paid.
 // Requires out.size() == weights.size() and sum(weights) < 2^63.
 bool apportion(TokenAmount total, std::span<const std::uint64_t> weights, std::span<TokenAmount> out,
-               ApportionScratch& scratch);
+               ApportionScratch& scratch, Rounding rounding = Rounding::largest_remainder);
 
 // Weights must be finite and non-negative (std::invalid_argument otherwise).
 bool apportion_real(TokenAmount total, std::span<const double> weights, std::span<TokenAmount> out,
-                    ApportionScratch& scratch);
+                    ApportionScratch& scratch, Rounding rounding = Rounding::largest_remainder);
+
+// The integer weights apportion_real uses for real weights: floor(x_i * 2^k), k such that they sum below 2^62.
+void quantize_weights(std::span<const double> weights, std::span<std::uint64_t> out);
 
 // Weights given as token amounts (stakes); quantized by a right shift so their sum fits.
 bool apportion_amounts(TokenAmount total, std::span<const TokenAmount> weights, std::span<TokenAmount> out,

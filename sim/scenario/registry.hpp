@@ -22,6 +22,8 @@ struct ComponentInfo {
   // Checks a combination of parameters no single range can express; returns "" when valid, else a message
   // in the loader's form ("expected min_inflation <= max_inflation, found 0.2 > 0.1"). May be empty.
   std::function<std::string(const Params&)> check = {};
+  // A rule that runs a contract: its scenario must have a "chain" section.
+  bool needs_chain = false;
 };
 
 // What the scenario loader needs to validate a choice, without knowing the factory's type.

@@ -753,7 +753,7 @@ class Loader {
     every_role_known_ = false;
     Scenario s;
     check_object(doc, "", {"name", "description", "extends", "seed", "replicates", "epoch", "horizon", "token",
-                           "emission", "agents", "entry", "rewards", "outputs", "sweep"});
+                           "emission", "agents", "entry", "rewards", "outputs", "sweep", "chain"});
 
     if (const json* v = required(doc, "", "name", "the name of the output folder")) {
       if (auto name = text(*v, "/name", "a name of letters, digits, '_', '-' and '.'")) {
@@ -786,6 +786,7 @@ class Loader {
     entry(doc, s);
     rewards(doc, s);
     outputs(doc, s);
+    chain(doc, s);
     return s;
   }
 
@@ -973,6 +974,46 @@ class Loader {
       const ledger::TokenAmount total = ledger::TokenAmount::from_base_units(sum);
       error("/rewards", fmt::format("expected shares that sum to exactly 1, found {} = {}", terms,
                                     total.to_decimal(share_places)));
+    }
+  }
+
+  void chain(const json& doc, Scenario& s) {
+    if (doc.contains("chain")) {
+      const json& c = doc["chain"];
+      if (!check_object(c, "/chain", {"backend", "url", "block_time", "gas_price", "genesis_time"})) return;
+      ChainSpec spec;
+      if (c.contains("backend")) {
+        const std::string what = "one of \"embedded\", \"anvil\" or \"rpc\"";
+        if (auto b = text(c["backend"], "/chain/backend", what)) {
+          if (*b == "embedded") spec.backend = ChainBackend::embedded;
+          else if (*b == "anvil") spec.backend = ChainBackend::anvil;
+          else if (*b == "rpc") spec.backend = ChainBackend::rpc;
+          else expected("/chain/backend", what, c["backend"]);
+        }
+      }
+      if (c.contains("url")) {
+        const auto url = text(c["url"], "/chain/url", "an http:// URL");
+        if (url && url->starts_with("http://")) spec.url = *url;
+        else if (url) expected("/chain/url", "an http:// URL", c["url"]);
+      }
+      if (spec.backend == ChainBackend::rpc && spec.url.empty() && !c.contains("url"))
+        error("/chain", "expected the key \"url\" (the JSON-RPC node of the rpc backend), found none");
+      if (spec.backend != ChainBackend::rpc && c.contains("url"))
+        error("/chain/url", "expected no url: only the rpc backend connects to a node (anvil starts its own)");
+      if (c.contains("block_time"))
+        if (auto d = duration(c["block_time"], "/chain/block_time", 1.0)) spec.block_time = *d;
+      if (c.contains("gas_price"))
+        if (auto a = tokens(c["gas_price"], "/chain/gas_price", s.token.decimals)) spec.gas_price = *a;
+      if (c.contains("genesis_time"))
+        if (auto t = integer(c["genesis_time"], "/chain/genesis_time", 0, 4'000'000'000)) spec.genesis_time = *t;
+      s.chain = spec;
+    }
+    // A rule that runs a contract needs a chain to run it on.
+    for (const RoleRewards& r : s.rewards) {
+      const ComponentInfo* info = catalog_.rules->find(r.rule.name);
+      if (info != nullptr && info->needs_chain && !s.chain)
+        error(child(child("/rewards", r.role), "rule"),
+              fmt::format("expected a scenario with a \"chain\" section for the rule \"{}\", found none", r.rule.name));
     }
   }
 
@@ -1257,7 +1298,7 @@ nlohmann::json to_json(const Scenario& s) {
   json rewards = json::object();
   for (const RoleRewards& r : s.rewards)
     rewards[r.role] = {{"share", r.share}, {"rule", r.rule.name}, {"params", params_json(r.rule.params, d)}};
-  return {{"name", s.name},
+  json out = {{"name", s.name},
           {"description", s.description},
           {"seed", s.seed},
           {"replicates", s.replicates},
@@ -1271,6 +1312,15 @@ nlohmann::json to_json(const Scenario& s) {
             {"condition", s.entry.condition == EntryCondition::always ? "always" : "mean_profit_positive"}}},
           {"rewards", rewards},
           {"outputs", {{"epochs", s.outputs.epochs}, {"agents", s.outputs.agents}, {"transfers", s.outputs.transfers}}}};
+  if (s.chain) {
+    const char* backends[] = {"embedded", "anvil", "rpc"};
+    out["chain"] = {{"backend", backends[static_cast<int>(s.chain->backend)]},
+                    {"block_time", format_duration(s.chain->block_time)},
+                    {"gas_price", s.chain->gas_price.to_decimal(d)},
+                    {"genesis_time", s.chain->genesis_time}};
+    if (!s.chain->url.empty()) out["chain"]["url"] = s.chain->url;
+  }
+  return out;
 }
 
 }  // namespace dais::scenario

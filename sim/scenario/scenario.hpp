@@ -67,6 +67,16 @@ struct OutputSpec {
   bool transfers = false;
 };
 
+// The blockchain that contract-backed rules run on (sim/chain).
+enum class ChainBackend { embedded, anvil, rpc };
+struct ChainSpec {
+  ChainBackend backend = ChainBackend::embedded;
+  std::string url;                                       // rpc: the node's JSON-RPC URL
+  core::SimTime block_time = core::SimTime::seconds(12);
+  ledger::TokenAmount gas_price;                         // tokens per unit of gas, charged to whoever sends
+  std::int64_t genesis_time = 1'700'000'000;             // unix timestamp of block 0
+};
+
 struct Scenario {
   std::string name;
   std::string description;
@@ -81,6 +91,7 @@ struct Scenario {
   EntrySpec entry;
   std::vector<RoleRewards> rewards;
   OutputSpec outputs;
+  std::optional<ChainSpec> chain;  // present when some rule runs a contract
 
   [[nodiscard]] std::int64_t epochs() const noexcept { return horizon.ticks() / epoch_length.ticks(); }
 };

@@ -33,7 +33,7 @@ const models::ModelCatalog& probe_catalog() {
     models::ModelCatalog m;
     models::register_builtin_models(m);
     m.rules.add({"data_valuation_probe", "declares the data-valuation parameters", param_specs(), {}, check_params},
-                [](const scenario::Params&) -> std::unique_ptr<models::RewardRule> {
+                [](const scenario::Params&, const models::RuleEnvironment&) -> std::unique_ptr<models::RewardRule> {
                   return std::make_unique<models::ProportionalRule>();
                 });
     return m;

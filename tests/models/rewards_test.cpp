@@ -81,7 +81,7 @@ namespace {
 // A broken rule, to show the pipeline refuses an allocation above the budget and writes nothing.
 class GreedyRule final : public models::RewardRule {
  public:
-  void allocate(const models::EpochContext& ctx, std::span<TokenAmount> out) const override {
+  void allocate(const models::EpochContext& ctx, std::span<TokenAmount> out) override {
     for (auto& o : out) o = ctx.budget;
   }
 };

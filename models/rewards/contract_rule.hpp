@@ -1,0 +1,30 @@
+#pragma once
+// `contract`: a role's rewards paid by a Solidity contract on the run's chain (scenario section "chain").
+//
+// At genesis the network (an owner account) deploys the contract: a constructor (string name, string symbol,
+// uint256 epochBudget), or one without arguments. Each epoch:
+//   1. setEpochBudget(budget) when the role's budget differs from the last one set;
+//   2. <function>(address[] contributors, uint256[] weights), sent by the owner, with the contributors'
+//      weights as integers: their contributions quantized exactly as the native rules quantize them
+//      (ledger::quantize_weights), or their stakes;
+//   3. unless `claim` is "", each contributor with something to claim (the contract's claimable(address) view,
+//      when it has one) sends <claim>() from its own address and pays for the gas.
+// Token movements are the contract's ERC-20 Transfer events, which the pipeline applies to the ledger: a
+// mint into the contract, transfers to the contributors, and what rounding leaves stays with the contract.
+// Agents have addresses of their own (address_of_account), so a user sees what each transaction cost whom.
+// ProRataRewards (models/contracts, workload B3) is the contract twin of `proportional` with rounding "down".
+
+#include <vector>
+
+#include "models/rewards/reward_rule.hpp"
+#include "sim/chain/contract.hpp"
+#include "sim/scenario/registry.hpp"
+
+namespace dais::models {
+
+// The chain address of a ledger account: 2^40 + id, clear of precompiles and of contract addresses.
+chain::Address address_of_account(ledger::AccountId account) noexcept;
+
+void register_contract_rule(scenario::Registry<RuleFactory>& rules);
+
+}  // namespace dais::models
