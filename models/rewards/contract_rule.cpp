@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include "models/rewards/pipeline.hpp"
 
@@ -31,7 +32,9 @@ class ContractRule final : public RewardRule {
         account_(env.open_account()),
         distribute_(p.text("function")),
         claim_(p.text("claim")),
-        by_stake_(p.text("weights") == "stake") {
+        by_stake_(p.text("weights") == "stake"),
+        slash_below_(p.real("slash_below")),
+        slash_millionths_(static_cast<std::uint64_t>(std::llround(p.real("slash_fraction") * 1e6))) {
     const chain::ContractAbi& abi = contract_.abi();
     if (abi.signature_of(distribute_) != distribute_ + "(address[],uint256[])")
       throw RewardError(fmt::format("the contract's {} must take (address[] contributors, uint256[] weights), not {}",
@@ -39,6 +42,8 @@ class ContractRule final : public RewardRule {
     if (!claim_.empty() && abi.signature_of(claim_) != claim_ + "()")
       throw RewardError(fmt::format("the contract's {} must take no arguments, not {}", claim_, abi.signature_of(claim_)));
     has_claimable_ = abi.has_function("claimable(address)");
+    if (slash_below_ > 0 && !(abi.has_function("slash(address,uint256)") && has_claimable_))
+      throw RewardError("slash_below is set, but the contract has no slash(address,uint256) and claimable(address)");
     has_budget_ = abi.has_function("setEpochBudget(uint256)");
     transfer_topic_ = chain::topic_of("Transfer(address,address,uint256)");
   }
@@ -82,6 +87,7 @@ class ContractRule final : public RewardRule {
       weights.emplace_back(uint256(weights_[k]));
     }
     owner_gas_ += collect(contract_.transact(network, distribute_, {to, weights}));
+    if (slash_below_ > 0) slash_underperformers(ctx);
     if (!claim_.empty()) {
       for (std::size_t k = 0; k < n; ++k) {
         if (weights_[k] == 0) continue;
@@ -99,6 +105,21 @@ class ContractRule final : public RewardRule {
   }
 
  private:
+  // Contributors whose work fell below slash_below times the mean lose slash_fraction of their unclaimed reward.
+  void slash_underperformers(const EpochContext& ctx) {
+    double mean = 0.0;
+    for (double q : ctx.contributions) mean += q;
+    mean /= static_cast<double>(ctx.contributions.size());
+    for (std::size_t k = 0; k < ctx.accounts.size(); ++k) {
+      if (!(ctx.contributions[k] < slash_below_ * mean)) continue;
+      const chain::Address who = address_of_account(ctx.accounts[k]);
+      const uint256 pending = contract_.call(network, "claimable", {who})[0].word();
+      const uint256 amount = pending / uint256(1'000'000) * uint256(slash_millionths_) +
+                             pending % uint256(1'000'000) * uint256(slash_millionths_) / uint256(1'000'000);
+      if (amount) owner_gas_ += collect(contract_.transact(network, "slash", {who, amount}));
+    }
+  }
+
   static chain::Contract deploy(const scenario::Params& p, const RuleEnvironment& env) {
     if (env.chain == nullptr || env.clock == nullptr) throw RewardError("the contract rule needs the scenario's chain");
     const chain::Artifact artifact = artifact_for(p, env);
@@ -151,6 +172,8 @@ class ContractRule final : public RewardRule {
   std::string distribute_;
   std::string claim_;
   bool by_stake_;
+  double slash_below_;
+  std::uint64_t slash_millionths_;
   bool has_claimable_ = false;
   bool has_budget_ = false;
   evm::Bytes32 transfer_topic_;
@@ -178,6 +201,9 @@ void register_contract_rule(scenario::Registry<RuleFactory>& rules) {
        text_param("function", "distribute", {}, "called each epoch by the network with (contributors, weights)"),
        text_param("claim", "claim", {}, "called by each contributor to collect; \"\" when the contract pays directly"),
        text_param("weights", "contribution", {"contribution", "stake"}, "what the weights are"),
+       scenario::real_param("slash_below", 0.0, "x mean contribution",
+                            "contributors below this multiple of the mean are slashed (0: never); needs slash()", 0.0),
+       scenario::real_param("slash_fraction", 0.5, "", "share of a slashed contributor's unclaimed reward burned", 0.0, 1.0),
        text_param("name", "Reward", {}, "the token's name, for the constructor"),
        text_param("symbol", "RWD", {}, "the token's symbol, for the constructor")},
       {}};

@@ -12,6 +12,8 @@
 // Token movements are the contract's ERC-20 Transfer events, which the pipeline applies to the ledger: a
 // mint into the contract, transfers to the contributors, and what rounding leaves stays with the contract.
 // Agents have addresses of their own (address_of_account), so a user sees what each transaction cost whom.
+// Optionally (slash_below > 0, contracts with slash(address,uint256)), after distribute the network slashes
+// contributors whose work fell below slash_below times the mean: slash_fraction of their unclaimed reward burns.
 // ProRataRewards (models/contracts, workload B3) is the contract twin of `proportional` with rounding "down".
 
 #include <vector>

@@ -13,6 +13,7 @@
 #include "sim/app/cli.hpp"
 #include "sim/app/commands.hpp"
 #include "sim/batch/batch.hpp"
+#include "sim/chain/artifact.hpp"
 #include "sim/io/manifest.hpp"
 #include "sim/scenario/scenario.hpp"
 
@@ -155,12 +156,27 @@ RunSetup set_up(const std::vector<std::string>& args, const models::ModelCatalog
                                                   {"replicates", base.replicates},
                                                   {"sweep", sweep}}
                                        .dump());
+  // The contracts the rules run, with the compiler settings their artifacts record (EVM version, optimizer).
+  nlohmann::json contracts = nlohmann::json::object();
+  for (const scenario::Variant& v : setup.batch.variants) {
+    for (const scenario::RoleRewards& r : v.scenario.rewards) {
+      if (r.rule.name != "contract") continue;
+      const std::string& artifact = r.rule.params.text("artifact");
+      if (contracts.contains(artifact)) continue;
+      const bool builtin = artifact.starts_with("builtin:");
+      const chain::Artifact a = builtin ? chain::load_artifact(catalog.builtin_contracts, artifact.substr(8))
+                                        : chain::load_artifact(base.file.parent_path() / artifact, r.rule.params.text("contract"));
+      contracts[artifact] = {{"contract", a.name}, {"format", a.format}, {"file", a.file}, {"build", a.build}};
+    }
+  }
+
   setup.manifest = {
       {"dais", {{"version", build.version}, {"git_revision", build.git_revision}, {"build_type", build.build_type},
                 {"compiler", build.compiler}}},
       {"scenario", {{"name", base.name}, {"file", files[0]}, {"hash_fnv1a64", scenario_hash},
                     {"resolved", scenario::to_json(base)}}},
       {"sweep", sweep},
+      {"contracts", contracts},
       {"seed", base.seed},
       {"replicates", base.replicates},
       {"batch_identity", plan.identity},
