@@ -22,8 +22,9 @@ statetest  Runs Ethereum state tests (the GeneralStateTests JSON format) from fi
            executes its transaction and compares the state root and the logs hash. Prints one
            line per failure and a last line "N passed, M failed"; exits 0 only when none failed.
 bench      Runs each state test of the given files or folders repeatedly and prints the gas per
-           second of its execution (gas used less intrinsic gas, over the transaction's wall time).
-           Uses each test's first fork's cases, executed under Cancun rules.
+           second of its execution: gas used less intrinsic gas, over the wall time of the fastest
+           run (the one least disturbed by other work on the machine; at least 5 runs and
+           --min-time seconds per case). Uses each test's first fork's cases, under Cancun rules.
 
 options:
   --fork NAME         statetest: the post-state fork to check (default Cancun)

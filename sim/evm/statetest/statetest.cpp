@@ -352,13 +352,15 @@ std::string dump_post_state(const StateTest& test, const TestCase& c, Vm& vm) {
 BenchResult bench_case(const StateTest& test, const TestCase& c, Vm& vm, double min_seconds) {
   BenchResult res;
   using clock = std::chrono::steady_clock;
-  double total = 0;
-  while (total < min_seconds || res.runs < 3) {
+  double total = 0, best = 0;
+  while (total < min_seconds || res.runs < 5) {
     State state = test.pre;
     const auto start = clock::now();
     auto outcome = apply_transaction(state, test.block, c.tx, vm, test_block_hash);
     const auto stop = clock::now();
-    total += std::chrono::duration<double>(stop - start).count();
+    const double t = std::chrono::duration<double>(stop - start).count();
+    total += t;
+    best = res.runs == 0 ? t : std::min(best, t);
     ++res.runs;
     if (auto* err = std::get_if<TransactionError>(&outcome)) {
       res.valid = false;
@@ -369,7 +371,7 @@ BenchResult bench_case(const StateTest& test, const TestCase& c, Vm& vm, double 
     res.execution_gas = receipt.gas_used - intrinsic_gas(c.tx);
     res.status = std::string(to_string(receipt.status));
   }
-  res.seconds_per_run = total / res.runs;
+  res.seconds_per_run = best;
   return res;
 }
 
