@@ -361,15 +361,13 @@ double thread_cpu_seconds() {
 
 BenchResult bench_case(const StateTest& test, const TestCase& c, Vm& vm, double min_seconds) {
   BenchResult res;
-  double total = 0, best = 0;
-  while (total < min_seconds || res.runs < 5) {
+  // One run first: its status, its gas, and how many runs make a timing window of about a millisecond
+  // (short cases are timed in batches, so the clock's granularity does not matter).
+  {
     State state = test.pre;
     const double start = thread_cpu_seconds();
     auto outcome = apply_transaction(state, test.block, c.tx, vm, test_block_hash);
     const double t = thread_cpu_seconds() - start;
-    total += t;
-    best = res.runs == 0 ? t : std::min(best, t);
-    ++res.runs;
     if (auto* err = std::get_if<TransactionError>(&outcome)) {
       res.valid = false;
       res.status = err->name;
@@ -378,6 +376,21 @@ BenchResult bench_case(const StateTest& test, const TestCase& c, Vm& vm, double 
     const auto& receipt = std::get<TransactionReceipt>(outcome);
     res.execution_gas = receipt.gas_used - intrinsic_gas(c.tx);
     res.status = std::string(to_string(receipt.status));
+    res.seconds_per_run = t;
+    res.runs = 1;
+  }
+  const std::size_t batch =
+      std::clamp<std::size_t>(static_cast<std::size_t>(1e-3 / std::max(res.seconds_per_run, 1e-9)), 1, 1000);
+  double total = 0, best = 0;
+  for (int windows = 0; total < min_seconds || windows < 5; ++windows) {
+    std::vector<State> states(batch, test.pre);
+    const double start = thread_cpu_seconds();
+    for (State& state : states) (void)apply_transaction(state, test.block, c.tx, vm, test_block_hash);
+    const double t = thread_cpu_seconds() - start;
+    total += t;
+    const double per_run = t / static_cast<double>(batch);
+    best = windows == 0 ? per_run : std::min(best, per_run);
+    res.runs += static_cast<int>(batch);
   }
   res.seconds_per_run = best;
   return res;
