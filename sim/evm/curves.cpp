@@ -382,7 +382,7 @@ std::vector<std::uint64_t> limbs_of(const std::uint8_t* be32) {
 
 bool bn254_add(BytesView input, Bytes& out) {
   std::uint8_t in[128] = {};
-  std::memcpy(in, input.data(), std::min<std::size_t>(input.size(), 128));
+  if (!input.empty()) std::memcpy(in, input.data(), std::min<std::size_t>(input.size(), 128));
   Point<BnF> a, b;
   if (!bn_read_g1(in, a) || !bn_read_g1(in + 64, b)) return false;
   bn_write_g1(field::add(a, b), out);
@@ -391,7 +391,7 @@ bool bn254_add(BytesView input, Bytes& out) {
 
 bool bn254_mul(BytesView input, Bytes& out) {
   std::uint8_t in[96] = {};
-  std::memcpy(in, input.data(), std::min<std::size_t>(input.size(), 96));
+  if (!input.empty()) std::memcpy(in, input.data(), std::min<std::size_t>(input.size(), 96));
   Point<BnF> a;
   if (!bn_read_g1(in, a)) return false;
   bn_write_g1(field::mul_jacobian(a, limbs_of(in + 64)), out);

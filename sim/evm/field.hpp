@@ -133,7 +133,7 @@ struct Fp {
     const Limbs<N> c = canonical();
     for (std::size_t i = 0; i < n; ++i) {
       const std::size_t bit = 8 * (n - 1 - i);
-      out[i] = bit / 64 < N ? static_cast<std::uint8_t>(c[bit / 64] >> (bit % 64)) : 0;
+      out[i] = static_cast<std::uint8_t>(bit / 64 < N ? c[bit / 64] >> (bit % 64) : 0);
     }
   }
 

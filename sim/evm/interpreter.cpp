@@ -31,10 +31,12 @@ std::string_view to_string(Status s) noexcept {
   return "unknown status";
 }
 
-CodeAnalysis::CodeAnalysis(BytesView code) : padded_(code.size() + 33, 0), jumpdest_(code.size(), 0), size_(code.size()) {
-  if (!code.empty()) std::memcpy(padded_.data(), code.data(), code.size());
+CodeAnalysis::CodeAnalysis(BytesView code)
+    : padded_(front_padding + code.size() + 33, 0), jumpdest_(code.size(), 0), size_(code.size()) {
+  if (!code.empty()) std::memcpy(padded_.data() + front_padding, code.data(), code.size());
+  const std::uint8_t* c = padded();
   for (std::size_t i = 0; i < size_; ++i) {
-    const std::uint8_t op = padded_[i];
+    const std::uint8_t op = c[i];
     if (op == OP_JUMPDEST) jumpdest_[i] = 1;
     else if (op >= OP_PUSH1 && op <= OP_PUSH32) i += static_cast<std::size_t>(op - OP_PUSH1 + 1);
   }
@@ -79,6 +81,9 @@ struct alignas(32) Vm::Frame {
   const Message* msg = nullptr;
   Host* host = nullptr;
   const CodeAnalysis* code = nullptr;
+  const std::uint8_t* code_begin = nullptr;    // code->padded(), cached for jumps and PC
+  const std::uint8_t* jumpdest_map = nullptr;  // code->jumpdest_map(), cached
+  std::uint64_t code_size = 0;
   const TxContext* tx = nullptr;
   Status status = Status::success;
   std::uint64_t out_offset = 0;
@@ -459,8 +464,9 @@ inline Pc op_SSTORE(Pc pc, uint256* sp, Frame& f) noexcept {
   return pc + 1;
 }
 inline Pc jump_to(Frame& f, const uint256& dest) noexcept {
-  if (!dest.fits_u64() || !f.code->is_jumpdest(dest.w[0])) return stop_with(f, Status::bad_jump_destination);
-  return f.code->padded() + dest.w[0];
+  if (!dest.fits_u64() || dest.w[0] >= f.code_size || f.jumpdest_map[dest.w[0]] == 0)
+    return stop_with(f, Status::bad_jump_destination);
+  return f.code_begin + dest.w[0];
 }
 inline Pc op_JUMP(Pc, uint256* sp, Frame& f) noexcept {
   return jump_to(f, sp[-1]);
@@ -469,7 +475,7 @@ inline Pc op_JUMPI(Pc pc, uint256* sp, Frame& f) noexcept {
   return sp[-2] ? jump_to(f, sp[-1]) : pc + 1;
 }
 inline Pc op_PC(Pc pc, uint256* sp, Frame& f) noexcept {
-  return push_value(pc, sp, static_cast<std::uint64_t>(pc - f.code->padded()));
+  return push_value(pc, sp, static_cast<std::uint64_t>(pc - f.code_begin));
 }
 inline Pc op_MSIZE(Pc pc, uint256* sp, Frame& f) noexcept { return push_value(pc, sp, f.memory.size()); }
 inline Pc op_GAS(Pc pc, uint256* sp, Frame& f) noexcept { return push_value(pc, sp, static_cast<std::uint64_t>(f.gas)); }
@@ -497,25 +503,25 @@ inline Pc op_PUSH0(Pc pc, uint256* sp, Frame&) noexcept { return push_value(pc, 
 
 template <int N>
 inline Pc op_push(Pc pc, uint256* sp, Frame&) noexcept {
-  const std::uint8_t* p = pc + 1;
+  const std::uint8_t* end = pc + 1 + N;  // one past the immediate
   uint256& r = *sp;
-  // Limb by limb from the least significant end: each limb reads at most 8 immediate bytes.
+  // Limb by limb from the least significant end, each one 8-byte load; the partial top limb loads
+  // the 8 bytes ending at its last byte (the code has 8 bytes of padding in front) and masks.
   constexpr int full = N / 8, partial = N % 8;
-  const std::uint8_t* end = p + N;
   for (int i = 0; i < 4; ++i) {
     if (i < full) {
       std::uint64_t x;
       std::memcpy(&x, end - 8 * (i + 1), 8);
       r.w[i] = __builtin_bswap64(x);
     } else if (i == full && partial != 0) {
-      std::uint64_t x = 0;
-      for (int k = 0; k < partial; ++k) x = (x << 8) | p[k];
-      r.w[i] = x;
+      std::uint64_t x;
+      std::memcpy(&x, end - 8 * full - 8, 8);
+      r.w[i] = __builtin_bswap64(x) & ((std::uint64_t{1} << (8 * partial)) - 1);
     } else {
       r.w[i] = 0;
     }
   }
-  return pc + 1 + N;
+  return end;
 }
 
 template <int N>
@@ -830,6 +836,9 @@ Result Vm::execute(Host& host, const Message& msg, const CodeAnalysis& code) noe
   f.msg = &msg;
   f.host = &host;
   f.code = &code;
+  f.code_begin = code.padded();
+  f.jumpdest_map = code.jumpdest_map();
+  f.code_size = code.size();
   f.tx = nullptr;
   f.status = Status::success;
   f.out_offset = 0;

@@ -15,11 +15,15 @@ class CodeAnalysis {
  public:
   explicit CodeAnalysis(BytesView code);
 
-  // The code followed by 33 zero bytes: a PUSH32 at the end reads zeros and then a STOP.
-  const std::uint8_t* padded() const noexcept { return padded_.data(); }
+  // The code followed by 33 zero bytes: a PUSH32 at the end reads zeros and then a STOP. Eight zero
+  // bytes also precede it, so a push may read its immediate with one 8-byte load ending at its end.
+  const std::uint8_t* padded() const noexcept { return padded_.data() + front_padding; }
   std::size_t size() const noexcept { return size_; }
-  BytesView code() const noexcept { return {padded_.data(), size_}; }
+  BytesView code() const noexcept { return {padded(), size_}; }
   bool is_jumpdest(std::uint64_t pos) const noexcept { return pos < size_ && jumpdest_[pos] != 0; }
+  const std::uint8_t* jumpdest_map() const noexcept { return jumpdest_.data(); }
+
+  static constexpr std::size_t front_padding = 8;
 
  private:
   Bytes padded_;

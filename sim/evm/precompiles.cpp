@@ -20,6 +20,7 @@ constexpr std::int64_t words(std::size_t n) noexcept { return static_cast<std::i
 
 // input[offset .. offset+size) with zeros past the end.
 void read_padded(BytesView input, std::size_t offset, std::uint8_t* out, std::size_t size) noexcept {
+  if (size == 0) return;  // out may then be null (an empty vector's data())
   std::memset(out, 0, size);
   if (offset < input.size()) std::memcpy(out, input.data() + offset, std::min(size, input.size() - offset));
 }

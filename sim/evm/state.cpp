@@ -78,7 +78,10 @@ uint256 State::get_storage(const Account& acc, const uint256& key) const noexcep
 }
 
 StorageStatus State::set_storage(const Address& a, Account& acc, const uint256& key, const uint256& value) {
-  StorageSlot& slot = acc.storage[key];
+  return set_slot(a, acc.storage[key], key, value);
+}
+
+StorageStatus State::set_slot(const Address& a, StorageSlot& slot, const uint256& key, const uint256& value) {
   const uint256 current = slot.current, original = slot.original;
   journal_.push_back({Kind::storage, a, key, current, 0, nullptr});
   slot.current = value;
@@ -103,7 +106,10 @@ AccessStatus State::access_account(const Address& a) {
 }
 
 AccessStatus State::access_storage(const Address& a, Account& acc, const uint256& key) {
-  StorageSlot& slot = acc.storage[key];
+  return access_slot(a, acc.storage[key], key);
+}
+
+AccessStatus State::access_slot(const Address& a, StorageSlot& slot, const uint256& key) {
   if (slot.warm) return AccessStatus::warm;
   slot.warm = true;
   journal_.push_back({Kind::storage_warm, a, key, {}, 0, nullptr});

@@ -72,6 +72,9 @@ class State {
   void mark_destructed(const Address& a, Account& acc);
   // Writes storage and classifies the write for gas (EIP-2200/3529).
   StorageStatus set_storage(const Address& a, Account& acc, const uint256& key, const uint256& value);
+  // The same on a slot the caller already holds (acc.storage[key]).
+  StorageStatus set_slot(const Address& a, StorageSlot& slot, const uint256& key, const uint256& value);
+  AccessStatus access_slot(const Address& a, StorageSlot& slot, const uint256& key);
   uint256 get_storage(const Account& acc, const uint256& key) const noexcept;
   AccessStatus access_account(const Address& a);
   AccessStatus access_storage(const Address& a, Account& acc, const uint256& key);

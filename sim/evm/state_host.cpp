@@ -34,13 +34,27 @@ bool StateHost::account_exists(const Address& addr) noexcept {
   return a != nullptr && !a->is_empty();
 }
 
+StorageSlot& StateHost::slot(const Address& addr, const uint256& key) {
+  if (slot_cache_ != nullptr && slot_key_ == key && slot_address_ == addr) return *slot_cache_;
+  slot_cache_ = &state_.get_or_create(addr).storage[key];
+  slot_address_ = addr;
+  slot_key_ = key;
+  return *slot_cache_;
+}
+
+void StateHost::rollback(std::size_t checkpoint) noexcept {
+  state_.rollback(checkpoint);
+  slot_cache_ = nullptr;
+}
+
 uint256 StateHost::get_storage(const Address& addr, const uint256& key) noexcept {
+  if (slot_cache_ != nullptr && slot_key_ == key && slot_address_ == addr) return slot_cache_->current;
   const Account* a = state_.find(addr);
   return a == nullptr ? uint256{} : state_.get_storage(*a, key);
 }
 
 StorageStatus StateHost::set_storage(const Address& addr, const uint256& key, const uint256& value) noexcept {
-  return state_.set_storage(addr, state_.get_or_create(addr), key, value);
+  return state_.set_slot(addr, slot(addr, key), key, value);
 }
 
 uint256 StateHost::get_balance(const Address& addr) noexcept {
@@ -99,7 +113,7 @@ void StateHost::emit_log(const Address& addr, BytesView data, const Bytes32* top
 AccessStatus StateHost::access_account(const Address& addr) noexcept { return state_.access_account(addr); }
 
 AccessStatus StateHost::access_storage(const Address& addr, const uint256& key) noexcept {
-  return state_.access_storage(addr, state_.get_or_create(addr), key);
+  return state_.access_slot(addr, slot(addr, key), key);
 }
 
 uint256 StateHost::get_transient_storage(const Address& addr, const uint256& key) noexcept {
@@ -136,7 +150,7 @@ Result StateHost::call(const Message& msg) noexcept {
     }
   }
   if (r.status != Status::success) {
-    state_.rollback(checkpoint);
+    rollback(checkpoint);
     if (r.status != Status::revert) r.gas_left = 0;
     r.gas_refund = 0;
   }
@@ -208,7 +222,7 @@ Result StateHost::create(const Message& msg) noexcept {
       return r;
     }
   }
-  state_.rollback(checkpoint);
+  rollback(checkpoint);
   if (r.status != Status::revert) {
     r.gas_left = 0;
     r.output.clear();

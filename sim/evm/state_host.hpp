@@ -38,6 +38,14 @@ class StateHost final : public Host {
 
  private:
   Result create(const Message& msg) noexcept;
+  // The storage slot of (addr, key), remembering the last one: SLOAD and SSTORE ask for the same slot
+  // twice (access, then read or write). Forgotten on every rollback, which may erase accounts.
+  StorageSlot& slot(const Address& addr, const uint256& key);
+  void rollback(std::size_t checkpoint) noexcept;
+
+  StorageSlot* slot_cache_ = nullptr;
+  Address slot_address_;
+  uint256 slot_key_;
 
   State& state_;
   Vm& vm_;

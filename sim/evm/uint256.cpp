@@ -141,6 +141,13 @@ DivResult udivrem(const uint256& u, const uint256& v) noexcept {
   const int un = significant_limbs(u.w, 4);
   if (un < vn) return {{}, u};
   if (un == 1) return {u.w[0] / v.w[0], u.w[0] % v.w[0]};
+  if (un == 2) {  // both fit in 128 bits: the compiler's 128-bit division
+    const uint128 a = (static_cast<uint128>(u.w[1]) << 64) | u.w[0];
+    const uint128 b = (static_cast<uint128>(v.w[1]) << 64) | v.w[0];
+    const uint128 q = a / b, r = a - q * b;
+    return {{static_cast<std::uint64_t>(q), static_cast<std::uint64_t>(q >> 64), 0, 0},
+            {static_cast<std::uint64_t>(r), static_cast<std::uint64_t>(r >> 64), 0, 0}};
+  }
   DivResult res;
   divide_knuth(res.quot.w, res.rem.w, u.w, un, v.w, vn);
   return res;

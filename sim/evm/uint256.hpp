@@ -152,28 +152,28 @@ constexpr uint256 operator*(const uint256& a, const uint256& b) noexcept {
   return r;
 }
 
+// Shifts without branches on the amount: index into the word padded with zero limbs, and split the
+// "<< (64 - bits)" into two steps so that bits == 0 needs no special case.
 constexpr uint256 shl(const uint256& a, unsigned n) noexcept {
   if (n >= 256) return {};
-  const int limbs = static_cast<int>(n / 64);
-  const unsigned bits = n % 64;
+  const std::uint64_t w[8] = {0, 0, 0, 0, a.w[0], a.w[1], a.w[2], a.w[3]};
+  const unsigned limbs = n / 64, bits = n % 64;
   uint256 r;
-  for (int i = 3; i >= limbs; --i) {
-    std::uint64_t v = a.w[i - limbs] << bits;
-    if (bits != 0 && i - limbs - 1 >= 0) v |= a.w[i - limbs - 1] >> (64 - bits);
-    r.w[i] = v;
+  for (unsigned i = 0; i < 4; ++i) {
+    const std::uint64_t hi = w[4 + i - limbs], lo = w[3 + i - limbs];
+    r.w[i] = (hi << bits) | ((lo >> 1) >> (63 - bits));
   }
   return r;
 }
 
 constexpr uint256 shr(const uint256& a, unsigned n) noexcept {
   if (n >= 256) return {};
-  const int limbs = static_cast<int>(n / 64);
-  const unsigned bits = n % 64;
+  const std::uint64_t w[8] = {a.w[0], a.w[1], a.w[2], a.w[3], 0, 0, 0, 0};
+  const unsigned limbs = n / 64, bits = n % 64;
   uint256 r;
-  for (int i = 0; i + limbs < 4; ++i) {
-    std::uint64_t v = a.w[i + limbs] >> bits;
-    if (bits != 0 && i + limbs + 1 < 4) v |= a.w[i + limbs + 1] << (64 - bits);
-    r.w[i] = v;
+  for (unsigned i = 0; i < 4; ++i) {
+    const std::uint64_t lo = w[i + limbs], hi = w[i + limbs + 1];
+    r.w[i] = (lo >> bits) | ((hi << 1) << (63 - bits));
   }
   return r;
 }

@@ -58,14 +58,14 @@ std::string dump_post_state(const StateTest& test, const TestCase& c, Vm& vm);
 
 struct BenchResult {
   std::int64_t execution_gas = 0;  // gas used by one run, less the intrinsic gas
-  double seconds_per_run = 0;
+  double seconds_per_run = 0;  // CPU time of the fastest run: the least disturbed by other work
   int runs = 0;
   bool valid = true;
   std::string status;
 };
 
-// Runs the case repeatedly on fresh copies of the pre-state for at least min_seconds, timing only the
-// transaction's execution.
+// Runs the case repeatedly (at least 5 times, for at least min_seconds) on fresh copies of the
+// pre-state, timing only the transaction's execution by the thread's CPU clock; reports the fastest run.
 BenchResult bench_case(const StateTest& test, const TestCase& c, Vm& vm, double min_seconds);
 
 }  // namespace dais::evm::statetest
