@@ -31,7 +31,7 @@ using models::YumaVersion;
 
 namespace {
 
-// The help text; {params} becomes one line per declared Yuma parameter.
+// The help text; {params} becomes two lines per declared Yuma parameter.
 constexpr const char* replay_help_template = R"(usage: dais replay yuma INPUT.json [options]
 
 Replays Yuma consensus over the epochs of INPUT.json: each epoch's validator stakes and weight matrix, in
@@ -60,6 +60,7 @@ options:
   --total-epoch-emission E         tokens emitted per epoch (default 100)
   --total-subnet-stake T           the subnet's total stake in tokens (default 1e6)
 {params}
+
 examples:
   dais replay yuma ../shared/yuma-cases/case01_YUMA3_bp1.0.json
   dais replay yuma ../shared/yuma-cases/case11_YUMA2_bp1.0.json --version yuma3_liquid --out results/case11_liquid
@@ -81,8 +82,9 @@ std::string params_help() {
   for (const scenario::ParamSpec& spec : models::yuma_param_specs()) {
     if (spec.name == "version") continue;
     const std::string left = fmt::format("  --{} {}", option_name(spec.name), spec.type == scenario::ParamType::boolean ? "true|false" : "X");
-    out += fmt::format("{:<35}{} (default {}, {})\n", left, spec.description, scenario::describe_default(spec),
-                       scenario::describe_range(spec));
+    const std::string range = scenario::describe_range(spec);
+    out += fmt::format("{:<35}{}\n{:<35}(default {}{})\n", left, spec.description, "", scenario::describe_default(spec),
+                       range == "-" ? "" : ", " + range);
   }
   return out;
 }
