@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -271,11 +272,12 @@ TEST_CASE("every reference file of yuma-cases is reproduced epoch by epoch withi
 
 namespace {
 
-double quantile_by_sorting(const std::vector<double>& w, const std::vector<double>& s, double kappa) {
+// The definition, by sorting: descending weights, cumulative stake, the first position that reaches kappa.
+double quantile_by_sorting(const std::vector<double>& w, const std::vector<std::int64_t>& s, std::int64_t kappa) {
   std::vector<std::size_t> order(w.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return w[a] > w[b]; });
-  double cum = 0.0;
+  std::int64_t cum = 0;
   for (std::size_t i : order) {
     cum += s[i];
     if (cum >= kappa) return w[i];
@@ -283,9 +285,18 @@ double quantile_by_sorting(const std::vector<double>& w, const std::vector<doubl
   return w[order[0]];
 }
 
-double quantile(const std::vector<double>& w, const std::vector<double>& s, double kappa) {
-  std::vector<double> scratch(8 * w.size());
-  return models::kappa_quantile(w.data(), s.data(), static_cast<Index>(w.size()), kappa, scratch.data());
+std::vector<std::int64_t> units(const std::vector<double>& shares) {
+  std::vector<std::int64_t> out;
+  for (double x : shares) out.push_back(models::stake_units(x));
+  return out;
+}
+
+double quantile(const std::vector<double>& w, const std::vector<double>& s, double kappa,
+                double hint = std::numeric_limits<double>::quiet_NaN()) {
+  std::vector<double> scratch_w(2 * w.size());
+  std::vector<std::int64_t> scratch_s(2 * w.size());
+  return models::kappa_quantile(w.data(), units(s).data(), static_cast<Index>(w.size()), models::stake_units(kappa),
+                                scratch_w.data(), scratch_s.data(), hint);
 }
 
 }  // namespace
@@ -307,26 +318,32 @@ TEST_CASE("consensus is the largest weight that at least kappa of the stake give
   CHECK(quantile({1.0, 0.3, 0.2}, {0.0, 0.5, 0.5}, 0.5) == 0.3);
 }
 
-TEST_CASE("the kappa-quantile by selection agrees with sorting on random columns with many ties", "[models][yuma]") {
+TEST_CASE("the kappa-quantile by selection agrees with sorting on random columns with many ties, whatever the hint",
+          "[models][yuma]") {
   std::mt19937_64 rng(12345);
   for (int trial = 0; trial < 4000; ++trial) {
     const auto n = static_cast<std::size_t>(1 + rng() % 200);
     const int distinct = 1 + static_cast<int>(rng() % 12);  // few distinct values: many ties
     const bool tied = trial % 2 == 0;
     std::vector<double> w(n);
-    std::vector<double> s(n);
-    double total = 0.0;
+    std::vector<std::int64_t> s(n);
     for (std::size_t i = 0; i < n; ++i) {
       w[i] = tied ? static_cast<double>(rng() % static_cast<unsigned>(distinct)) / distinct
                   : std::ldexp(static_cast<double>(rng() >> 11), -53) * (trial % 3 == 0 ? 1e-3 : 1.0);
-      s[i] = (rng() % 5 == 0) ? 0.0 : static_cast<double>(1 + rng() % 1000);
-      total += s[i];
+      s[i] = (rng() % 5 == 0) ? 0 : static_cast<std::int64_t>(rng() % 1'000'000);
     }
-    if (total > 0)
-      for (double& x : s) x /= total;
-    const double kappa = trial % 4 == 0 ? 0.5 : static_cast<double>(rng() % 1001) / 1000.0;
-    INFO("trial " << trial << " n " << n << " kappa " << kappa);
-    REQUIRE(quantile(w, s, kappa) == quantile_by_sorting(w, s, kappa));
+    // kappa on a grid that hits cumulative sums exactly now and then, and beyond the total at times.
+    const std::int64_t kappa = trial % 4 == 0 ? 500'000 * static_cast<std::int64_t>(n) / 2
+                                              : static_cast<std::int64_t>(rng() % (600'000 * n + 1));
+    const double hints[] = {std::numeric_limits<double>::quiet_NaN(), w[rng() % n], -1.0, 2.0, 0.5};
+    const double want = quantile_by_sorting(w, s, kappa);
+    std::vector<double> scratch_w(2 * n);
+    std::vector<std::int64_t> scratch_s(2 * n);
+    for (double hint : hints) {
+      INFO("trial " << trial << " n " << n << " kappa " << kappa << " hint " << hint);
+      REQUIRE(models::kappa_quantile(w.data(), s.data(), static_cast<Index>(n), kappa, scratch_w.data(), scratch_s.data(),
+                                     hint) == want);
+    }
   }
 }
 

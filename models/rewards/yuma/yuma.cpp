@@ -1,11 +1,16 @@
 #include "models/rewards/yuma/yuma.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
 
 #include "sim/core/portable_math.hpp"
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace dais::models {
 
@@ -19,14 +24,20 @@ constexpr double epsilon = 1e-6;
 // Candidate sets at or below this size finish by insertion sort.
 constexpr Index small_set = 8;
 
+// v if c, else 0: selects without a branch (the compiler turns a ternary into an unpredictable jump here).
+inline double keep_if(bool c, double v) noexcept {
+  return std::bit_cast<double>(std::bit_cast<std::uint64_t>(v) & (std::uint64_t{0} - static_cast<std::uint64_t>(c)));
+}
+inline std::int64_t keep_if(bool c, std::int64_t v) noexcept { return v & -static_cast<std::int64_t>(c); }
+
 // Finishes a selection over m <= small_set candidates: sorts them by weight, descending, and walks down
-// accumulating stake. `above` is the stake known to sit above every candidate.
-double finish_small(const double* w, const double* s, Index m, double above, double kappa, double top) noexcept {
+// accumulating stake. `above` is the stake known to sit above every candidate. NaN if κ is never reached.
+double finish_small(const double* w, const std::int64_t* s, Index m, std::int64_t above, std::int64_t kappa) noexcept {
   double sw[small_set];
-  double ss[small_set];
+  std::int64_t ss[small_set];
   for (Index k = 0; k < m; ++k) {
     const double x = w[k];
-    const double y = s[k];
+    const std::int64_t y = s[k];
     Index at = k;
     while (at > 0 && sw[at - 1] < x) {
       sw[at] = sw[at - 1];
@@ -40,89 +51,158 @@ double finish_small(const double* w, const double* s, Index m, double above, dou
     above += ss[k];
     if (above >= kappa) return sw[k];
   }
-  return top;
+  return std::numeric_limits<double>::quiet_NaN();
+}
+
+// What a pivot splits the candidates into: the stake above it and at or above it (integer sums: exact, in any
+// order), how many lie above and at or above, and the weight sum of those above.
+struct Count {
+  std::int64_t stake_above = 0;
+  std::int64_t stake_at_or_above = 0;
+  Index n_above = 0;
+  Index n_at_or_above = 0;
+  double sum_above = 0.0;
+};
+
+// One vectorized pass over the candidates; no branch depends on the data.
+Count count(const double* w, const std::int64_t* s, Index m, double p) noexcept {
+  Count c;
+  Index k = 0;
+#if defined(__SSE2__)
+  const __m128d pivot = _mm_set1_pd(p);
+  __m128i stake_above = _mm_setzero_si128();
+  __m128i stake_at = _mm_setzero_si128();
+  __m128i n_above = _mm_setzero_si128();
+  __m128i n_at = _mm_setzero_si128();
+  __m128d sum_above = _mm_setzero_pd();
+  for (; k + 2 <= m; k += 2) {
+    const __m128d x = _mm_loadu_pd(w + k);
+    const __m128i y = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + k));
+    const __m128d gt = _mm_cmpgt_pd(x, pivot);
+    const __m128d ge = _mm_cmpge_pd(x, pivot);
+    stake_above = _mm_add_epi64(stake_above, _mm_and_si128(_mm_castpd_si128(gt), y));
+    stake_at = _mm_add_epi64(stake_at, _mm_and_si128(_mm_castpd_si128(ge), y));
+    n_above = _mm_sub_epi64(n_above, _mm_castpd_si128(gt));  // a true lane is all ones: -1
+    n_at = _mm_sub_epi64(n_at, _mm_castpd_si128(ge));
+    sum_above = _mm_add_pd(sum_above, _mm_and_pd(gt, x));
+  }
+  alignas(16) std::int64_t lanes[8];
+  _mm_store_si128(reinterpret_cast<__m128i*>(lanes), stake_above);
+  _mm_store_si128(reinterpret_cast<__m128i*>(lanes + 2), stake_at);
+  _mm_store_si128(reinterpret_cast<__m128i*>(lanes + 4), n_above);
+  _mm_store_si128(reinterpret_cast<__m128i*>(lanes + 6), n_at);
+  alignas(16) double sums[2];
+  _mm_store_pd(sums, sum_above);
+  c.stake_above = lanes[0] + lanes[1];
+  c.stake_at_or_above = lanes[2] + lanes[3];
+  c.n_above = lanes[4] + lanes[5];
+  c.n_at_or_above = lanes[6] + lanes[7];
+  c.sum_above = sums[0] + sums[1];
+#endif
+  for (; k < m; ++k) {
+    const bool above = w[k] > p;
+    const bool at_or_above = w[k] >= p;
+    c.stake_above += keep_if(above, s[k]);
+    c.stake_at_or_above += keep_if(at_or_above, s[k]);
+    c.n_above += above;
+    c.n_at_or_above += at_or_above;
+    c.sum_above += keep_if(above, w[k]);
+  }
+  return c;
+}
+
+// Copies the candidates above p (Above) or below p (!Above) to (tw, ts), without branching on the data.
+template <bool Above>
+void compact(const double* w, const std::int64_t* s, Index m, double p, double* tw, std::int64_t* ts) noexcept {
+  Index n = 0;
+  for (Index k = 0; k < m; ++k) {
+    const double x = w[k];
+    tw[n] = x;
+    ts[n] = s[k];
+    n += Above ? x > p : x < p;
+  }
 }
 
 }  // namespace
 
-double kappa_quantile(const double* w, const double* s, Index n, double kappa, double* scratch) noexcept {
+std::int64_t stake_units(double share) noexcept { return std::llround(std::ldexp(share, stake_unit_bits)); }
+
+double kappa_quantile(const double* w, const std::int64_t* s, Index n, std::int64_t kappa, double* scratch_w,
+                      std::int64_t* scratch_s, double hint) noexcept {
   if (n <= 0) return 0.0;
   // The answer is the weight at the first position, in descending order of weight, where the cumulative stake
-  // reaches κ. Selection without sorting: split the candidates at a pivot into those above it, at it and below
-  // it; the stake above (plus what is already known to lie above) says which part holds the answer.
-  double top = w[0];
-  double weight_sum = 0.0;
-  for (Index k = 0; k < n; ++k) {
-    top = std::max(top, w[k]);
-    weight_sum += w[k];
-  }
-  double above = 0.0;  // stake of the weights known to be larger than every candidate
+  // reaches κ. Selection instead of a sort: a pivot splits the candidates into those above it, at it and below
+  // it; the stake above (plus what is known to lie above all candidates) says which part holds the answer, and
+  // only that part is kept. Stake is counted in integer units, so every sum is exact and the answer cannot
+  // depend on the order of the additions, that is on the pivots.
+  const Eigen::Map<const Eigen::VectorXd> column(w, n);
+  std::int64_t above = 0;  // stake of the weights known to be larger than every candidate
   const double* cw = w;
-  const double* cs = s;
-  Index m = n;
-  bool mean_pivot = true;
-  double* buffers[2] = {scratch, scratch + 4 * n};
+  const std::int64_t* cs = s;
+  double* buffer_w[2] = {scratch_w, scratch_w + n};
+  std::int64_t* buffer_s[2] = {scratch_s, scratch_s + n};
   int which = 0;
+  Index m = n;
+  // The first pivot is the hint (most columns keep their consensus from one epoch to the next, and one pass
+  // then confirms it) or the mean weight; later ones the mean of the candidates, which halves them for most
+  // weight distributions. A pivot outside the candidates splits nothing; a candidate's own weight is then the
+  // next one, and the part "at" it is never empty.
+  double weight_sum = std::numeric_limits<double>::quiet_NaN();
+  double pivot = hint;
+  if (std::isnan(pivot)) {
+    weight_sum = column.sum();
+    pivot = weight_sum / static_cast<double>(n);
+  }
   while (m > small_set) {
-    // The mean of the candidates halves them for most weight distributions; if it fails to make progress
-    // (all candidates equal, or rounding), a candidate's own weight does, as the part "at" the pivot is then
-    // never empty.
-    const double pivot = mean_pivot ? weight_sum / static_cast<double>(m) : cw[m / 2];
-    double* hw = buffers[which];
-    double* hs = hw + n;
-    double* lw = hs + n;
-    double* ls = lw + n;
-    Index n_high = 0;
-    Index n_low = 0;
-    double stake_high = 0.0;
-    double stake_at = 0.0;
-    double stake_low = 0.0;
-    double sum_high = 0.0;
-    double sum_low = 0.0;
-    for (Index k = 0; k < m; ++k) {
-      const double x = cw[k];
-      const double y = cs[k];
-      const bool high = x > pivot;
-      const bool low = x < pivot;
-      hw[n_high] = x;
-      hs[n_high] = y;
-      lw[n_low] = x;
-      ls[n_low] = y;
-      n_high += high;
-      n_low += low;
-      stake_high += high ? y : 0.0;
-      stake_low += low ? y : 0.0;
-      stake_at += (!high && !low) ? y : 0.0;
-      sum_high += high ? x : 0.0;
-      sum_low += low ? x : 0.0;
-    }
+    const Count c = count(cw, cs, m, pivot);
+    const Index n_at = c.n_at_or_above - c.n_above;
     Index next = 0;
-    if (above + stake_high >= kappa) {
-      cw = hw;
-      cs = hs;
-      next = n_high;
-      weight_sum = sum_high;
-    } else if (above + stake_high + stake_at >= kappa && n_high + n_low < m) {
+    if (above + c.stake_above >= kappa) {
+      next = c.n_above;
+      if (next < m) {
+        compact<true>(cw, cs, m, pivot, buffer_w[which], buffer_s[which]);
+        weight_sum = c.sum_above;
+      }
+    } else if (above + c.stake_at_or_above >= kappa && n_at > 0) {
       return pivot;
     } else {
-      above += stake_high + stake_at;
-      cw = lw;
-      cs = ls;
-      next = n_low;
-      weight_sum = sum_low;
+      above += c.stake_at_or_above;
+      next = m - c.n_at_or_above;
+      if (next < m) {
+        compact<false>(cw, cs, m, pivot, buffer_w[which], buffer_s[which]);
+        if (std::isnan(weight_sum)) weight_sum = Eigen::Map<const Eigen::VectorXd>(cw, m).sum();
+        // By difference: only the next pivot depends on it, never the answer.
+        weight_sum -= c.sum_above + static_cast<double>(n_at) * pivot;
+      }
     }
-    mean_pivot = next < m;  // no progress with the mean: the next round pivots on a candidate
-    m = next;
-    which ^= 1;
+    if (next < m) {
+      cw = buffer_w[which];
+      cs = buffer_s[which];
+      which ^= 1;
+      m = next;
+      pivot = weight_sum / static_cast<double>(m);
+    } else {
+      pivot = cw[m / 2];
+    }
   }
-  return finish_small(cw, cs, m, above, kappa, top);
+  const double answer = finish_small(cw, cs, m, above, kappa);
+  // κ never reached (the stake sums to less): the largest weight, as the reference's first position.
+  return std::isnan(answer) ? column.maxCoeff() : answer;
 }
 
-double liquid_alpha(double w, double b, double c, const YumaParams& params) noexcept {
+namespace {
+
+// Liquid alpha's rate (SCHEMA.md §4.7), inlined into the bond loop.
+inline double alpha_of(double w, double b, double c, double low, double high, double steepness) noexcept {
   const double d = w >= b ? std::clamp(w - c, 0.0, 1.0) : std::clamp(b - w, 0.0, 1.0);
-  const double sigmoid = 1.0 / (1.0 + core::portable_exp(-params.alpha_sigmoid_steepness * (d - 0.5)));
-  return std::clamp(params.alpha_low + sigmoid * (params.alpha_high - params.alpha_low), params.alpha_low,
-                    params.alpha_high);
+  const double sigmoid = 1.0 / (1.0 + core::portable_exp(-steepness * (d - 0.5)));
+  return std::clamp(low + sigmoid * (high - low), low, high);
+}
+
+}  // namespace
+
+double liquid_alpha(double w, double b, double c, const YumaParams& params) noexcept {
+  return alpha_of(w, b, c, params.alpha_low, params.alpha_high, params.alpha_sigmoid_steepness);
 }
 
 void reset_bonds(YumaState& state, Index miner) {
@@ -175,55 +255,74 @@ void yuma_epoch(const YumaParams& params, const Eigen::Ref<const Eigen::VectorXd
                                 std::to_string(state.bonds.cols()) + " bonds, the weights are " +
                                 std::to_string(nv) + " x " + std::to_string(nm));
   const YumaVersion version = params.version;
+  const bool pairs = out.pair_outputs;
+  const bool liquid = version == YumaVersion::yuma3_liquid && !first;
+  // W is kept whole when asked for, and by yuma2b, whose next epoch clips with it.
+  const bool keep_weights = pairs || version == YumaVersion::yuma2b;
 
   shape(out.stake, nv);
-  shape(out.weights, nv, nm);
+  if (keep_weights) shape(out.weights, nv, nm);
   shape(out.prerank, nm);
   shape(out.consensus_raw, nm);
   shape(out.consensus, nm);
   shape(out.consensus_u16, nm);
-  shape(out.clipped_weights, nv, nm);
+  if (pairs) {
+    shape(out.clipped_weights, nv, nm);
+    shape(out.bonds_normalized, nv, nm);
+    if (liquid) shape(out.alpha_pairs, nv, nm);
+  }
   shape(out.rank, nm);
   shape(out.incentives, nm);
   shape(out.trust, nm);
   shape(out.validator_trust, nv);
-  shape(out.bonds_normalized, nv, nm);
   shape(out.bond_column_sums, nm);
   shape(out.dividends_raw, nv);
   shape(out.dividends, nv);
   shape(out.relative_dividends, nv);
   YumaScratch& scratch = out.scratch;
-  shape(scratch.row_sums, nv);
-  shape(scratch.row_scale, nv);
-  shape(scratch.clip_row_sums, nv);
+  for (Eigen::VectorXd* v : {&scratch.row_sums, &scratch.row_scale, &scratch.weight_row_sums, &scratch.clip_row_sums,
+                             &scratch.column, &scratch.clipped, &scratch.buy, &scratch.capacity})
+    shape(*v, nv);
   shape(scratch.column_factor, nm);
-  if (scratch.select.size() < static_cast<std::size_t>(8 * nv)) scratch.select.resize(static_cast<std::size_t>(8 * nv));
-  if (first) {
-    state.bonds.setZero(nv, nm);  // yuma2c and yuma3 start from zero bonds; the others overwrite them
-  }
+  if (scratch.select_w.size() != static_cast<std::size_t>(2 * nv)) scratch.select_w.resize(static_cast<std::size_t>(2 * nv));
+  if (scratch.select_s.size() != static_cast<std::size_t>(2 * nv)) scratch.select_s.resize(static_cast<std::size_t>(2 * nv));
+  if (scratch.stake_units.size() != static_cast<std::size_t>(nv)) scratch.stake_units.resize(static_cast<std::size_t>(nv));
+  if (first) state.bonds.setZero(nv, nm);  // yuma2c and yuma3 start from zero bonds; the others overwrite them
 
-  // Stake shares and row-normalized weights.
+  // Stake shares, in units for the quantile too, and the row scale that normalizes W.
   const double total_stake = stakes.sum();
   Eigen::VectorXd& stake = out.stake;
   if (total_stake > 0.0)
     stake = stakes / total_stake;
   else
     stake.setZero();
-  Eigen::VectorXd& row_sums = scratch.row_sums;
-  row_sums.setZero();
-  for (Index j = 0; j < nm; ++j) row_sums += weights.col(j);
-  scratch.row_scale = (row_sums.array() + epsilon).inverse().matrix();
+  for (Index i = 0; i < nv; ++i) scratch.stake_units[static_cast<std::size_t>(i)] = stake_units(stake[i]);
+  const auto kappa_units = static_cast<std::int64_t>(std::ceil(std::ldexp(params.kappa, stake_unit_bits)));
+  const bool hinted = !first && state.consensus_raw.size() == nm;
+  double* row_sums = scratch.row_sums.data();
+  std::fill(row_sums, row_sums + nv, 0.0);
+  for (Index j = 0; j < nm; ++j) {
+    const double* raw = weights.col(j).data();
+    for (Index i = 0; i < nv; ++i) row_sums[i] += raw[i];
+  }
+  double* scale = scratch.row_scale.data();
+  for (Index i = 0; i < nv; ++i) scale[i] = 1.0 / (row_sums[i] + epsilon);
+  const Eigen::Map<const Eigen::VectorXd> s(stake.data(), nv);
 
-  // Prerank and the raw consensus, column by column (columns are contiguous).
-  Eigen::VectorXd& normalized_row_sums = row_sums;  // reused: rowsum(W), for validator trust
-  normalized_row_sums.setZero();
+  // Pass 1, column by column (columns are contiguous): W, prerank, the raw consensus.
+  double* weight_row_sums = scratch.weight_row_sums.data();  // rowsum(W), for validator trust
+  std::fill(weight_row_sums, weight_row_sums + nv, 0.0);
   double consensus_sum = 0.0;
   for (Index j = 0; j < nm; ++j) {
-    auto w = out.weights.col(j);
-    w = weights.col(j).cwiseProduct(scratch.row_scale);
-    normalized_row_sums += w;
-    out.prerank[j] = stake.dot(w);
-    const double c = kappa_quantile(w.data(), stake.data(), nv, params.kappa, scratch.select.data());
+    const double* raw = weights.col(j).data();
+    double* w = keep_weights ? out.weights.col(j).data() : scratch.column.data();
+    for (Index i = 0; i < nv; ++i) {
+      w[i] = raw[i] * scale[i];
+      weight_row_sums[i] += w[i];
+    }
+    out.prerank[j] = s.dot(Eigen::Map<const Eigen::VectorXd>(w, nv));
+    const double c = kappa_quantile(w, scratch.stake_units.data(), nv, kappa_units, scratch.select_w.data(),
+                                    scratch.select_s.data(), hinted ? state.consensus_raw[j] : out.prerank[j]);
     out.consensus_raw[j] = c;
     consensus_sum += c;
   }
@@ -245,11 +344,8 @@ void yuma_epoch(const YumaParams& params, const Eigen::Ref<const Eigen::VectorXd
     }
   }
 
-  // Clip, rank and bonds, column by column.
+  // Pass 2, column by column: clip, rank, bonds.
   const bool previous_weights = version == YumaVersion::yuma2b && !first;
-  const Eigen::MatrixXd& source = previous_weights ? state.weights : out.weights;
-  const bool liquid = version == YumaVersion::yuma3_liquid && !first;
-  if (liquid) shape(out.alpha_pairs, nv, nm);
   out.alpha_per_pair = liquid;
   const double rate = 1.0 - params.bond_moving_avg;
   const double keep = 1.0 - rate;
@@ -261,69 +357,78 @@ void yuma_epoch(const YumaParams& params, const Eigen::Ref<const Eigen::VectorXd
   const double beta = params.bond_penalty;
   const double decay = 1.0 - params.decay_rate;
   const double capacity_alpha = params.capacity_alpha;
-  const double scale = params.capacity_scale;
-  Eigen::VectorXd& clip_row_sums = scratch.clip_row_sums;
-  clip_row_sums.setZero();
+  double* capacity = scratch.capacity.data();
+  for (Index i = 0; i < nv; ++i) capacity[i] = stake[i] * params.capacity_scale;
+  const double low = params.alpha_low;
+  const double high = params.alpha_high;
+  const double steepness = params.alpha_sigmoid_steepness;
+  double* clip_row_sums = scratch.clip_row_sums.data();
+  std::fill(clip_row_sums, clip_row_sums + nv, 0.0);
+  double* buy = scratch.buy.data();
   double rank_sum = 0.0;
-  // A column of V values reused per column for W̃ ∘ S; the select buffer is free again after the consensus.
-  Eigen::Map<Eigen::VectorXd> buy(scratch.select.data(), nv);
   for (Index j = 0; j < nm; ++j) {
     const double c = out.consensus[j];
-    auto wc = out.clipped_weights.col(j);
-    const auto ws = source.col(j);
-    wc = ws.cwiseMin(c);
-    const double r = stake.dot(wc);
+    const double* w = scratch.column.data();
+    if (keep_weights) {
+      w = out.weights.col(j).data();
+    } else {  // recomputed: cheaper than keeping W
+      const double* raw = weights.col(j).data();
+      double* column = scratch.column.data();
+      for (Index i = 0; i < nv; ++i) column[i] = raw[i] * scale[i];
+    }
+    const double* ws = previous_weights ? state.weights.col(j).data() : w;
+    double* wc = pairs ? out.clipped_weights.col(j).data() : scratch.clipped.data();
+    for (Index i = 0; i < nv; ++i) {
+      wc[i] = std::min(ws[i], c);
+      clip_row_sums[i] += wc[i];
+    }
+    const double r = s.dot(Eigen::Map<const Eigen::VectorXd>(wc, nv));
     out.rank[j] = r;
     rank_sum += r;
-    clip_row_sums += wc;
 
-    auto b = state.bonds.col(j);
+    double* b = state.bonds.col(j).data();
+    double factor = 1.0;  // what multiplies B_ij I_j in the dividends
     switch (version) {
-      case YumaVersion::yuma1: {
-        buy = stake.cwiseProduct((1.0 - beta) * ws + beta * wc);
-        buy /= buy.sum() + epsilon;
-        b = buy / (buy.sum() + epsilon);
-        scratch.column_factor[j] = 1.0;
-        break;
-      }
+      case YumaVersion::yuma1:
       case YumaVersion::yuma2:
       case YumaVersion::yuma2b: {
-        buy = stake.cwiseProduct((1.0 - beta) * ws + beta * wc);
-        const double total = buy.sum();
-        if (total != 0.0)
-          buy /= total;
-        else
-          buy.setZero();
-        if (first)
-          b = buy;
-        else
-          b = rate * buy + keep * b;
-        scratch.column_factor[j] = 1.0;
+        for (Index i = 0; i < nv; ++i) buy[i] = stake[i] * ((1.0 - beta) * ws[i] + beta * wc[i]);
+        const double total = Eigen::Map<const Eigen::VectorXd>(buy, nv).sum();
+        if (version == YumaVersion::yuma1) {
+          // ΔB = buy / (total + ε), then B = ΔB / (sum(ΔB) + ε).
+          const double instant = 1.0 / (total + epsilon);
+          const double f = instant / (total * instant + epsilon);
+          for (Index i = 0; i < nv; ++i) b[i] = buy[i] * f;
+        } else {
+          const double instant = total != 0.0 ? 1.0 / total : 0.0;  // a 0/0 column of ΔB is 0
+          if (first) {
+            for (Index i = 0; i < nv; ++i) b[i] = buy[i] * instant;
+          } else {
+            const double f = rate * instant;
+            for (Index i = 0; i < nv; ++i) b[i] = buy[i] * f + keep * b[i];
+          }
+        }
         break;
       }
       case YumaVersion::yuma2c: {
-        const auto w = out.weights.col(j);
         for (Index i = 0; i < nv; ++i) {
-          const double cap = stake[i] * scale;
-          const double purchase = std::min(capacity_alpha * cap, std::max(cap - b[i], 0.0)) * w[i];
-          b[i] = std::min(decay * b[i] + purchase, cap);
+          const double purchase = std::min(capacity_alpha * capacity[i], std::max(capacity[i] - b[i], 0.0)) * w[i];
+          b[i] = std::min(decay * b[i] + purchase, capacity[i]);
         }
         break;
       }
       case YumaVersion::yuma3:
       case YumaVersion::yuma3_liquid: {
-        const auto w = out.weights.col(j);
         if (liquid) {
           const double c_old = state.consensus[j];
           const double c_liquid = params.liquid_alpha_consensus == LiquidAlphaConsensus::current    ? c
                                   : params.liquid_alpha_consensus == LiquidAlphaConsensus::previous ? c_old
                                                                                                     : std::max(c, c_old);
-          auto a = out.alpha_pairs.col(j);
+          double* a = pairs ? out.alpha_pairs.col(j).data() : buy;
+          for (Index i = 0; i < nv; ++i) a[i] = alpha_of(w[i], b[i], c_liquid, low, high, steepness);
           for (Index i = 0; i < nv; ++i) {
-            const double ai = liquid_alpha(w[i], b[i], c_liquid, params);
-            a[i] = ai;
-            const double decayed = b[i] * (1.0 - ai);
-            b[i] = std::min(decayed + std::min(ai * w[i], std::max(1.0 - decayed, 0.0)), 1.0);
+            const double decayed = b[i] * (1.0 - a[i]);
+            b[i] = std::min(decayed + std::min(a[i] * w[i], std::max(1.0 - decayed, 0.0)), 1.0);
           }
         } else {
           for (Index i = 0; i < nv; ++i) {
@@ -334,14 +439,16 @@ void yuma_epoch(const YumaParams& params, const Eigen::Ref<const Eigen::VectorXd
         break;
       }
     }
-    const double column_sum = b.sum();
+    const double column_sum = Eigen::Map<const Eigen::VectorXd>(b, nv).sum();
     out.bond_column_sums[j] = column_sum;
-    if (column_sum > 0.0)
-      out.bonds_normalized.col(j) = b / column_sum;
-    else
-      out.bonds_normalized.col(j).setZero();
+    if (pairs) {
+      double* normalized = out.bonds_normalized.col(j).data();
+      const double inverse = column_sum > 0.0 ? 1.0 / column_sum : 0.0;
+      for (Index i = 0; i < nv; ++i) normalized[i] = b[i] * inverse;
+    }
     if (version == YumaVersion::yuma2c || version == YumaVersion::yuma3 || version == YumaVersion::yuma3_liquid)
-      scratch.column_factor[j] = 1.0 / (column_sum + epsilon);
+      factor = 1.0 / (column_sum + epsilon);
+    scratch.column_factor[j] = factor;
   }
 
   // Incentive and trust.
@@ -358,9 +465,9 @@ void yuma_epoch(const YumaParams& params, const Eigen::Ref<const Eigen::VectorXd
   }
   for (Index j = 0; j < nm; ++j) out.trust[j] = out.prerank[j] != 0.0 ? out.rank[j] / out.prerank[j] : 0.0;
   for (Index i = 0; i < nv; ++i)
-    out.validator_trust[i] = normalized_row_sums[i] != 0.0 ? clip_row_sums[i] / normalized_row_sums[i] : 0.0;
+    out.validator_trust[i] = weight_row_sums[i] != 0.0 ? clip_row_sums[i] / weight_row_sums[i] : 0.0;
 
-  // Dividends.
+  // Dividends: D = B (factor ∘ I), times S for yuma3.
   scratch.column_factor = scratch.column_factor.cwiseProduct(out.incentives);
   out.dividends_raw.noalias() = state.bonds * scratch.column_factor;
   if (version == YumaVersion::yuma3 || version == YumaVersion::yuma3_liquid)
@@ -370,6 +477,7 @@ void yuma_epoch(const YumaParams& params, const Eigen::Ref<const Eigen::VectorXd
 
   // What the next epoch reads.
   state.consensus = out.consensus;
+  state.consensus_raw = out.consensus_raw;
   if (version == YumaVersion::yuma2b) state.weights = out.weights;
   ++state.epochs;
 }

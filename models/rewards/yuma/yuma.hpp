@@ -13,7 +13,7 @@
 //   P_j  = sum_i S_i W_ij                           prerank
 //   Ĉ_j  = max { w : sum_{i : W_ij >= w} S_i >= κ }  stake-weighted κ-quantile from above (a stake-weighted
 //                                                   median for κ = 1/2); the column's largest weight if no w
-//                                                   qualifies
+//                                                   qualifies. The sums are exact, in units of 2^-52 of stake
 //   C_j  = trunc(Ĉ_j / sum(Ĉ) · q) / q              consensus, normalized and quantized (q = 65535: u16)
 //          q = 0: C = Ĉ, the raw quantile subtensor clips at
 //          sum(Ĉ) = 0 (no miner reaches κ): C = 0. (The reference casts NaN to int32 there, undefined
@@ -42,6 +42,7 @@
 
 #include <Eigen/Core>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -100,6 +101,7 @@ struct YumaState {
   Eigen::MatrixXd bonds;      // B after the last epoch (V x N); the scale depends on the version (see above)
   Eigen::VectorXd consensus;  // C of the last epoch (N): liquid alpha's C_old
   Eigen::MatrixXd weights;    // W of the last epoch (V x N), kept for yuma2b only
+  Eigen::VectorXd consensus_raw;  // Ĉ of the last epoch: the first guess of this one's (speed only)
   std::int64_t epochs = 0;    // epochs computed so far; 0 = no history (the first-epoch rules apply)
 };
 
@@ -109,15 +111,20 @@ void reset_bonds(YumaState& state, Eigen::Index miner);
 
 // Scratch space yuma_epoch reuses, so that epochs after the first allocate nothing.
 struct YumaScratch {
-  Eigen::VectorXd row_sums;     // V
-  Eigen::VectorXd row_scale;    // V
-  Eigen::VectorXd clip_row_sums;
-  Eigen::VectorXd column_factor;   // N
-  std::vector<double> select;   // 8 V: the κ-quantile's candidate buffers
+  Eigen::VectorXd row_sums, row_scale, weight_row_sums, clip_row_sums;  // V
+  Eigen::VectorXd column, clipped, buy, capacity;                       // V: one column at a time
+  Eigen::VectorXd column_factor;                                        // N
+  std::vector<std::int64_t> stake_units;  // V: S in units of 2^-52, for the κ-quantile
+  std::vector<double> select_w;           // 2 V: the κ-quantile's candidate buffers
+  std::vector<std::int64_t> select_s;     // 2 V
 };
 
-// Everything one epoch computes. Vectors over miners have N entries, over validators V.
+// Everything one epoch computes. Vectors over miners have N entries, over validators V. The V x N outputs
+// (weights, clipped_weights, alpha_pairs, bonds_normalized) are filled only when pair_outputs is set: payouts
+// (incentives, dividends) never need them, and an epoch runs faster without writing them.
 struct YumaEpoch {
+  bool pair_outputs = true;
+
   Eigen::VectorXd stake;              // S
   Eigen::MatrixXd weights;            // W
   Eigen::VectorXd prerank;            // P
@@ -150,8 +157,14 @@ void yuma_epoch(const YumaParams& params, const Eigen::Ref<const Eigen::VectorXd
                 const Eigen::Ref<const Eigen::MatrixXd>& weights, YumaState& state, YumaEpoch& out);
 
 // The stake-weighted κ-quantile from above of one column: max { w_i : sum_{k : w_k >= w_i} s_k >= κ }, or the
-// largest w if none qualifies. `scratch` must hold 8 n doubles. Exposed for tests.
-double kappa_quantile(const double* w, const double* s, Eigen::Index n, double kappa, double* scratch) noexcept;
+// largest w if none qualifies. Stakes and κ are in integer units of 2^-52 (stake_units), so the sums are exact
+// and the answer is the same whatever order the selection adds them in. `scratch_w` and `scratch_s` must hold
+// 2 n entries each. `hint`, a guess such as the last epoch's answer (NaN: none), changes the speed, never the
+// answer.
+inline constexpr int stake_unit_bits = 52;
+std::int64_t stake_units(double share) noexcept;  // round(share * 2^52)
+double kappa_quantile(const double* w, const std::int64_t* s, Eigen::Index n, std::int64_t kappa, double* scratch_w,
+                      std::int64_t* scratch_s, double hint = std::numeric_limits<double>::quiet_NaN()) noexcept;
 
 // Liquid alpha's rate for one pair (SCHEMA.md §4.7): w the weight, b the old bond, c the consensus it is
 // measured against.
