@@ -2,7 +2,7 @@
 // each version. Prints microseconds per epoch (best and median of several timed rounds), with every output and
 // with payouts only (YumaEpoch::pair_outputs off: no V x N outputs written).
 //
-//   bench_yuma [--validators V] [--miners N] [--epochs E] [--rounds R] [--same-weights]
+//   bench_yuma [--validators V] [--miners N] [--epochs E] [--rounds R] [--same-weights] [--version NAME]
 //
 // Weights come from a pool of 16 independent random matrices used in turn, the worst case: no epoch resembles the
 // last; --same-weights reuses one matrix (a network in steady state). Time is the thread's CPU time, so other
@@ -25,6 +25,12 @@ long argument(int argc, char** argv, const std::string& name, long fallback) {
   for (int i = 1; i + 1 < argc; ++i)
     if (argv[i] == name) return std::strtol(argv[i + 1], nullptr, 10);
   return fallback;
+}
+
+std::string text_argument(int argc, char** argv, const std::string& name) {
+  for (int i = 1; i + 1 < argc; ++i)
+    if (argv[i] == name) return argv[i + 1];
+  return "";
 }
 
 bool flag(int argc, char** argv, const std::string& name) {
@@ -65,7 +71,9 @@ int main(int argc, char** argv) {
   fmt::print("{:<14} {:>14} {:>14} {:>18} {:>18}\n", "version", "all best us", "all median us", "payouts best us",
              "payouts median us");
   double checksum = 0.0;
+  const std::string only = text_argument(argc, argv, "--version");
   for (models::YumaVersion version : models::all_yuma_versions) {
+    if (!only.empty() && only != models::to_string(version)) continue;
     std::vector<double> figures;
     for (const bool pairs : {true, false}) {
       models::YumaParams params;

@@ -623,6 +623,29 @@ TEST_CASE("liquid alpha applies from the second epoch, against the consensus the
         models::liquid_alpha(out.weights(0, 1), b_old(0, 1), std::max(c_old[1], out.consensus[1]), p));
 }
 
+TEST_CASE("liquid alpha over a whole epoch equals the single-pair formula to the bit", "[models][yuma]") {
+  std::mt19937_64 rng(99);
+  std::uniform_real_distribution<double> u(0.0, 1.0);
+  YumaParams p;
+  p.version = YumaVersion::yuma3_liquid;
+  for (double steepness : {10.0, 0.5, 2000.0}) {  // 2000: arguments beyond the vectorized range
+    p.alpha_sigmoid_steepness = steepness;
+    const VectorXd stakes = VectorXd::NullaryExpr(17, [&] { return u(rng); });
+    YumaState state;
+    YumaEpoch out;
+    for (int e = 0; e < 3; ++e) {
+      const MatrixXd w = MatrixXd::NullaryExpr(17, 33, [&] { return u(rng) < 0.3 ? 0.0 : u(rng); });
+      const MatrixXd b_old = state.bonds;
+      const VectorXd c_old = state.consensus;
+      models::yuma_epoch(p, stakes, w, state, out);
+      if (e == 0) continue;
+      for (Index i = 0; i < 17; ++i)
+        for (Index j = 0; j < 33; ++j)
+          REQUIRE(out.alpha_pairs(i, j) == models::liquid_alpha(out.weights(i, j), b_old(i, j), out.consensus[j], p));
+    }
+  }
+}
+
 TEST_CASE("a bond reset zeroes one miner's column for every validator", "[models][yuma]") {
   YumaParams p;
   YumaState state;

@@ -192,12 +192,64 @@ double kappa_quantile(const double* w, const std::int64_t* s, Index n, std::int6
 
 namespace {
 
-// Liquid alpha's rate (SCHEMA.md §4.7), inlined into the bond loop.
+// min and max by value, so loops that use them vectorize (std::min returns a reference, and GCC keeps the branch).
+inline double smaller(double a, double b) noexcept { return b < a ? b : a; }
+inline double larger(double a, double b) noexcept { return a < b ? b : a; }
+
+// Liquid alpha's rate (SCHEMA.md §4.7). alpha_of and liquid_alphas do the same operations in the same order, so
+// a column's rates equal the single pair's to the bit.
 inline double alpha_of(double w, double b, double c, double low, double high, double steepness) noexcept {
-  const double d = w >= b ? std::clamp(w - c, 0.0, 1.0) : std::clamp(b - w, 0.0, 1.0);
+  const double d = w >= b ? smaller(larger(w - c, 0.0), 1.0) : smaller(larger(b - w, 0.0), 1.0);
   const double sigmoid = 1.0 / (1.0 + core::portable_exp(-steepness * (d - 0.5)));
-  return std::clamp(low + sigmoid * (high - low), low, high);
+  return smaller(larger(low + sigmoid * (high - low), low), high);
 }
+
+// core::portable_exp over a column, two lanes at a time: the same operations in the same order (its constants,
+// its reduction, its polynomial, its table), so the same bits. Arguments outside (-690, 690), where portable_exp
+// scales in two steps or saturates, take the scalar path.
+void exp_in_place(double* x, Index n) noexcept {
+  Index k = 0;
+#if defined(__SSE2__)
+  const __m128d n_over_ln2 = _mm_set1_pd(0x1.71547652b82fep+8);
+  const __m128d ln2_over_n_hi = _mm_set1_pd(0x1.62e42fee00000p-9);
+  const __m128d ln2_over_n_lo = _mm_set1_pd(0x1.a39ef35793c76p-41);
+  const __m128d round_shift = _mm_set1_pd(0x1.8p52);
+  const __m128d half = _mm_set1_pd(0.5);
+  const __m128d sixth = _mm_set1_pd(1.0 / 6);
+  const __m128d twenty_fourth = _mm_set1_pd(1.0 / 24);
+  const __m128d hundred_twentieth = _mm_set1_pd(1.0 / 120);
+  const __m128d lowest = _mm_set1_pd(-690.0);
+  const __m128d highest = _mm_set1_pd(690.0);
+  for (; k + 2 <= n; k += 2) {
+    const __m128d v = _mm_loadu_pd(x + k);
+    if (_mm_movemask_pd(_mm_and_pd(_mm_cmpgt_pd(v, lowest), _mm_cmplt_pd(v, highest))) != 3) {
+      x[k] = core::portable_exp(x[k]);
+      x[k + 1] = core::portable_exp(x[k + 1]);
+      continue;
+    }
+    const __m128d shifted = _mm_add_pd(_mm_mul_pd(v, n_over_ln2), round_shift);
+    const __m128d kd = _mm_sub_pd(shifted, round_shift);
+    // kd is an integer below 2^31 in magnitude; shifted's bits minus round_shift's are that integer.
+    const __m128i ki = _mm_sub_epi64(_mm_castpd_si128(shifted), _mm_castpd_si128(round_shift));
+    const __m128d r = _mm_sub_pd(_mm_sub_pd(v, _mm_mul_pd(kd, ln2_over_n_hi)), _mm_mul_pd(kd, ln2_over_n_lo));
+    const __m128d r2 = _mm_mul_pd(r, r);
+    const __m128d tail =
+        _mm_add_pd(_mm_add_pd(r, _mm_mul_pd(r2, _mm_add_pd(half, _mm_mul_pd(r, sixth)))),
+                   _mm_mul_pd(_mm_mul_pd(r2, r2), _mm_add_pd(twenty_fourth, _mm_mul_pd(r, hundred_twentieth))));
+    const std::int64_t k0 = _mm_cvtsi128_si64(ki);
+    const std::int64_t k1 = _mm_cvtsi128_si64(_mm_unpackhi_epi64(ki, ki));
+    const auto mask = static_cast<std::int64_t>(core::detail::exp_table_size - 1);
+    const __m128d t = _mm_set_pd(core::detail::exp2_table[static_cast<std::size_t>(k1 & mask)],
+                                 core::detail::exp2_table[static_cast<std::size_t>(k0 & mask)]);
+    const __m128d mantissa = _mm_add_pd(t, _mm_mul_pd(t, tail));
+    const __m128d scale = _mm_set_pd(core::detail::power_of_two(static_cast<int>(k1 >> core::detail::exp_table_bits)),
+                                     core::detail::power_of_two(static_cast<int>(k0 >> core::detail::exp_table_bits)));
+    _mm_storeu_pd(x + k, _mm_mul_pd(mantissa, scale));
+  }
+#endif
+  for (; k < n; ++k) x[k] = core::portable_exp(x[k]);
+}
+
 
 }  // namespace
 
@@ -281,7 +333,7 @@ void yuma_epoch(const YumaParams& params, const Eigen::Ref<const Eigen::VectorXd
   shape(out.relative_dividends, nv);
   YumaScratch& scratch = out.scratch;
   for (Eigen::VectorXd* v : {&scratch.row_sums, &scratch.row_scale, &scratch.weight_row_sums, &scratch.clip_row_sums,
-                             &scratch.column, &scratch.clipped, &scratch.buy, &scratch.capacity})
+                             &scratch.column, &scratch.clipped, &scratch.buy, &scratch.capacity, &scratch.alpha})
     shape(*v, nv);
   shape(scratch.column_factor, nm);
   if (scratch.select_w.size() != static_cast<std::size_t>(2 * nv)) scratch.select_w.resize(static_cast<std::size_t>(2 * nv));
@@ -299,30 +351,38 @@ void yuma_epoch(const YumaParams& params, const Eigen::Ref<const Eigen::VectorXd
   for (Index i = 0; i < nv; ++i) scratch.stake_units[static_cast<std::size_t>(i)] = stake_units(stake[i]);
   const auto kappa_units = static_cast<std::int64_t>(std::ceil(std::ldexp(params.kappa, stake_unit_bits)));
   const bool hinted = !first && state.consensus_raw.size() == nm;
-  double* row_sums = scratch.row_sums.data();
+  // The work is done column by column (columns are contiguous), each step one fused loop over the column's V
+  // entries that the compiler vectorizes (`omp simd`, reductions included), so a column stays in L1 while it is
+  // worked on and the V x N matrices are each read or written once.
+  double* __restrict const row_sums = scratch.row_sums.data();
   std::fill(row_sums, row_sums + nv, 0.0);
   for (Index j = 0; j < nm; ++j) {
-    const double* raw = weights.col(j).data();
+    const double* __restrict raw = weights.col(j).data();
+#pragma omp simd
     for (Index i = 0; i < nv; ++i) row_sums[i] += raw[i];
   }
-  double* scale = scratch.row_scale.data();
+  double* __restrict const scale = scratch.row_scale.data();
   for (Index i = 0; i < nv; ++i) scale[i] = 1.0 / (row_sums[i] + epsilon);
-  const Eigen::Map<const Eigen::VectorXd> s(stake.data(), nv);
+  const double* __restrict const s = stake.data();
 
-  // Pass 1, column by column (columns are contiguous): W, prerank, the raw consensus.
-  double* weight_row_sums = scratch.weight_row_sums.data();  // rowsum(W), for validator trust
+  // Pass 1: W, prerank, the raw consensus.
+  double* __restrict const weight_row_sums = scratch.weight_row_sums.data();  // rowsum(W), for validator trust
   std::fill(weight_row_sums, weight_row_sums + nv, 0.0);
   double consensus_sum = 0.0;
   for (Index j = 0; j < nm; ++j) {
-    const double* raw = weights.col(j).data();
-    double* w = keep_weights ? out.weights.col(j).data() : scratch.column.data();
+    const double* __restrict raw = weights.col(j).data();
+    double* __restrict w = keep_weights ? out.weights.col(j).data() : scratch.column.data();
+    double prerank = 0.0;
+#pragma omp simd reduction(+ : prerank)
     for (Index i = 0; i < nv; ++i) {
-      w[i] = raw[i] * scale[i];
-      weight_row_sums[i] += w[i];
+      const double x = raw[i] * scale[i];
+      w[i] = x;
+      weight_row_sums[i] += x;
+      prerank += s[i] * x;
     }
-    out.prerank[j] = s.dot(Eigen::Map<const Eigen::VectorXd>(w, nv));
+    out.prerank[j] = prerank;
     const double c = kappa_quantile(w, scratch.stake_units.data(), nv, kappa_units, scratch.select_w.data(),
-                                    scratch.select_s.data(), hinted ? state.consensus_raw[j] : out.prerank[j]);
+                                    scratch.select_s.data(), hinted ? state.consensus_raw[j] : prerank);
     out.consensus_raw[j] = c;
     consensus_sum += c;
   }
@@ -357,63 +417,92 @@ void yuma_epoch(const YumaParams& params, const Eigen::Ref<const Eigen::VectorXd
   const double beta = params.bond_penalty;
   const double decay = 1.0 - params.decay_rate;
   const double capacity_alpha = params.capacity_alpha;
-  double* capacity = scratch.capacity.data();
-  for (Index i = 0; i < nv; ++i) capacity[i] = stake[i] * params.capacity_scale;
+  double* __restrict const capacity = scratch.capacity.data();
+  for (Index i = 0; i < nv; ++i) capacity[i] = s[i] * params.capacity_scale;
   const double low = params.alpha_low;
   const double high = params.alpha_high;
   const double steepness = params.alpha_sigmoid_steepness;
-  double* clip_row_sums = scratch.clip_row_sums.data();
+  double* __restrict const clip_row_sums = scratch.clip_row_sums.data();
   std::fill(clip_row_sums, clip_row_sums + nv, 0.0);
-  double* buy = scratch.buy.data();
+  double* __restrict const buy = scratch.buy.data();
+  const bool buy_clipped = beta == 1.0;  // the default: bonds from clipped weights alone, whose total is the rank
   double rank_sum = 0.0;
   for (Index j = 0; j < nm; ++j) {
     const double c = out.consensus[j];
-    const double* w = scratch.column.data();
-    if (keep_weights) {
-      w = out.weights.col(j).data();
-    } else {  // recomputed: cheaper than keeping W
-      const double* raw = weights.col(j).data();
-      double* column = scratch.column.data();
+    if (!keep_weights) {  // recomputed: cheaper than keeping W
+      const double* __restrict raw = weights.col(j).data();
+      double* __restrict column = scratch.column.data();
+#pragma omp simd
       for (Index i = 0; i < nv; ++i) column[i] = raw[i] * scale[i];
     }
-    const double* ws = previous_weights ? state.weights.col(j).data() : w;
-    double* wc = pairs ? out.clipped_weights.col(j).data() : scratch.clipped.data();
+    const double* __restrict w = keep_weights ? out.weights.col(j).data() : scratch.column.data();
+    const double* __restrict ws = previous_weights ? state.weights.col(j).data() : w;
+    double* __restrict wc = pairs ? out.clipped_weights.col(j).data() : scratch.clipped.data();
+    double r = 0.0;
+#pragma omp simd reduction(+ : r)
     for (Index i = 0; i < nv; ++i) {
-      wc[i] = std::min(ws[i], c);
-      clip_row_sums[i] += wc[i];
+      const double x = smaller(ws[i], c);
+      wc[i] = x;
+      clip_row_sums[i] += x;
+      const double y = s[i] * x;
+      buy[i] = y;  // S ∘ W̄: yuma1, 2 and 2b's purchase when β = 1
+      r += y;
     }
-    const double r = s.dot(Eigen::Map<const Eigen::VectorXd>(wc, nv));
     out.rank[j] = r;
     rank_sum += r;
 
-    double* b = state.bonds.col(j).data();
-    double factor = 1.0;  // what multiplies B_ij I_j in the dividends
+    double* __restrict b = state.bonds.col(j).data();
+    double column_sum = 0.0;
     switch (version) {
       case YumaVersion::yuma1:
       case YumaVersion::yuma2:
       case YumaVersion::yuma2b: {
-        for (Index i = 0; i < nv; ++i) buy[i] = stake[i] * ((1.0 - beta) * ws[i] + beta * wc[i]);
-        const double total = Eigen::Map<const Eigen::VectorXd>(buy, nv).sum();
+        double total = r;
+        if (!buy_clipped) {
+          total = 0.0;
+#pragma omp simd reduction(+ : total)
+          for (Index i = 0; i < nv; ++i) {
+            const double y = s[i] * ((1.0 - beta) * ws[i] + beta * wc[i]);
+            buy[i] = y;
+            total += y;
+          }
+        }
+        double f = 0.0;
+        double kept = keep;
         if (version == YumaVersion::yuma1) {
-          // ΔB = buy / (total + ε), then B = ΔB / (sum(ΔB) + ε).
+          // ΔB = buy / (total + ε), then B = ΔB / (sum(ΔB) + ε); nothing kept.
           const double instant = 1.0 / (total + epsilon);
-          const double f = instant / (total * instant + epsilon);
-          for (Index i = 0; i < nv; ++i) b[i] = buy[i] * f;
+          f = instant / (total * instant + epsilon);
+          kept = 0.0;
         } else {
           const double instant = total != 0.0 ? 1.0 / total : 0.0;  // a 0/0 column of ΔB is 0
-          if (first) {
-            for (Index i = 0; i < nv; ++i) b[i] = buy[i] * instant;
-          } else {
-            const double f = rate * instant;
-            for (Index i = 0; i < nv; ++i) b[i] = buy[i] * f + keep * b[i];
+          f = first ? instant : rate * instant;
+          if (first) kept = 0.0;
+        }
+        if (kept == 0.0) {
+#pragma omp simd reduction(+ : column_sum)
+          for (Index i = 0; i < nv; ++i) {
+            const double x = buy[i] * f;
+            b[i] = x;
+            column_sum += x;
+          }
+        } else {
+#pragma omp simd reduction(+ : column_sum)
+          for (Index i = 0; i < nv; ++i) {
+            const double x = buy[i] * f + kept * b[i];
+            b[i] = x;
+            column_sum += x;
           }
         }
         break;
       }
       case YumaVersion::yuma2c: {
+#pragma omp simd reduction(+ : column_sum)
         for (Index i = 0; i < nv; ++i) {
-          const double purchase = std::min(capacity_alpha * capacity[i], std::max(capacity[i] - b[i], 0.0)) * w[i];
-          b[i] = std::min(decay * b[i] + purchase, capacity[i]);
+          const double cap = capacity[i];
+          const double x = smaller(decay * b[i] + smaller(capacity_alpha * cap, larger(cap - b[i], 0.0)) * w[i], cap);
+          b[i] = x;
+          column_sum += x;
         }
         break;
       }
@@ -423,32 +512,49 @@ void yuma_epoch(const YumaParams& params, const Eigen::Ref<const Eigen::VectorXd
           const double c_old = state.consensus[j];
           const double c_liquid = params.liquid_alpha_consensus == LiquidAlphaConsensus::current    ? c
                                   : params.liquid_alpha_consensus == LiquidAlphaConsensus::previous ? c_old
-                                                                                                    : std::max(c, c_old);
-          double* a = pairs ? out.alpha_pairs.col(j).data() : buy;
-          for (Index i = 0; i < nv; ++i) a[i] = alpha_of(w[i], b[i], c_liquid, low, high, steepness);
+                                                                                                    : larger(c, c_old);
+          double* __restrict a = pairs ? out.alpha_pairs.col(j).data() : scratch.alpha.data();
+          // The operations of alpha_of, in its order: the distance, the exponent, the exponential, the rate.
+#pragma omp simd
           for (Index i = 0; i < nv; ++i) {
-            const double decayed = b[i] * (1.0 - a[i]);
-            b[i] = std::min(decayed + std::min(a[i] * w[i], std::max(1.0 - decayed, 0.0)), 1.0);
+            const double buying = smaller(larger(w[i] - c_liquid, 0.0), 1.0);
+            const double selling = smaller(larger(b[i] - w[i], 0.0), 1.0);
+            const double d = w[i] >= b[i] ? buying : selling;
+            a[i] = -steepness * (d - 0.5);
+          }
+          exp_in_place(a, nv);
+#pragma omp simd reduction(+ : column_sum)
+          for (Index i = 0; i < nv; ++i) {
+            const double sigmoid = 1.0 / (1.0 + a[i]);
+            const double rate_i = smaller(larger(low + sigmoid * (high - low), low), high);
+            a[i] = rate_i;
+            const double decayed = b[i] * (1.0 - rate_i);
+            const double x = smaller(decayed + smaller(rate_i * w[i], larger(1.0 - decayed, 0.0)), 1.0);
+            b[i] = x;
+            column_sum += x;
           }
         } else {
+#pragma omp simd reduction(+ : column_sum)
           for (Index i = 0; i < nv; ++i) {
             const double decayed = b[i] * keep;
-            b[i] = std::min(decayed + std::min(rate * w[i], std::max(1.0 - decayed, 0.0)), 1.0);
+            const double x = smaller(decayed + smaller(rate * w[i], larger(1.0 - decayed, 0.0)), 1.0);
+            b[i] = x;
+            column_sum += x;
           }
         }
         break;
       }
     }
-    const double column_sum = Eigen::Map<const Eigen::VectorXd>(b, nv).sum();
     out.bond_column_sums[j] = column_sum;
     if (pairs) {
-      double* normalized = out.bonds_normalized.col(j).data();
+      double* __restrict normalized = out.bonds_normalized.col(j).data();
       const double inverse = column_sum > 0.0 ? 1.0 / column_sum : 0.0;
+#pragma omp simd
       for (Index i = 0; i < nv; ++i) normalized[i] = b[i] * inverse;
     }
-    if (version == YumaVersion::yuma2c || version == YumaVersion::yuma3 || version == YumaVersion::yuma3_liquid)
-      factor = 1.0 / (column_sum + epsilon);
-    scratch.column_factor[j] = factor;
+    const bool normalizes = version == YumaVersion::yuma2c || version == YumaVersion::yuma3 ||
+                            version == YumaVersion::yuma3_liquid;
+    scratch.column_factor[j] = normalizes ? 1.0 / (column_sum + epsilon) : 1.0;  // multiplies B_ij I_j in D
   }
 
   // Incentive and trust.

@@ -112,7 +112,7 @@ void reset_bonds(YumaState& state, Eigen::Index miner);
 // Scratch space yuma_epoch reuses, so that epochs after the first allocate nothing.
 struct YumaScratch {
   Eigen::VectorXd row_sums, row_scale, weight_row_sums, clip_row_sums;  // V
-  Eigen::VectorXd column, clipped, buy, capacity;                       // V: one column at a time
+  Eigen::VectorXd column, clipped, buy, capacity, alpha;                // V: one column at a time
   Eigen::VectorXd column_factor;                                        // N
   std::vector<std::int64_t> stake_units;  // V: S in units of 2^-52, for the κ-quantile
   std::vector<double> select_w;           // 2 V: the κ-quantile's candidate buffers
