@@ -111,6 +111,34 @@ Count count(const double* w, const std::int64_t* s, Index m, double p) noexcept 
   return c;
 }
 
+// The stake above p and at or above p: the part of count() that confirms a guess.
+std::pair<std::int64_t, std::int64_t> stake_around(const double* w, const std::int64_t* s, Index m, double p) noexcept {
+  std::int64_t above = 0;
+  std::int64_t at_or_above = 0;
+  Index k = 0;
+#if defined(__SSE2__)
+  const __m128d pivot = _mm_set1_pd(p);
+  __m128i va = _mm_setzero_si128();
+  __m128i vb = _mm_setzero_si128();
+  for (; k + 2 <= m; k += 2) {
+    const __m128d x = _mm_loadu_pd(w + k);
+    const __m128i y = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + k));
+    va = _mm_add_epi64(va, _mm_and_si128(_mm_castpd_si128(_mm_cmpgt_pd(x, pivot)), y));
+    vb = _mm_add_epi64(vb, _mm_and_si128(_mm_castpd_si128(_mm_cmpge_pd(x, pivot)), y));
+  }
+  alignas(16) std::int64_t lanes[4];
+  _mm_store_si128(reinterpret_cast<__m128i*>(lanes), va);
+  _mm_store_si128(reinterpret_cast<__m128i*>(lanes + 2), vb);
+  above = lanes[0] + lanes[1];
+  at_or_above = lanes[2] + lanes[3];
+#endif
+  for (; k < m; ++k) {
+    above += keep_if(w[k] > p, s[k]);
+    at_or_above += keep_if(w[k] >= p, s[k]);
+  }
+  return {above, at_or_above};
+}
+
 // Copies the candidates above p (Above) or below p (!Above) to (tw, ts), without branching on the data.
 template <bool Above>
 void compact(const double* w, const std::int64_t* s, Index m, double p, double* tw, std::int64_t* ts) noexcept {
@@ -125,7 +153,10 @@ void compact(const double* w, const std::int64_t* s, Index m, double p, double* 
 
 }  // namespace
 
-std::int64_t stake_units(double share) noexcept { return std::llround(std::ldexp(share, stake_unit_bits)); }
+std::int64_t stake_units(double share) noexcept {
+  return static_cast<std::int64_t>(share * 0x1p52 + 0.5);  // exact scaling, then to the nearest unit
+}
+static_assert(stake_unit_bits == 52);
 
 double kappa_quantile(const double* w, const std::int64_t* s, Index n, std::int64_t kappa, double* scratch_w,
                       std::int64_t* scratch_s, double hint) noexcept {
@@ -149,7 +180,11 @@ double kappa_quantile(const double* w, const std::int64_t* s, Index n, std::int6
   // next one, and the part "at" it is never empty.
   double weight_sum = std::numeric_limits<double>::quiet_NaN();
   double pivot = hint;
-  if (std::isnan(pivot)) {
+  if (!std::isnan(hint)) {
+    // Most columns keep their consensus from one epoch to the next: one lean pass confirms it.
+    const auto [stake_above, stake_at_or_above] = stake_around(w, s, n, hint);
+    if (stake_above < kappa && stake_at_or_above >= kappa) return hint;  // some weight equals the hint
+  } else {
     weight_sum = column.sum();
     pivot = weight_sum / static_cast<double>(n);
   }
@@ -349,7 +384,7 @@ void yuma_epoch(const YumaParams& params, const Eigen::Ref<const Eigen::VectorXd
   else
     stake.setZero();
   for (Index i = 0; i < nv; ++i) scratch.stake_units[static_cast<std::size_t>(i)] = stake_units(stake[i]);
-  const auto kappa_units = static_cast<std::int64_t>(std::ceil(std::ldexp(params.kappa, stake_unit_bits)));
+  const std::int64_t kappa_units = stake_units(params.kappa);
   const bool hinted = !first && state.consensus_raw.size() == nm;
   // The work is done column by column (columns are contiguous), each step one fused loop over the column's V
   // entries that the compiler vectorizes (`omp simd`, reductions included), so a column stays in L1 while it is

@@ -162,7 +162,7 @@ void yuma_epoch(const YumaParams& params, const Eigen::Ref<const Eigen::VectorXd
 // 2 n entries each. `hint`, a guess such as the last epoch's answer (NaN: none), changes the speed, never the
 // answer.
 inline constexpr int stake_unit_bits = 52;
-std::int64_t stake_units(double share) noexcept;  // round(share * 2^52)
+std::int64_t stake_units(double share) noexcept;  // share * 2^52 to the nearest integer; share in [0, 1]
 double kappa_quantile(const double* w, const std::int64_t* s, Eigen::Index n, std::int64_t kappa, double* scratch_w,
                       std::int64_t* scratch_s, double hint = std::numeric_limits<double>::quiet_NaN()) noexcept;
 
