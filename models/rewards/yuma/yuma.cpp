@@ -440,7 +440,9 @@ void yuma_epoch(const YumaParams& params, const Eigen::Ref<const Eigen::VectorXd
   }
 
   // Pass 2, column by column: clip, rank, bonds.
-  const bool previous_weights = version == YumaVersion::yuma2b && !first;
+  // yuma2b clips with the last epoch's W; at the first epoch (or after a state without one) with this one's.
+  const bool previous_weights =
+      version == YumaVersion::yuma2b && !first && state.weights.rows() == nv && state.weights.cols() == nm;
   out.alpha_per_pair = liquid;
   const double rate = 1.0 - params.bond_moving_avg;
   const double keep = 1.0 - rate;

@@ -126,7 +126,7 @@ struct YumaEpoch {
   bool pair_outputs = true;
 
   Eigen::VectorXd stake;              // S
-  Eigen::MatrixXd weights;            // W
+  Eigen::MatrixXd weights;            // W (also filled without pair_outputs for yuma2b, which keeps it)
   Eigen::VectorXd prerank;            // P
   Eigen::VectorXd consensus_raw;      // Ĉ
   Eigen::VectorXd consensus;          // C
