@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
   g++ cmake ninja-build git pkg-config
   libboost-dev libboost-program-options-dev
-  libfmt-dev nlohmann-json3-dev librandom123-dev
+  libfmt-dev nlohmann-json3-dev librandom123-dev libeigen3-dev
   catch2
   libboost-mpi-dev libboost-serialization-dev libopenmpi-dev openmpi-bin
   libcrypto++-dev libsecp256k1-dev libgmp-dev

@@ -34,6 +34,7 @@ commands:
   validate SCENARIO...   check scenario files; every problem is reported, exit 2 if any
   run SCENARIO           run every variant and replicate of a scenario, write CSV and a manifest
   compare RESULTS_DIR    paired comparison of the designs of a sweep against a baseline
+  replay yuma INPUT      Yuma consensus over recorded stakes and weights, epoch by epoch, to CSV
   list WHAT              registered rules, schedules, agents or roles, with their parameters
   evm statetest|bench    run Ethereum state tests, or time the EVM on benchmark tests
   help COMMAND           options and examples of a command
@@ -78,6 +79,7 @@ const char* help_for(const std::string& command) {
   if (command == "compare") return compare_help;
   if (command == "list") return list_help;
   if (command == "evm") return evm_help;
+  if (command == "replay") return replay_help_text();
   return nullptr;
 }
 
@@ -163,7 +165,7 @@ int dispatch(int argc, char** argv, batch::Cluster& cluster) {
   }
   if (command == "evm") return run_evm_command(args);
   const char* help = help_for(command);
-  if (help == nullptr) throw UsageError(fmt::format("unknown command \"{}\"; expected validate, run, compare, list, evm or help", command));
+  if (help == nullptr) throw UsageError(fmt::format("unknown command \"{}\"; expected validate, run, compare, replay, list, evm or help", command));
   for (const std::string& a : args) {
     if (a == "-h" || a == "--help") {
       std::cout << help;
@@ -173,6 +175,7 @@ int dispatch(int argc, char** argv, batch::Cluster& cluster) {
   if (command == "validate") return cmd_validate(args, catalog);
   if (command == "run") return run_command(args, catalog, std::vector<std::string>(argv, argv + argc), cluster);
   if (command == "compare") return compare_command(args);
+  if (command == "replay") return replay_command(args, std::vector<std::string>(argv, argv + argc));
   return cmd_list(args, catalog);
 }
 

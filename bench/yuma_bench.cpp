@@ -1,0 +1,105 @@
+// Yuma epochs per second: V validators x N miners (default 64 x 256), random stakes and dense random weights,
+// each version. Prints microseconds per epoch (best and median of several timed rounds), with every output and
+// with payouts only (YumaEpoch::pair_outputs off: no V x N outputs written).
+//
+//   bench_yuma [--validators V] [--miners N] [--epochs E] [--rounds R] [--same-weights] [--version NAME]
+//
+// Weights come from a pool of 16 independent random matrices used in turn, the worst case: no epoch resembles the
+// last; --same-weights reuses one matrix (a network in steady state). Time is the thread's CPU time, so other
+// processes on a shared machine do not inflate it (their cache pollution still can). Figures only, never a test.
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <ctime>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "models/rewards/yuma/yuma.hpp"
+
+namespace {
+
+long argument(int argc, char** argv, const std::string& name, long fallback) {
+  for (int i = 1; i + 1 < argc; ++i)
+    if (argv[i] == name) return std::strtol(argv[i + 1], nullptr, 10);
+  return fallback;
+}
+
+std::string text_argument(int argc, char** argv, const std::string& name) {
+  for (int i = 1; i + 1 < argc; ++i)
+    if (argv[i] == name) return argv[i + 1];
+  return "";
+}
+
+bool flag(int argc, char** argv, const std::string& name) {
+  for (int i = 1; i < argc; ++i)
+    if (argv[i] == name) return true;
+  return false;
+}
+
+double cpu_microseconds() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) * 1e6 + static_cast<double>(t.tv_nsec) / 1e3;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace dais;
+  const Eigen::Index nv = argument(argc, argv, "--validators", 64);
+  const Eigen::Index nm = argument(argc, argv, "--miners", 256);
+  const long epochs = argument(argc, argv, "--epochs", 2000);
+  const long rounds = argument(argc, argv, "--rounds", 7);
+  const bool same = flag(argc, argv, "--same-weights");
+  const std::size_t pool = same ? 1 : 16;
+
+  std::mt19937_64 rng(20251125);
+  std::uniform_real_distribution<double> uniform(0.0, 1.0);
+  std::lognormal_distribution<double> stake_draw(0.0, 1.5);  // a few large validators, many small
+  std::vector<Eigen::VectorXd> stakes(pool);
+  std::vector<Eigen::MatrixXd> weights(pool);
+  for (std::size_t k = 0; k < pool; ++k) {
+    stakes[k] = Eigen::VectorXd::NullaryExpr(nv, [&] { return stake_draw(rng); });
+    weights[k] = Eigen::MatrixXd::NullaryExpr(nv, nm, [&] { return uniform(rng); });
+  }
+
+  fmt::print("yuma epoch, {} validators x {} miners, {} epochs x {} rounds, {} weight matrices\n", nv, nm, epochs, rounds,
+             pool);
+  fmt::print("{:<14} {:>14} {:>14} {:>18} {:>18}\n", "version", "all best us", "all median us", "payouts best us",
+             "payouts median us");
+  double checksum = 0.0;
+  const std::string only = text_argument(argc, argv, "--version");
+  for (models::YumaVersion version : models::all_yuma_versions) {
+    if (!only.empty() && only != models::to_string(version)) continue;
+    std::vector<double> figures;
+    for (const bool pairs : {true, false}) {
+      models::YumaParams params;
+      params.version = version;
+      models::YumaState state;
+      models::YumaEpoch out;
+      out.pair_outputs = pairs;
+      for (std::size_t k = 0; k < 2 * pool; ++k)
+        models::yuma_epoch(params, stakes[k % pool], weights[k % pool], state, out);  // warm-up
+      std::vector<double> per_epoch;
+      for (long r = 0; r < rounds; ++r) {
+        const double start = cpu_microseconds();
+        for (long e = 0; e < epochs; ++e) {
+          const std::size_t k = static_cast<std::size_t>(e) % pool;
+          models::yuma_epoch(params, stakes[k], weights[k], state, out);
+          checksum += out.dividends[0];
+        }
+        per_epoch.push_back((cpu_microseconds() - start) / static_cast<double>(epochs));
+      }
+      std::sort(per_epoch.begin(), per_epoch.end());
+      figures.push_back(per_epoch.front());
+      figures.push_back(per_epoch[per_epoch.size() / 2]);
+    }
+    fmt::print("{:<14} {:>14.1f} {:>14.1f} {:>18.1f} {:>18.1f}\n", models::to_string(version), figures[0], figures[1],
+               figures[2], figures[3]);
+  }
+  fmt::print("(checksum {:.6f})\n", checksum);
+  return 0;
+}

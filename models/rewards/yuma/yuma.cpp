@@ -1,0 +1,628 @@
+#include "models/rewards/yuma/yuma.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+#include "sim/core/portable_math.hpp"
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+namespace dais::models {
+
+using Eigen::Index;
+
+namespace {
+
+// The reference's guards against division by zero (SCHEMA.md §4): part of the semantics, not tuning.
+constexpr double epsilon = 1e-6;
+
+// Candidate sets at or below this size finish by insertion sort.
+constexpr Index small_set = 8;
+
+// v if c, else 0: selects without a branch (the compiler turns a ternary into an unpredictable jump here).
+inline double keep_if(bool c, double v) noexcept {
+  return std::bit_cast<double>(std::bit_cast<std::uint64_t>(v) & (std::uint64_t{0} - static_cast<std::uint64_t>(c)));
+}
+inline std::int64_t keep_if(bool c, std::int64_t v) noexcept { return v & -static_cast<std::int64_t>(c); }
+
+// Finishes a selection over m <= small_set candidates: sorts them by weight, descending, and walks down
+// accumulating stake. `above` is the stake known to sit above every candidate. NaN if κ is never reached.
+double finish_small(const double* w, const std::int64_t* s, Index m, std::int64_t above, std::int64_t kappa) noexcept {
+  double sw[small_set];
+  std::int64_t ss[small_set];
+  for (Index k = 0; k < m; ++k) {
+    const double x = w[k];
+    const std::int64_t y = s[k];
+    Index at = k;
+    while (at > 0 && sw[at - 1] < x) {
+      sw[at] = sw[at - 1];
+      ss[at] = ss[at - 1];
+      --at;
+    }
+    sw[at] = x;
+    ss[at] = y;
+  }
+  for (Index k = 0; k < m; ++k) {
+    above += ss[k];
+    if (above >= kappa) return sw[k];
+  }
+  return std::numeric_limits<double>::quiet_NaN();
+}
+
+// What a pivot splits the candidates into: the stake above it and at or above it (integer sums: exact, in any
+// order), how many lie above and at or above, and the weight sum of those above.
+struct Count {
+  std::int64_t stake_above = 0;
+  std::int64_t stake_at_or_above = 0;
+  Index n_above = 0;
+  Index n_at_or_above = 0;
+  double sum_above = 0.0;
+};
+
+// One vectorized pass over the candidates; no branch depends on the data.
+Count count(const double* w, const std::int64_t* s, Index m, double p) noexcept {
+  Count c;
+  Index k = 0;
+#if defined(__SSE2__)
+  const __m128d pivot = _mm_set1_pd(p);
+  __m128i stake_above = _mm_setzero_si128();
+  __m128i stake_at = _mm_setzero_si128();
+  __m128i n_above = _mm_setzero_si128();
+  __m128i n_at = _mm_setzero_si128();
+  __m128d sum_above = _mm_setzero_pd();
+  for (; k + 2 <= m; k += 2) {
+    const __m128d x = _mm_loadu_pd(w + k);
+    const __m128i y = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + k));
+    const __m128d gt = _mm_cmpgt_pd(x, pivot);
+    const __m128d ge = _mm_cmpge_pd(x, pivot);
+    stake_above = _mm_add_epi64(stake_above, _mm_and_si128(_mm_castpd_si128(gt), y));
+    stake_at = _mm_add_epi64(stake_at, _mm_and_si128(_mm_castpd_si128(ge), y));
+    n_above = _mm_sub_epi64(n_above, _mm_castpd_si128(gt));  // a true lane is all ones: -1
+    n_at = _mm_sub_epi64(n_at, _mm_castpd_si128(ge));
+    sum_above = _mm_add_pd(sum_above, _mm_and_pd(gt, x));
+  }
+  alignas(16) std::int64_t lanes[8];
+  _mm_store_si128(reinterpret_cast<__m128i*>(lanes), stake_above);
+  _mm_store_si128(reinterpret_cast<__m128i*>(lanes + 2), stake_at);
+  _mm_store_si128(reinterpret_cast<__m128i*>(lanes + 4), n_above);
+  _mm_store_si128(reinterpret_cast<__m128i*>(lanes + 6), n_at);
+  alignas(16) double sums[2];
+  _mm_store_pd(sums, sum_above);
+  c.stake_above = lanes[0] + lanes[1];
+  c.stake_at_or_above = lanes[2] + lanes[3];
+  c.n_above = lanes[4] + lanes[5];
+  c.n_at_or_above = lanes[6] + lanes[7];
+  c.sum_above = sums[0] + sums[1];
+#endif
+  for (; k < m; ++k) {
+    const bool above = w[k] > p;
+    const bool at_or_above = w[k] >= p;
+    c.stake_above += keep_if(above, s[k]);
+    c.stake_at_or_above += keep_if(at_or_above, s[k]);
+    c.n_above += above;
+    c.n_at_or_above += at_or_above;
+    c.sum_above += keep_if(above, w[k]);
+  }
+  return c;
+}
+
+// The stake above p and at or above p: the part of count() that confirms a guess.
+std::pair<std::int64_t, std::int64_t> stake_around(const double* w, const std::int64_t* s, Index m, double p) noexcept {
+  std::int64_t above = 0;
+  std::int64_t at_or_above = 0;
+  Index k = 0;
+#if defined(__SSE2__)
+  const __m128d pivot = _mm_set1_pd(p);
+  __m128i va = _mm_setzero_si128();
+  __m128i vb = _mm_setzero_si128();
+  for (; k + 2 <= m; k += 2) {
+    const __m128d x = _mm_loadu_pd(w + k);
+    const __m128i y = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + k));
+    va = _mm_add_epi64(va, _mm_and_si128(_mm_castpd_si128(_mm_cmpgt_pd(x, pivot)), y));
+    vb = _mm_add_epi64(vb, _mm_and_si128(_mm_castpd_si128(_mm_cmpge_pd(x, pivot)), y));
+  }
+  alignas(16) std::int64_t lanes[4];
+  _mm_store_si128(reinterpret_cast<__m128i*>(lanes), va);
+  _mm_store_si128(reinterpret_cast<__m128i*>(lanes + 2), vb);
+  above = lanes[0] + lanes[1];
+  at_or_above = lanes[2] + lanes[3];
+#endif
+  for (; k < m; ++k) {
+    above += keep_if(w[k] > p, s[k]);
+    at_or_above += keep_if(w[k] >= p, s[k]);
+  }
+  return {above, at_or_above};
+}
+
+// Copies the candidates above p (Above) or below p (!Above) to (tw, ts), without branching on the data.
+template <bool Above>
+void compact(const double* w, const std::int64_t* s, Index m, double p, double* tw, std::int64_t* ts) noexcept {
+  Index n = 0;
+  for (Index k = 0; k < m; ++k) {
+    const double x = w[k];
+    tw[n] = x;
+    ts[n] = s[k];
+    n += Above ? x > p : x < p;
+  }
+}
+
+}  // namespace
+
+std::int64_t stake_units(double share) noexcept {
+  return static_cast<std::int64_t>(share * 0x1p52 + 0.5);  // exact scaling, then to the nearest unit
+}
+static_assert(stake_unit_bits == 52);
+
+double kappa_quantile(const double* w, const std::int64_t* s, Index n, std::int64_t kappa, double* scratch_w,
+                      std::int64_t* scratch_s, double hint) noexcept {
+  if (n <= 0) return 0.0;
+  // The answer is the weight at the first position, in descending order of weight, where the cumulative stake
+  // reaches κ. Selection instead of a sort: a pivot splits the candidates into those above it, at it and below
+  // it; the stake above (plus what is known to lie above all candidates) says which part holds the answer, and
+  // only that part is kept. Stake is counted in integer units, so every sum is exact and the answer cannot
+  // depend on the order of the additions, that is on the pivots.
+  const Eigen::Map<const Eigen::VectorXd> column(w, n);
+  std::int64_t above = 0;  // stake of the weights known to be larger than every candidate
+  const double* cw = w;
+  const std::int64_t* cs = s;
+  double* buffer_w[2] = {scratch_w, scratch_w + n};
+  std::int64_t* buffer_s[2] = {scratch_s, scratch_s + n};
+  int which = 0;
+  Index m = n;
+  // The first pivot is the hint (most columns keep their consensus from one epoch to the next, and one pass
+  // then confirms it) or the mean weight; later ones the mean of the candidates, which halves them for most
+  // weight distributions. A pivot outside the candidates splits nothing; a candidate's own weight is then the
+  // next one, and the part "at" it is never empty.
+  double weight_sum = std::numeric_limits<double>::quiet_NaN();
+  double pivot = hint;
+  if (!std::isnan(hint)) {
+    // Most columns keep their consensus from one epoch to the next: one lean pass confirms it.
+    const auto [stake_above, stake_at_or_above] = stake_around(w, s, n, hint);
+    if (stake_above < kappa && stake_at_or_above >= kappa) return hint;  // some weight equals the hint
+  } else {
+    weight_sum = column.sum();
+    pivot = weight_sum / static_cast<double>(n);
+  }
+  while (m > small_set) {
+    const Count c = count(cw, cs, m, pivot);
+    const Index n_at = c.n_at_or_above - c.n_above;
+    Index next = 0;
+    if (above + c.stake_above >= kappa) {
+      next = c.n_above;
+      if (next < m) {
+        compact<true>(cw, cs, m, pivot, buffer_w[which], buffer_s[which]);
+        weight_sum = c.sum_above;
+      }
+    } else if (above + c.stake_at_or_above >= kappa && n_at > 0) {
+      return pivot;
+    } else {
+      above += c.stake_at_or_above;
+      next = m - c.n_at_or_above;
+      if (next < m) {
+        compact<false>(cw, cs, m, pivot, buffer_w[which], buffer_s[which]);
+        if (std::isnan(weight_sum)) weight_sum = Eigen::Map<const Eigen::VectorXd>(cw, m).sum();
+        // By difference: only the next pivot depends on it, never the answer.
+        weight_sum -= c.sum_above + static_cast<double>(n_at) * pivot;
+      }
+    }
+    if (next < m) {
+      cw = buffer_w[which];
+      cs = buffer_s[which];
+      which ^= 1;
+      m = next;
+      pivot = weight_sum / static_cast<double>(m);
+    } else {
+      pivot = cw[m / 2];
+    }
+  }
+  const double answer = finish_small(cw, cs, m, above, kappa);
+  // κ never reached (the stake sums to less): the largest weight, as the reference's first position.
+  return std::isnan(answer) ? column.maxCoeff() : answer;
+}
+
+namespace {
+
+// min and max by value, so loops that use them vectorize (std::min returns a reference, and GCC keeps the branch).
+inline double smaller(double a, double b) noexcept { return b < a ? b : a; }
+inline double larger(double a, double b) noexcept { return a < b ? b : a; }
+
+// Liquid alpha's rate (SCHEMA.md §4.7). alpha_of and liquid_alphas do the same operations in the same order, so
+// a column's rates equal the single pair's to the bit.
+inline double alpha_of(double w, double b, double c, double low, double high, double steepness) noexcept {
+  const double d = w >= b ? smaller(larger(w - c, 0.0), 1.0) : smaller(larger(b - w, 0.0), 1.0);
+  const double sigmoid = 1.0 / (1.0 + core::portable_exp(-steepness * (d - 0.5)));
+  return smaller(larger(low + sigmoid * (high - low), low), high);
+}
+
+// core::portable_exp over a column, two lanes at a time: the same operations in the same order (its constants,
+// its reduction, its polynomial, its table), so the same bits. Arguments outside (-690, 690), where portable_exp
+// scales in two steps or saturates, take the scalar path.
+void exp_in_place(double* x, Index n) noexcept {
+  Index k = 0;
+#if defined(__SSE2__)
+  const __m128d n_over_ln2 = _mm_set1_pd(0x1.71547652b82fep+8);
+  const __m128d ln2_over_n_hi = _mm_set1_pd(0x1.62e42fee00000p-9);
+  const __m128d ln2_over_n_lo = _mm_set1_pd(0x1.a39ef35793c76p-41);
+  const __m128d round_shift = _mm_set1_pd(0x1.8p52);
+  const __m128d half = _mm_set1_pd(0.5);
+  const __m128d sixth = _mm_set1_pd(1.0 / 6);
+  const __m128d twenty_fourth = _mm_set1_pd(1.0 / 24);
+  const __m128d hundred_twentieth = _mm_set1_pd(1.0 / 120);
+  const __m128d lowest = _mm_set1_pd(-690.0);
+  const __m128d highest = _mm_set1_pd(690.0);
+  for (; k + 2 <= n; k += 2) {
+    const __m128d v = _mm_loadu_pd(x + k);
+    if (_mm_movemask_pd(_mm_and_pd(_mm_cmpgt_pd(v, lowest), _mm_cmplt_pd(v, highest))) != 3) {
+      x[k] = core::portable_exp(x[k]);
+      x[k + 1] = core::portable_exp(x[k + 1]);
+      continue;
+    }
+    const __m128d shifted = _mm_add_pd(_mm_mul_pd(v, n_over_ln2), round_shift);
+    const __m128d kd = _mm_sub_pd(shifted, round_shift);
+    // kd is an integer below 2^31 in magnitude; shifted's bits minus round_shift's are that integer.
+    const __m128i ki = _mm_sub_epi64(_mm_castpd_si128(shifted), _mm_castpd_si128(round_shift));
+    const __m128d r = _mm_sub_pd(_mm_sub_pd(v, _mm_mul_pd(kd, ln2_over_n_hi)), _mm_mul_pd(kd, ln2_over_n_lo));
+    const __m128d r2 = _mm_mul_pd(r, r);
+    const __m128d tail =
+        _mm_add_pd(_mm_add_pd(r, _mm_mul_pd(r2, _mm_add_pd(half, _mm_mul_pd(r, sixth)))),
+                   _mm_mul_pd(_mm_mul_pd(r2, r2), _mm_add_pd(twenty_fourth, _mm_mul_pd(r, hundred_twentieth))));
+    const std::int64_t k0 = _mm_cvtsi128_si64(ki);
+    const std::int64_t k1 = _mm_cvtsi128_si64(_mm_unpackhi_epi64(ki, ki));
+    const auto mask = static_cast<std::int64_t>(core::detail::exp_table_size - 1);
+    const __m128d t = _mm_set_pd(core::detail::exp2_table[static_cast<std::size_t>(k1 & mask)],
+                                 core::detail::exp2_table[static_cast<std::size_t>(k0 & mask)]);
+    const __m128d mantissa = _mm_add_pd(t, _mm_mul_pd(t, tail));
+    const __m128d scale = _mm_set_pd(core::detail::power_of_two(static_cast<int>(k1 >> core::detail::exp_table_bits)),
+                                     core::detail::power_of_two(static_cast<int>(k0 >> core::detail::exp_table_bits)));
+    _mm_storeu_pd(x + k, _mm_mul_pd(mantissa, scale));
+  }
+#endif
+  for (; k < n; ++k) x[k] = core::portable_exp(x[k]);
+}
+
+
+}  // namespace
+
+double liquid_alpha(double w, double b, double c, const YumaParams& params) noexcept {
+  return alpha_of(w, b, c, params.alpha_low, params.alpha_high, params.alpha_sigmoid_steepness);
+}
+
+void reset_bonds(YumaState& state, Index miner) {
+  if (state.epochs == 0) return;
+  if (miner < 0 || miner >= state.bonds.cols())
+    throw std::invalid_argument("reset_bonds: miner " + std::to_string(miner) + " out of range [0, " +
+                                std::to_string(state.bonds.cols()) + ")");
+  state.bonds.col(miner).setZero();
+}
+
+namespace {
+
+bool in_unit(double x) { return x >= 0.0 && x <= 1.0; }
+
+// A cheap test first; the message is built only for invalid parameters.
+void require_valid(const YumaParams& params) {
+  if (in_unit(params.kappa) && in_unit(params.bond_penalty) && in_unit(params.bond_moving_avg) &&
+      in_unit(params.alpha_low) && in_unit(params.alpha_high) && params.alpha_low <= params.alpha_high &&
+      params.alpha_sigmoid_steepness >= 0.0 && in_unit(params.decay_rate) && in_unit(params.capacity_alpha) &&
+      params.capacity_scale >= 1.0 && params.capacity_scale <= 1e300 && in_unit(params.validator_emission_ratio) &&
+      params.consensus_quantization >= 0 && params.consensus_quantization <= 2147483647)
+    return;
+  throw std::invalid_argument("yuma: " + check_yuma_params(params));
+}
+
+template <class Matrix>
+void shape(Matrix& m, Index rows, Index cols) {
+  if (m.rows() != rows || m.cols() != cols) m.resize(rows, cols);
+}
+
+template <class Vector>
+void shape(Vector& v, Index size) {
+  if (v.size() != size) v.resize(size);
+}
+
+}  // namespace
+
+void yuma_epoch(const YumaParams& params, const Eigen::Ref<const Eigen::VectorXd>& stakes,
+                const Eigen::Ref<const Eigen::MatrixXd>& weights, YumaState& state, YumaEpoch& out) {
+  const Index nv = weights.rows();
+  const Index nm = weights.cols();
+  if (stakes.size() != nv)
+    throw std::invalid_argument("yuma_epoch: " + std::to_string(stakes.size()) + " stakes for " +
+                                std::to_string(nv) + " rows of weights");
+  if (nv == 0 || nm == 0) throw std::invalid_argument("yuma_epoch: needs at least one validator and one miner");
+  require_valid(params);
+  const bool first = state.epochs == 0;
+  if (!first && (state.bonds.rows() != nv || state.bonds.cols() != nm))
+    throw std::invalid_argument("yuma_epoch: the state holds " + std::to_string(state.bonds.rows()) + " x " +
+                                std::to_string(state.bonds.cols()) + " bonds, the weights are " +
+                                std::to_string(nv) + " x " + std::to_string(nm));
+  const YumaVersion version = params.version;
+  const bool pairs = out.pair_outputs;
+  const bool liquid = version == YumaVersion::yuma3_liquid && !first;
+  // W is kept whole when asked for, and by yuma2b, whose next epoch clips with it.
+  const bool keep_weights = pairs || version == YumaVersion::yuma2b;
+
+  shape(out.stake, nv);
+  if (keep_weights) shape(out.weights, nv, nm);
+  shape(out.prerank, nm);
+  shape(out.consensus_raw, nm);
+  shape(out.consensus, nm);
+  shape(out.consensus_u16, nm);
+  if (pairs) {
+    shape(out.clipped_weights, nv, nm);
+    shape(out.bonds_normalized, nv, nm);
+    if (liquid) shape(out.alpha_pairs, nv, nm);
+  }
+  shape(out.rank, nm);
+  shape(out.incentives, nm);
+  shape(out.trust, nm);
+  shape(out.validator_trust, nv);
+  shape(out.bond_column_sums, nm);
+  shape(out.dividends_raw, nv);
+  shape(out.dividends, nv);
+  shape(out.relative_dividends, nv);
+  YumaScratch& scratch = out.scratch;
+  for (Eigen::VectorXd* v : {&scratch.row_sums, &scratch.row_scale, &scratch.weight_row_sums, &scratch.clip_row_sums,
+                             &scratch.column, &scratch.clipped, &scratch.buy, &scratch.capacity, &scratch.alpha})
+    shape(*v, nv);
+  shape(scratch.column_factor, nm);
+  if (scratch.select_w.size() != static_cast<std::size_t>(2 * nv)) scratch.select_w.resize(static_cast<std::size_t>(2 * nv));
+  if (scratch.select_s.size() != static_cast<std::size_t>(2 * nv)) scratch.select_s.resize(static_cast<std::size_t>(2 * nv));
+  if (scratch.stake_units.size() != static_cast<std::size_t>(nv)) scratch.stake_units.resize(static_cast<std::size_t>(nv));
+  if (first) state.bonds.setZero(nv, nm);  // yuma2c and yuma3 start from zero bonds; the others overwrite them
+
+  // Stake shares, in units for the quantile too, and the row scale that normalizes W.
+  const double total_stake = stakes.sum();
+  Eigen::VectorXd& stake = out.stake;
+  if (total_stake > 0.0)
+    stake = stakes / total_stake;
+  else
+    stake.setZero();
+  for (Index i = 0; i < nv; ++i) scratch.stake_units[static_cast<std::size_t>(i)] = stake_units(stake[i]);
+  const std::int64_t kappa_units = stake_units(params.kappa);
+  const bool hinted = !first && state.consensus_raw.size() == nm;
+  // The work is done column by column (columns are contiguous), each step one fused loop over the column's V
+  // entries that the compiler vectorizes (`omp simd`, reductions included), so a column stays in L1 while it is
+  // worked on and the V x N matrices are each read or written once.
+  double* __restrict const row_sums = scratch.row_sums.data();
+  std::fill(row_sums, row_sums + nv, 0.0);
+  for (Index j = 0; j < nm; ++j) {
+    const double* __restrict raw = weights.col(j).data();
+#pragma omp simd
+    for (Index i = 0; i < nv; ++i) row_sums[i] += raw[i];
+  }
+  double* __restrict const scale = scratch.row_scale.data();
+  for (Index i = 0; i < nv; ++i) scale[i] = 1.0 / (row_sums[i] + epsilon);
+  const double* __restrict const s = stake.data();
+
+  // Pass 1: W, prerank, the raw consensus.
+  double* __restrict const weight_row_sums = scratch.weight_row_sums.data();  // rowsum(W), for validator trust
+  std::fill(weight_row_sums, weight_row_sums + nv, 0.0);
+  double consensus_sum = 0.0;
+  for (Index j = 0; j < nm; ++j) {
+    const double* __restrict raw = weights.col(j).data();
+    double* __restrict w = keep_weights ? out.weights.col(j).data() : scratch.column.data();
+    double prerank = 0.0;
+#pragma omp simd reduction(+ : prerank)
+    for (Index i = 0; i < nv; ++i) {
+      const double x = raw[i] * scale[i];
+      w[i] = x;
+      weight_row_sums[i] += x;
+      prerank += s[i] * x;
+    }
+    out.prerank[j] = prerank;
+    const double c = kappa_quantile(w, scratch.stake_units.data(), nv, kappa_units, scratch.select_w.data(),
+                                    scratch.select_s.data(), hinted ? state.consensus_raw[j] : prerank);
+    out.consensus_raw[j] = c;
+    consensus_sum += c;
+  }
+
+  // Normalized and quantized consensus.
+  out.consensus_degenerate = !(consensus_sum > 0.0);
+  const auto q = static_cast<double>(params.consensus_quantization);
+  for (Index j = 0; j < nm; ++j) {
+    if (params.consensus_quantization == 0) {
+      out.consensus[j] = out.consensus_raw[j];
+      out.consensus_u16[j] = static_cast<std::int64_t>(out.consensus_raw[j] * 65535.0);
+    } else if (out.consensus_degenerate) {
+      out.consensus[j] = 0.0;
+      out.consensus_u16[j] = 0;
+    } else {
+      const auto k = static_cast<std::int64_t>(out.consensus_raw[j] / consensus_sum * q);
+      out.consensus_u16[j] = k;
+      out.consensus[j] = static_cast<double>(k) / q;
+    }
+  }
+
+  // Pass 2, column by column: clip, rank, bonds.
+  // yuma2b clips with the last epoch's W; at the first epoch (or after a state without one) with this one's.
+  const bool previous_weights =
+      version == YumaVersion::yuma2b && !first && state.weights.rows() == nv && state.weights.cols() == nm;
+  out.alpha_per_pair = liquid;
+  const double rate = 1.0 - params.bond_moving_avg;
+  const double keep = 1.0 - rate;
+  switch (version) {
+    case YumaVersion::yuma1: out.alpha = 1.0; break;
+    case YumaVersion::yuma2c: out.alpha = std::numeric_limits<double>::quiet_NaN(); break;
+    default: out.alpha = liquid ? std::numeric_limits<double>::quiet_NaN() : rate; break;
+  }
+  const double beta = params.bond_penalty;
+  const double decay = 1.0 - params.decay_rate;
+  const double capacity_alpha = params.capacity_alpha;
+  double* __restrict const capacity = scratch.capacity.data();
+  for (Index i = 0; i < nv; ++i) capacity[i] = s[i] * params.capacity_scale;
+  const double low = params.alpha_low;
+  const double high = params.alpha_high;
+  const double steepness = params.alpha_sigmoid_steepness;
+  double* __restrict const clip_row_sums = scratch.clip_row_sums.data();
+  std::fill(clip_row_sums, clip_row_sums + nv, 0.0);
+  double* __restrict const buy = scratch.buy.data();
+  const bool buy_clipped = beta == 1.0;  // the default: bonds from clipped weights alone, whose total is the rank
+  double rank_sum = 0.0;
+  for (Index j = 0; j < nm; ++j) {
+    const double c = out.consensus[j];
+    if (!keep_weights) {  // recomputed: cheaper than keeping W
+      const double* __restrict raw = weights.col(j).data();
+      double* __restrict column = scratch.column.data();
+#pragma omp simd
+      for (Index i = 0; i < nv; ++i) column[i] = raw[i] * scale[i];
+    }
+    const double* __restrict w = keep_weights ? out.weights.col(j).data() : scratch.column.data();
+    const double* __restrict ws = previous_weights ? state.weights.col(j).data() : w;
+    double* __restrict wc = pairs ? out.clipped_weights.col(j).data() : scratch.clipped.data();
+    double r = 0.0;
+#pragma omp simd reduction(+ : r)
+    for (Index i = 0; i < nv; ++i) {
+      const double x = smaller(ws[i], c);
+      wc[i] = x;
+      clip_row_sums[i] += x;
+      const double y = s[i] * x;
+      buy[i] = y;  // S ∘ W̄: yuma1, 2 and 2b's purchase when β = 1
+      r += y;
+    }
+    out.rank[j] = r;
+    rank_sum += r;
+
+    double* __restrict b = state.bonds.col(j).data();
+    double column_sum = 0.0;
+    switch (version) {
+      case YumaVersion::yuma1:
+      case YumaVersion::yuma2:
+      case YumaVersion::yuma2b: {
+        double total = r;
+        if (!buy_clipped) {
+          total = 0.0;
+#pragma omp simd reduction(+ : total)
+          for (Index i = 0; i < nv; ++i) {
+            const double y = s[i] * ((1.0 - beta) * ws[i] + beta * wc[i]);
+            buy[i] = y;
+            total += y;
+          }
+        }
+        double f = 0.0;
+        double kept = keep;
+        if (version == YumaVersion::yuma1) {
+          // ΔB = buy / (total + ε), then B = ΔB / (sum(ΔB) + ε); nothing kept.
+          const double instant = 1.0 / (total + epsilon);
+          f = instant / (total * instant + epsilon);
+          kept = 0.0;
+        } else {
+          const double instant = total != 0.0 ? 1.0 / total : 0.0;  // a 0/0 column of ΔB is 0
+          f = first ? instant : rate * instant;
+          if (first) kept = 0.0;
+        }
+        if (kept == 0.0) {
+#pragma omp simd reduction(+ : column_sum)
+          for (Index i = 0; i < nv; ++i) {
+            const double x = buy[i] * f;
+            b[i] = x;
+            column_sum += x;
+          }
+        } else {
+#pragma omp simd reduction(+ : column_sum)
+          for (Index i = 0; i < nv; ++i) {
+            const double x = buy[i] * f + kept * b[i];
+            b[i] = x;
+            column_sum += x;
+          }
+        }
+        break;
+      }
+      case YumaVersion::yuma2c: {
+#pragma omp simd reduction(+ : column_sum)
+        for (Index i = 0; i < nv; ++i) {
+          const double cap = capacity[i];
+          const double x = smaller(decay * b[i] + smaller(capacity_alpha * cap, larger(cap - b[i], 0.0)) * w[i], cap);
+          b[i] = x;
+          column_sum += x;
+        }
+        break;
+      }
+      case YumaVersion::yuma3:
+      case YumaVersion::yuma3_liquid: {
+        if (liquid) {
+          const double c_old = state.consensus[j];
+          const double c_liquid = params.liquid_alpha_consensus == LiquidAlphaConsensus::current    ? c
+                                  : params.liquid_alpha_consensus == LiquidAlphaConsensus::previous ? c_old
+                                                                                                    : larger(c, c_old);
+          double* __restrict a = pairs ? out.alpha_pairs.col(j).data() : scratch.alpha.data();
+          // The operations of alpha_of, in its order: the distance, the exponent, the exponential, the rate.
+#pragma omp simd
+          for (Index i = 0; i < nv; ++i) {
+            const double buying = smaller(larger(w[i] - c_liquid, 0.0), 1.0);
+            const double selling = smaller(larger(b[i] - w[i], 0.0), 1.0);
+            const double d = w[i] >= b[i] ? buying : selling;
+            a[i] = -steepness * (d - 0.5);
+          }
+          exp_in_place(a, nv);
+#pragma omp simd reduction(+ : column_sum)
+          for (Index i = 0; i < nv; ++i) {
+            const double sigmoid = 1.0 / (1.0 + a[i]);
+            const double rate_i = smaller(larger(low + sigmoid * (high - low), low), high);
+            a[i] = rate_i;
+            const double decayed = b[i] * (1.0 - rate_i);
+            const double x = smaller(decayed + smaller(rate_i * w[i], larger(1.0 - decayed, 0.0)), 1.0);
+            b[i] = x;
+            column_sum += x;
+          }
+        } else {
+#pragma omp simd reduction(+ : column_sum)
+          for (Index i = 0; i < nv; ++i) {
+            const double decayed = b[i] * keep;
+            const double x = smaller(decayed + smaller(rate * w[i], larger(1.0 - decayed, 0.0)), 1.0);
+            b[i] = x;
+            column_sum += x;
+          }
+        }
+        break;
+      }
+    }
+    out.bond_column_sums[j] = column_sum;
+    if (pairs) {
+      double* __restrict normalized = out.bonds_normalized.col(j).data();
+      const double inverse = column_sum > 0.0 ? 1.0 / column_sum : 0.0;
+#pragma omp simd
+      for (Index i = 0; i < nv; ++i) normalized[i] = b[i] * inverse;
+    }
+    const bool normalizes = version == YumaVersion::yuma2c || version == YumaVersion::yuma3 ||
+                            version == YumaVersion::yuma3_liquid;
+    scratch.column_factor[j] = normalizes ? 1.0 / (column_sum + epsilon) : 1.0;  // multiplies B_ij I_j in D
+  }
+
+  // Incentive and trust.
+  out.rank_all_zero = !(rank_sum != 0.0);
+  if (params.winner_takes_all) {
+    const double best = out.rank.maxCoeff();
+    Index ties = 0;
+    for (Index j = 0; j < nm; ++j) ties += out.rank[j] == best;
+    for (Index j = 0; j < nm; ++j) out.incentives[j] = out.rank[j] == best ? 1.0 / static_cast<double>(ties) : 0.0;
+  } else if (out.rank_all_zero) {
+    out.incentives.setZero();
+  } else {
+    out.incentives = out.rank / rank_sum;
+  }
+  for (Index j = 0; j < nm; ++j) out.trust[j] = out.prerank[j] != 0.0 ? out.rank[j] / out.prerank[j] : 0.0;
+  for (Index i = 0; i < nv; ++i)
+    out.validator_trust[i] = weight_row_sums[i] != 0.0 ? clip_row_sums[i] / weight_row_sums[i] : 0.0;
+
+  // Dividends: D = B (factor ∘ I), times S for yuma3.
+  scratch.column_factor = scratch.column_factor.cwiseProduct(out.incentives);
+  out.dividends_raw.noalias() = state.bonds * scratch.column_factor;
+  if (version == YumaVersion::yuma3 || version == YumaVersion::yuma3_liquid)
+    out.dividends_raw = out.dividends_raw.cwiseProduct(stake);
+  out.dividends = out.dividends_raw / (out.dividends_raw.sum() + epsilon);
+  out.relative_dividends = out.dividends - stake;
+
+  // What the next epoch reads.
+  state.consensus = out.consensus;
+  state.consensus_raw = out.consensus_raw;
+  if (version == YumaVersion::yuma2b) state.weights = out.weights;
+  ++state.epochs;
+}
+
+}  // namespace dais::models
