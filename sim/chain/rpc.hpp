@@ -46,7 +46,7 @@ std::unique_ptr<Chain> make_rpc_chain(const std::string& url, std::chrono::milli
 class AnvilNode {
  public:
   struct Options {
-    std::filesystem::path binary;          // the anvil executable (node_modules/.bin/anvil by default)
+    std::filesystem::path binary;          // the native anvil executable npm installed (DAIS_ANVIL in the build)
     std::int64_t genesis_time = 0;         // timestamp of block 0
     std::int64_t chain_id = 31337;
     std::chrono::milliseconds startup = std::chrono::seconds(30);
