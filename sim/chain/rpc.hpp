@@ -37,7 +37,7 @@ class JsonRpcClient {
 };
 
 // A chain on a JSON-RPC node that accepts unsigned transactions from any sender (anvil with
-// --auto-impersonate), mines each one at once, and takes anvil_mine / evm_setNextBlockTimestamp so blocks
+// --auto-impersonate), mines each one at once, and takes evm_setNextBlockTimestamp (and anvil_setBalance to fund) so blocks
 // follow simulated time exactly as on the embedded chain.
 std::unique_ptr<Chain> make_rpc_chain(const std::string& url, std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
