@@ -2,6 +2,7 @@
 
 #include "models/rewards/contract_rule.hpp"
 #include "models/rewards/proportional.hpp"
+#include "models/rewards/quadratic_funding.hpp"
 #include "models/rewards/stake_weighted.hpp"
 
 namespace dais::models {
@@ -13,6 +14,7 @@ void register_builtin_models(ModelCatalog& catalog) {
 
   register_proportional(catalog.rules);
   register_stake_weighted(catalog.rules);
+  register_quadratic_funding(catalog.rules);
   register_contract_rule(catalog.rules);
 
   register_fixed(catalog.schedules);

@@ -30,6 +30,8 @@ using ledger::TokenAmount;
 enum Purpose : std::uint64_t { contribution = 1, exit_decision = 2, entry = 3 };
 // Entity id of world-level streams: above every possible agent id.
 constexpr std::uint64_t world_entity = std::uint64_t{1} << 40;
+// Entity id of the streams of role r's reward rule (its donors, say).
+constexpr std::uint64_t role_entity(std::size_t r) noexcept { return world_entity + 1 + r; }
 
 enum EventKind : std::uint32_t { epoch_end = 1 };
 
@@ -166,6 +168,7 @@ ContributorEconomy::ContributorEconomy(const scenario::Scenario& scenario, const
   environment.open_account = [this] { return ledger_.open_account(); };
   if (scenario.chain) start_chain(*scenario.chain, catalog, environment);
   for (const std::string& role_name : roles_in_order(scenario, catalog)) {
+    environment.random = {scenario.seed, static_cast<std::uint64_t>(identity.replicate), role_entity(roles_.size()), 0};
     const scenario::RoleRewards& r = *std::find_if(scenario.rewards.begin(), scenario.rewards.end(),
                                                    [&](const scenario::RoleRewards& x) { return x.role == role_name; });
     RoleState role;

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "models/rewards/pipeline.hpp"
+#include "models/rewards/quadratic_funding.hpp"
 
 namespace dais::models {
 
@@ -25,6 +26,15 @@ chain::Artifact artifact_for(const scenario::Params& p, const RuleEnvironment& e
   return chain::load_artifact(env.scenario_folder / artifact, p.text("contract"));
 }
 
+// What the contract is told each epoch: the contributors' contributions or stakes, or donors' donations to them.
+enum class WeightsKind { contribution, stake, donations };
+
+WeightsKind weights_kind_of(const std::string& name) {
+  if (name == "stake") return WeightsKind::stake;
+  if (name == "donations") return WeightsKind::donations;
+  return WeightsKind::contribution;
+}
+
 class ContractRule final : public RewardRule {
  public:
   ContractRule(const scenario::Params& p, const RuleEnvironment& env)
@@ -32,7 +42,9 @@ class ContractRule final : public RewardRule {
         account_(env.open_account()),
         distribute_(p.text("function")),
         claim_(p.text("claim")),
-        by_stake_(p.text("weights") == "stake"),
+        weights_kind_(weights_kind_of(p.text("weights"))),
+        donor_model_(DonorModel::from(p)),
+        random_(env.random),
         slash_below_(p.real("slash_below")),
         slash_millionths_(static_cast<std::uint64_t>(std::llround(p.real("slash_fraction") * 1e6))) {
     const chain::ContractAbi& abi = contract_.abi();
@@ -48,7 +60,7 @@ class ContractRule final : public RewardRule {
     transfer_topic_ = chain::topic_of("Transfer(address,address,uint256)");
   }
 
-  bool needs_stakes() const noexcept override { return by_stake_; }
+  bool needs_stakes() const noexcept override { return weights_kind_ == WeightsKind::stake; }
   bool pays_on_chain() const noexcept override { return true; }
   std::span<const TokenMovement> movements() const override { return movements_; }
   std::span<const std::int64_t> contributor_gas() const override { return gas_; }
@@ -62,29 +74,42 @@ class ContractRule final : public RewardRule {
     std::fill(out.begin(), out.end(), ledger::TokenAmount{});
     if (n == 0 || ctx.budget.is_zero()) return;
     weights_.resize(n);
-    if (by_stake_) {
-      // Stakes shifted right until their sum fits, as the native stake_weighted rule quantizes them.
-      u128 sum = 0;
-      for (ledger::TokenAmount s : ctx.stakes) sum += s.base_units();
-      int shift = 0;
-      while ((sum >> shift) >= (u128{1} << 62)) ++shift;
-      for (std::size_t k = 0; k < n; ++k) weights_[k] = static_cast<std::uint64_t>(ctx.stakes[k].base_units() >> shift);
+    std::vector<AbiValue> to;
+    std::vector<AbiValue> weights;
+    if (weights_kind_ == WeightsKind::donations) {
+      // One entry per donation, grouped by contributor; weights_ then counts each one's donations.
+      draw_donations(donor_model_, random_, ctx.epoch, ctx.contributions, donations_);
+      if (donations_.project.empty()) return;
+      std::copy(donations_.count.begin(), donations_.count.end(), weights_.begin());
+      to.reserve(donations_.project.size());
+      weights.reserve(donations_.project.size());
+      for (std::size_t d = 0; d < donations_.project.size(); ++d) {
+        to.emplace_back(address_of_account(ctx.accounts[donations_.project[d]]));
+        weights.emplace_back(uint256(donations_.units[d]));
+      }
     } else {
-      ledger::quantize_weights(ctx.contributions, weights_);
+      if (weights_kind_ == WeightsKind::stake) {
+        // Stakes shifted right until their sum fits, as the native stake_weighted rule quantizes them.
+        u128 sum = 0;
+        for (ledger::TokenAmount s : ctx.stakes) sum += s.base_units();
+        int shift = 0;
+        while ((sum >> shift) >= (u128{1} << 62)) ++shift;
+        for (std::size_t k = 0; k < n; ++k) weights_[k] = static_cast<std::uint64_t>(ctx.stakes[k].base_units() >> shift);
+      } else {
+        ledger::quantize_weights(ctx.contributions, weights_);
+      }
+      if (std::all_of(weights_.begin(), weights_.end(), [](std::uint64_t w) { return w == 0; })) return;
+      to.reserve(n);
+      weights.reserve(n);
+      for (std::size_t k = 0; k < n; ++k) {
+        to.emplace_back(address_of_account(ctx.accounts[k]));
+        weights.emplace_back(uint256(weights_[k]));
+      }
     }
-    if (std::all_of(weights_.begin(), weights_.end(), [](std::uint64_t w) { return w == 0; })) return;
 
     if (has_budget_ && ctx.budget != budget_set_) {
       owner_gas_ += collect(contract_.transact(network, "setEpochBudget", {word(ctx.budget)}));
       budget_set_ = ctx.budget;
-    }
-    std::vector<AbiValue> to;
-    std::vector<AbiValue> weights;
-    to.reserve(n);
-    weights.reserve(n);
-    for (std::size_t k = 0; k < n; ++k) {
-      to.emplace_back(address_of_account(ctx.accounts[k]));
-      weights.emplace_back(uint256(weights_[k]));
     }
     owner_gas_ += collect(contract_.transact(network, distribute_, {to, weights}));
     if (slash_below_ > 0) slash_underperformers(ctx);
@@ -171,7 +196,10 @@ class ContractRule final : public RewardRule {
   ledger::AccountId account_;
   std::string distribute_;
   std::string claim_;
-  bool by_stake_;
+  WeightsKind weights_kind_;
+  DonorModel donor_model_;
+  core::StreamKey random_;
+  Donations donations_;
   double slash_below_;
   std::uint64_t slash_millionths_;
   bool has_claimable_ = false;
@@ -192,20 +220,23 @@ chain::Address address_of_account(ledger::AccountId account) noexcept {
 
 void register_contract_rule(scenario::Registry<RuleFactory>& rules) {
   using scenario::text_param;
-  scenario::ComponentInfo info{
-      "contract",
-      "paid by a Solidity contract on the scenario's chain; token movements come from its Transfer events",
-      {text_param("artifact", std::nullopt, {},
+  std::vector<scenario::ParamSpec> params{text_param("artifact", std::nullopt, {},
                   "the contract: builtin:NAME (models/contracts), or a solc, Foundry or Hardhat JSON file"),
        text_param("contract", "", {}, "which contract of the artifact file (needed when it holds several)"),
        text_param("function", "distribute", {}, "called each epoch by the network with (contributors, weights)"),
        text_param("claim", "claim", {}, "called by each contributor to collect; \"\" when the contract pays directly"),
-       text_param("weights", "contribution", {"contribution", "stake"}, "what the weights are"),
+       text_param("weights", "contribution", {"contribution", "stake", "donations"},
+                  "what the weights are; donations: one entry per donation of a community of donors (quadratic_funding)"),
        scenario::real_param("slash_below", 0.0, "x mean contribution",
                             "contributors below this multiple of the mean are slashed (0: never); needs slash()", 0.0),
        scenario::real_param("slash_fraction", 0.5, "", "share of a slashed contributor's unclaimed reward burned", 0.0, 1.0),
        text_param("name", "Reward", {}, "the token's name, for the constructor"),
-       text_param("symbol", "RWD", {}, "the token's symbol, for the constructor")},
+       text_param("symbol", "RWD", {}, "the token's symbol, for the constructor")};
+  for (scenario::ParamSpec& donor : donor_params()) params.push_back(std::move(donor));
+  scenario::ComponentInfo info{
+      "contract",
+      "paid by a Solidity contract on the scenario's chain; token movements come from its Transfer events",
+      std::move(params),
       {}};
   info.needs_chain = true;
   rules.add(std::move(info), [](const scenario::Params& p, const RuleEnvironment& env) -> std::unique_ptr<RewardRule> {

@@ -12,6 +12,7 @@
 #include <span>
 #include <string_view>
 
+#include "sim/core/random.hpp"
 #include "sim/ledger/apportion.hpp"
 #include "sim/ledger/ledger.hpp"
 #include "sim/scenario/params.hpp"
@@ -34,6 +35,8 @@ struct EpochContext {
 // What a run gives the rules it builds.
 struct RuleEnvironment {
   unsigned decimals = 18;
+  // Seed, replicate and entity of the rule's own random draws (one entity per role); the rule picks purposes.
+  core::StreamKey random;
   chain::Chain* chain = nullptr;            // the run's chain; null when the scenario has none
   chain::BlockClock* clock = nullptr;
   std::filesystem::path scenario_folder;    // where relative artifact paths start

@@ -18,26 +18,24 @@ namespace {
 
 const fs::path source_dir = DAIS_SOURCE_DIR;
 
-// contract_pro_rata.json, shortened, with changes.
-fs::path variant(const fs::path& dir, const std::string& name, const nlohmann::json& changes) {
-  nlohmann::json j = {{"extends", (source_dir / "scenarios/contract_pro_rata.json").string()}, {"replicates", 1}};
+// A scenario file (contract_pro_rata.json by default), one replicate, with changes.
+fs::path variant(const fs::path& dir, const std::string& name, const nlohmann::json& changes,
+                 const std::string& base = "contract_pro_rata.json") {
+  nlohmann::json j = {{"extends", (source_dir / "scenarios" / base).string()}, {"replicates", 1}};
   for (const auto& [key, value] : changes.items()) j[key] = value;  // a null stays, to remove an inherited key
   const fs::path file = dir / (name + ".json");
   dais::io::write_file_atomically(file, j.dump(2));
   return file;
 }
 
-}  // namespace
-
-TEST_CASE("ProRataRewards on the embedded EVM pays exactly what the native rule rounding down pays",
-          "[e2e][contracts][parity]") {
+// Runs a contract scenario and its native twin (the developers' rule replaced) for 60 days and requires the
+// same rewards, balances and exits of every agent.
+void check_parity(const std::string& scenario, const nlohmann::json& native_rule) {
   const fs::path dir = scratch_dir("contract_parity");
   // No gas price: gas would change the agents' profits, and so who leaves, in one world and not the other.
-  const auto contract = variant(dir, "contract", {{"horizon", "60d"}, {"chain", {{"gas_price", "0"}}}});
-  const auto native = variant(dir, "native", {{"horizon", "60d"},
-                                              {"chain", nullptr},
-                                              {"rewards", {{"developer", {{"rule", "proportional"},
-                                                                          {"params", {{"rounding", "down"}}}}}}}});
+  const auto contract = variant(dir, "contract", {{"horizon", "60d"}, {"chain", {{"gas_price", "0"}}}}, scenario);
+  const auto native = variant(
+      dir, "native", {{"horizon", "60d"}, {"chain", nullptr}, {"rewards", {{"developer", native_rule}}}}, scenario);
   REQUIRE(run_dais({"run", contract.string(), "--out", (dir / "c").string(), "--quiet"}).exit_code == 0);
   const auto r = run_dais({"run", native.string(), "--out", (dir / "n").string(), "--quiet"});
   INFO(r.err);
@@ -70,14 +68,29 @@ TEST_CASE("ProRataRewards on the embedded EVM pays exactly what the native rule 
   fs::remove_all(dir);
 }
 
+}  // namespace
+
+TEST_CASE("ProRataRewards on the embedded EVM pays exactly what the native rule rounding down pays",
+          "[e2e][contracts][parity]") {
+  check_parity("contract_pro_rata.json", {{"rule", "proportional"}, {"params", {{"rounding", "down"}}}});
+}
+
+TEST_CASE("QuadraticFunding on the embedded EVM pays exactly what the native quadratic_funding rule pays",
+          "[e2e][contracts][parity]") {
+  check_parity("contract_quadratic_funding.json",
+               {{"rule", "quadratic_funding"}, {"params", {{"donors", 600}, {"donation_sigma", 1.0}, {"rounding", "down"}}}});
+}
+
 TEST_CASE("the same contract scenario on the embedded EVM and on anvil writes the same bytes",
           "[e2e][contracts][anvil]") {
+  const std::string scenario = GENERATE(as<std::string>{}, "contract_pro_rata.json", "contract_quadratic_funding.json");
+  INFO(scenario);
   const fs::path dir = scratch_dir("contract_anvil");
   const nlohmann::json common = {{"horizon", "8d"}, {"outputs", {{"transfers", true}}}};
-  const auto embedded = variant(dir, "embedded", common);
+  const auto embedded = variant(dir, "embedded", common, scenario);
   nlohmann::json on_anvil = common;
   on_anvil["chain"] = {{"backend", "anvil"}};
-  const auto anvil = variant(dir, "anvil", on_anvil);
+  const auto anvil = variant(dir, "anvil", on_anvil, scenario);
   REQUIRE(run_dais({"run", embedded.string(), "--out", (dir / "e").string(), "--quiet"}).exit_code == 0);
   const auto r = run_dais({"run", anvil.string(), "--out", (dir / "a").string(), "--quiet"});
   INFO(r.err);
