@@ -1,93 +1,23 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
+import "./RewardToken.sol";
+
 /// @title DaisToken — an ERC-20 token whose owner mints each epoch's budget straight to contributors
 /// @notice distribute() mints budget * w_i / sum(w) (rounded down) to each recipient: no claim transactions,
 ///         so recipients pay no gas; what rounding leaves is never minted.
-contract DaisToken {
-    string public name;
-    string public symbol;
-    uint8 public constant decimals = 18;
-    uint256 public totalSupply;
-    mapping(address => uint256) public balanceOf;
-    mapping(address => mapping(address => uint256)) public allowance;
-
-    address public immutable owner;
-    /// @notice Tokens minted by each distribute() call, at most.
-    uint256 public epochBudget;
-
-    event Transfer(address indexed from, address indexed to, uint256 value);
-    event Approval(address indexed owner, address indexed spender, uint256 value);
-
-    error NotOwner(address caller);
-    error LengthMismatch(uint256 recipients, uint256 weights);
-    error ZeroTotalWeight();
-    error InsufficientBalance(address account, uint256 balance, uint256 needed);
-    error InsufficientAllowance(address owner, address spender, uint256 allowance, uint256 needed);
-
-    constructor(string memory name_, string memory symbol_, uint256 epochBudget_) {
-        name = name_;
-        symbol = symbol_;
-        owner = msg.sender;
-        epochBudget = epochBudget_;
-    }
-
-    modifier onlyOwner() {
-        if (msg.sender != owner) revert NotOwner(msg.sender);
-        _;
-    }
-
-    function setEpochBudget(uint256 budget) external onlyOwner {
-        epochBudget = budget;
-    }
+contract DaisToken is RewardToken {
+    constructor(string memory name_, string memory symbol_, uint256 epochBudget_)
+        RewardToken(name_, symbol_, epochBudget_)
+    {}
 
     /// @notice Mints budget * weights[i] / sum(weights) to each of `to`.
     function distribute(address[] calldata to, uint256[] calldata weights) external onlyOwner {
-        if (to.length != weights.length) revert LengthMismatch(to.length, weights.length);
-        uint256 total = 0;
-        for (uint256 i = 0; i < weights.length; ++i) total += weights[i];
-        if (total == 0) revert ZeroTotalWeight();
+        uint256 total = _totalWeight(to, weights);
         uint256 budget = epochBudget;
         for (uint256 i = 0; i < to.length; ++i) {
             uint256 share = (budget * weights[i]) / total;
             if (share != 0) _mint(to[i], share);
         }
-    }
-
-    function transfer(address to, uint256 value) external returns (bool) {
-        _transfer(msg.sender, to, value);
-        return true;
-    }
-
-    function approve(address spender, uint256 value) external returns (bool) {
-        allowance[msg.sender][spender] = value;
-        emit Approval(msg.sender, spender, value);
-        return true;
-    }
-
-    function transferFrom(address from, address to, uint256 value) external returns (bool) {
-        uint256 allowed = allowance[from][msg.sender];
-        if (allowed != type(uint256).max) {
-            if (allowed < value) revert InsufficientAllowance(from, msg.sender, allowed, value);
-            allowance[from][msg.sender] = allowed - value;
-        }
-        _transfer(from, to, value);
-        return true;
-    }
-
-    function _transfer(address from, address to, uint256 value) internal {
-        uint256 balance = balanceOf[from];
-        if (balance < value) revert InsufficientBalance(from, balance, value);
-        unchecked {
-            balanceOf[from] = balance - value;
-        }
-        balanceOf[to] += value;
-        emit Transfer(from, to, value);
-    }
-
-    function _mint(address to, uint256 value) internal {
-        totalSupply += value;
-        balanceOf[to] += value;
-        emit Transfer(address(0), to, value);
     }
 }

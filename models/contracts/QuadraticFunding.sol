@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
+import "./ClaimableRewards.sol";
+
 /// @title QuadraticFunding — a matching pool split by quadratic funding, one round per epoch
 /// @notice distribute(projects, amounts) closes a round: entry i is one donation of amounts[i] to projects[i],
 ///         each project's donations in one run, projects in ascending address order. The round mints the epoch
@@ -10,46 +12,19 @@ pragma solidity ^0.8.24;
 ///         until their sum is below 2^62, exactly as dais's native `quadratic_funding` rule does, so the two
 ///         pay the same to the base unit. When no project has two donations, the pool is split pro rata to the
 ///         donations (linear funding). Donations are recorded, not transferred: only the pool moves tokens.
-contract QuadraticFunding {
-    string public name;
-    string public symbol;
-    uint8 public constant decimals = 18;
-    uint256 public totalSupply;
-    mapping(address => uint256) public balanceOf;
-
-    address public immutable owner;
-    /// @notice The matching pool of each round.
-    uint256 public epochBudget;
-    mapping(address => uint256) public claimable;
+contract QuadraticFunding is ClaimableRewards {
     /// @notice Rounds closed so far.
     uint256 public rounds;
 
-    event Transfer(address indexed from, address indexed to, uint256 value);
     event Matched(uint256 indexed round, address indexed project, uint256 donations, uint256 donated, uint256 matched);
 
-    error NotOwner(address caller);
-    error LengthMismatch(uint256 projects, uint256 amounts);
     error NoDonations();
     error ZeroDonation(uint256 index);
     error ProjectsNotAscending(uint256 index, address previous, address project);
-    error NothingToClaim(address account);
-    error InsufficientBalance(address account, uint256 balance, uint256 needed);
 
-    constructor(string memory name_, string memory symbol_, uint256 epochBudget_) {
-        name = name_;
-        symbol = symbol_;
-        owner = msg.sender;
-        epochBudget = epochBudget_;
-    }
-
-    modifier onlyOwner() {
-        if (msg.sender != owner) revert NotOwner(msg.sender);
-        _;
-    }
-
-    function setEpochBudget(uint256 budget) external onlyOwner {
-        epochBudget = budget;
-    }
+    constructor(string memory name_, string memory symbol_, uint256 epochBudget_)
+        ClaimableRewards(name_, symbol_, epochBudget_)
+    {}
 
     struct Project {
         address account;
@@ -70,28 +45,13 @@ contract QuadraticFunding {
         uint256 totalWeight = 0;
         for (uint256 p = 0; p < tally.length; ++p) totalWeight += _weight(tally[p], totalMatching, shift);
 
-        uint256 pool = epochBudget;
-        totalSupply += pool;
-        balanceOf[address(this)] += pool;
-        emit Transfer(address(0), address(this), pool);
+        uint256 pool = _fund();
         uint256 round = rounds++;
         for (uint256 p = 0; p < tally.length; ++p) {
             uint256 matched = (pool * _weight(tally[p], totalMatching, shift)) / totalWeight;
             claimable[tally[p].account] += matched;
             emit Matched(round, tally[p].account, tally[p].donations, tally[p].donated, matched);
         }
-    }
-
-    function claim() external returns (uint256 amount) {
-        amount = claimable[msg.sender];
-        if (amount == 0) revert NothingToClaim(msg.sender);
-        claimable[msg.sender] = 0;
-        _move(address(this), msg.sender, amount);
-    }
-
-    function transfer(address to, uint256 value) external returns (bool) {
-        _move(msg.sender, to, value);
-        return true;
     }
 
     /// @dev One entry per project, with its donations' sums and M_p = S^2 - 2^32 * C (never negative).
@@ -144,15 +104,5 @@ contract QuadraticFunding {
             y = z;
             z = (x / z + z) / 2;
         }
-    }
-
-    function _move(address from, address to, uint256 value) internal {
-        uint256 balance = balanceOf[from];
-        if (balance < value) revert InsufficientBalance(from, balance, value);
-        unchecked {
-            balanceOf[from] = balance - value;
-        }
-        balanceOf[to] += value;
-        emit Transfer(from, to, value);
     }
 }
