@@ -1,11 +1,14 @@
 #pragma once
-// The future event set: a binary min-heap ordered by (time, priority, insertion sequence), so ties break
+// The future event set: a 4-ary min-heap ordered by (time, priority, insertion sequence), so ties break
 // the same way on every run. Cancellation marks an event stale; the queue drops it when it reaches the top.
 // Memory is bounded by the live (and not yet dropped) events, not by the total scheduled.
+// A heap entry is 24 bytes, the ordering key and a slot number; the event's data waits in its slot. A 4-ary
+// heap has half the levels of a binary one, and a node's four children share a cache line or two.
 
 #include <cstdint>
 #include <vector>
 
+#include "sim/core/int128.hpp"
 #include "sim/core/sim_time.hpp"
 
 namespace dais::core {
@@ -19,7 +22,7 @@ struct EventData {
 
 struct Event {
   SimTime time;
-  std::int32_t priority = 0;  // lower runs first among events at the same time
+  std::int32_t priority = 0;  // lower runs first among events at the same time; within [-32768, 32767]
   std::uint64_t sequence = 0;
   EventData data;
 };
@@ -32,6 +35,7 @@ struct EventHandle {
 
 class EventQueue {
  public:
+  // Throws std::out_of_range for a priority outside [-32768, 32767] or past 2^48 events scheduled.
   EventHandle push(SimTime time, std::int32_t priority, EventData data);
   // Marks the event stale. Returns false if it already ran or was cancelled.
   bool cancel(EventHandle handle) noexcept;
@@ -45,24 +49,26 @@ class EventQueue {
   void reserve(std::size_t n);
 
  private:
+  // (time, priority, sequence) as two words compared in order: the time with its sign bit flipped, so that
+  // unsigned order is time order, and the priority (offset to 16 unsigned bits) above the 48-bit sequence.
   struct Entry {
-    SimTime time;
-    std::int32_t priority;
+    std::uint64_t time;
+    std::uint64_t order;
     std::uint32_t slot;
-    std::uint64_t sequence;
-    EventData data;
   };
   struct Slot {
+    EventData data;
     std::uint32_t generation = 0;
     bool pending = false;
   };
-  static bool later(const Entry& a, const Entry& b) noexcept {
-    if (a.time != b.time) return a.time > b.time;
-    if (a.priority != b.priority) return a.priority > b.priority;
-    return a.sequence > b.sequence;
+  // One 128-bit comparison (a compare and a subtract with borrow), no branch: which of two entries comes first
+  // is a coin toss to the branch predictor.
+  static bool earlier(const Entry& a, const Entry& b) noexcept {
+    return ((u128{a.time} << 64) | a.order) < ((u128{b.time} << 64) | b.order);
   }
+  void sift_up(std::size_t hole, Entry entry) noexcept;
+  void pop_top() noexcept;
   void drop_stale_top();
-  void pop_top();
   void release(std::uint32_t slot) noexcept;
 
   std::vector<Entry> heap_;

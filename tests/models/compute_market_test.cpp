@@ -1,0 +1,117 @@
+// The compute market against queueing theory and probability: M/M/1 waiting time, geometric detection of
+// cheaters, exact token accounting and reproducibility.
+
+#include <catch2/catch.hpp>
+
+#include <cmath>
+
+#include "models/market/compute_market.hpp"
+
+using namespace dais;
+using ledger::TokenAmount;
+
+namespace {
+
+models::ComputeMarketConfig single_server(double arrival_rate, double horizon) {
+  models::ComputeMarketConfig c;
+  c.providers = 1;
+  c.arrival_rate_per_provider = arrival_rate;
+  c.service_rate = 1.0;
+  c.dishonest_fraction = 0.0;
+  c.verify_probability = 0.0;
+  c.horizon = horizon;
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("one provider is an M/M/1 queue: mean wait lambda / (mu (mu - lambda))", "[models][market]") {
+  // rho = 0.8: Wq = 4. The standard error of the mean wait over ~800k jobs is about 0.05 (the asymptotic
+  // variance of M/M/1 waits is ~2000 / N at this load); the tolerance is six of them.
+  const auto r = models::run_compute_market(single_server(0.8, 1e6), 11, 0);
+  CHECK(r.totals.mean_wait == Approx(4.0).margin(0.3));
+  CHECK(static_cast<double>(r.totals.arrivals) == Approx(8e5).margin(5 * std::sqrt(8e5)));
+  CHECK(r.totals.waited > r.totals.completions / 2);  // P(wait) = rho
+  CHECK(r.totals.caught == 0);
+  CHECK(r.totals.verifications == 0);
+}
+
+TEST_CASE("an overloaded provider builds a queue that is still there at the horizon", "[models][market]") {
+  const auto r = models::run_compute_market(single_server(1.5, 2000), 3, 0);
+  // About 0.5 jobs per time unit pile up.
+  CHECK(r.totals.queued_at_end > 700);
+  CHECK(r.totals.max_queue >= r.totals.queued_at_end);
+  CHECK(r.totals.arrivals == r.totals.completions + r.totals.queued_at_end + r.totals.in_service_at_end);
+}
+
+TEST_CASE("a cheater is caught within m jobs with probability 1 - (1 - q)^m", "[models][market]") {
+  models::ComputeMarketConfig c;
+  c.providers = 400;
+  c.dishonest_fraction = 1.0;
+  c.verify_probability = 0.05;
+  c.arrival_rate_per_provider = 0.05;  // a light load: a freed provider never finds a queue
+  c.horizon = 4000;                    // ~200 jobs each, unless caught first
+  const auto r = models::run_compute_market(c, 5, 0);
+  // The job a cheater is caught on is geometric: P(caught within its first m jobs) = 1 - (1 - q)^m.
+  const std::uint64_t m = 10;
+  std::size_t eligible = 0;
+  std::size_t caught_within = 0;
+  std::size_t caught = 0;
+  TokenAmount slashed;
+  for (const auto& p : r.providers) {
+    CHECK_FALSE(p.honest);
+    if (p.removed) {
+      ++caught;
+      slashed += p.initial_stake - p.stake;
+      // Half the stake burned, rounded down, to the base unit.
+      CHECK(p.initial_stake - p.stake == TokenAmount::from_base_units(p.initial_stake.base_units() / 2));
+      CHECK(p.removed_at > 0.0);
+    } else {
+      CHECK(p.stake == p.initial_stake);
+    }
+    if (p.removed || p.jobs >= m) ++eligible;
+    if (p.removed && p.jobs <= m) ++caught_within;
+  }
+  CHECK(caught == r.totals.caught);
+  CHECK(slashed == r.totals.slashed);
+  REQUIRE(eligible > 390);
+  const double expected = 1.0 - std::pow(1.0 - c.verify_probability, static_cast<double>(m));  // 0.401
+  const double se = std::sqrt(expected * (1.0 - expected) / static_cast<double>(eligible));
+  CHECK(static_cast<double>(caught_within) / static_cast<double>(eligible) == Approx(expected).margin(4.5 * se));
+}
+
+TEST_CASE("B2: fees and slashes are exact, and a run is reproducible from its seed", "[models][market]") {
+  models::ComputeMarketConfig c;  // workload B2, shortened
+  c.providers = 100;
+  c.horizon = 500;
+  const auto a = models::run_compute_market(c, 9, 2);
+  const auto b = models::run_compute_market(c, 9, 2);
+  const auto other = models::run_compute_market(c, 9, 3);
+  CHECK(a.totals.fingerprint == b.totals.fingerprint);
+  CHECK(a.totals.completions == b.totals.completions);
+  CHECK(a.totals.fingerprint != other.totals.fingerprint);
+  CHECK(a.totals.events == a.totals.arrivals + a.totals.completions + a.totals.verifications);
+  TokenAmount earned;
+  std::size_t dishonest = 0;
+  for (const auto& p : a.providers) {
+    earned += p.balance;
+    dishonest += p.honest ? 0 : 1;
+    CHECK(p.balance == TokenAmount::whole_tokens(p.jobs, 18));
+    CHECK((p.removed ? !p.honest : true));
+  }
+  CHECK(dishonest == 10);
+  CHECK(earned == a.totals.fees_paid);
+  CHECK(a.totals.fees_paid == TokenAmount::whole_tokens(a.totals.completions, 18));
+  // Each of the 10 cheaters serves ~400 jobs, a tenth of them verified: all are caught.
+  CHECK(a.totals.caught == 10);
+  CHECK(a.totals.max_live_events <= 2 * 100 + 1);
+}
+
+TEST_CASE("an impossible compute market is refused", "[models][market]") {
+  models::ComputeMarketConfig c;
+  c.providers = 0;
+  CHECK_THROWS_WITH(models::run_compute_market(c, 1, 0), Catch::Contains("providers"));
+  c.providers = 10;
+  c.verify_probability = 1.5;
+  CHECK_THROWS_WITH(models::run_compute_market(c, 1, 0), Catch::Contains("verify_probability"));
+}
