@@ -23,6 +23,8 @@ void register_builtin_models(ModelCatalog& catalog) {
   register_halving(catalog.schedules);
   register_halving_by_issuance(catalog.schedules);
   register_target_inflation(catalog.schedules);
+
+  register_compute_market(catalog.markets);
 }
 
 }  // namespace dais::models

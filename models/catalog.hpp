@@ -1,5 +1,5 @@
 #pragma once
-// Every model dais knows, by name: roles, agent models, reward rules, emission schedules. sim/app fills one
+// Every model dais knows, by name: roles, agent models, reward rules, emission schedules, market models. sim/app fills one
 // ModelCatalog with register_builtin_models() and hands its view() to the scenario loader.
 
 #include <filesystem>
@@ -8,6 +8,7 @@
 
 #include "models/agents/contributor.hpp"
 #include "models/emission/schedule.hpp"
+#include "models/market/compute_market.hpp"
 #include "models/rewards/reward_rule.hpp"
 #include "sim/scenario/registry.hpp"
 
@@ -22,8 +23,9 @@ struct ModelCatalog {
   scenario::Registry<AgentFactory> agents{"agent model"};
   scenario::Registry<RuleFactory> rules{"reward rule"};
   scenario::Registry<ScheduleFactory> schedules{"emission schedule"};
+  scenario::Registry<MarketFactory> markets{"market model"};
 
-  [[nodiscard]] scenario::Catalog view() const { return {roles, &agents, &rules, &schedules}; }
+  [[nodiscard]] scenario::Catalog view() const { return {roles, &agents, &rules, &schedules, &markets}; }
 };
 
 void register_builtin_models(ModelCatalog& catalog);

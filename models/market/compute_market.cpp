@@ -16,15 +16,13 @@ namespace {
 using ledger::AccountId;
 using ledger::TokenAmount;
 
-enum EventKind : std::uint32_t { arrival = 1, completion = 2, verification = 3 };
 // Among events at one time: completions free slots before arrivals look for one; verifications follow.
 constexpr std::int32_t completion_priority = 0;
 constexpr std::int32_t arrival_priority = 1;
 constexpr std::int32_t verification_priority = 2;
 
-// Purposes of the random streams.
-enum Purpose : std::uint64_t { arrivals_purpose = 1, dispatch_purpose = 2, service_purpose = 3, verify_purpose = 4,
-                               setup_purpose = 5 };
+enum Purpose : std::uint64_t { arrivals_purpose = 101, dispatch_purpose = 102, service_purpose = 103,
+                               verify_purpose = 104, setup_purpose = 105 };
 constexpr std::uint64_t world_entity = std::uint64_t{1} << 40;
 
 // floor(amount * m / 10^6), exactly.
@@ -33,211 +31,175 @@ TokenAmount millionths_of(TokenAmount amount, std::uint64_t m) {
   return TokenAmount::from_base_units(a / 1'000'000 * m + a % 1'000'000 * m / 1'000'000);
 }
 
-// Sampling in proportion to integer weights that change one at a time: a Fenwick tree, O(log P) per update
-// and per draw, no floating point, so the choice is the same on every platform.
-class WeightedSampler {
- public:
-  explicit WeightedSampler(std::size_t n) : tree_(n + 1, 0), weights_(n, 0) {
-    while ((std::size_t{1} << (top_bit_ + 1)) <= n) ++top_bit_;
-  }
-  void set(std::size_t i, std::uint64_t w) {
-    const std::uint64_t old = weights_[i];
-    weights_[i] = w;
-    total_ += w - old;  // modular arithmetic: exact once every update is applied
-    for (std::size_t k = i + 1; k < tree_.size(); k += k & (~k + 1)) tree_[k] += w - old;
-  }
-  [[nodiscard]] std::uint64_t total() const noexcept { return total_; }
-  // The index i with prefix(i) <= target < prefix(i + 1), for target < total().
-  [[nodiscard]] std::size_t find(std::uint64_t target) const noexcept {
-    std::size_t pos = 0;
-    // Branch-free descent: each step goes right or not with probability near 1/2, which no predictor guesses.
-    for (std::size_t step = std::size_t{1} << top_bit_; step > 0; step >>= 1) {
-      const std::size_t next = pos + step;
-      const std::uint64_t below = next < tree_.size() ? tree_[next] : ~std::uint64_t{0};
-      const bool right = below <= target;
-      pos = right ? next : pos;
-      target -= right ? below : 0;
-    }
-    return pos;
-  }
-
- private:
-  std::vector<std::uint64_t> tree_;
-  std::vector<std::uint64_t> weights_;
-  std::uint64_t total_ = 0;
-  int top_bit_ = 0;
-};
-
-// A FIFO of waiting jobs' arrival ticks in a ring that grows by doubling: no allocation per job once warm.
-class JobQueue {
- public:
-  [[nodiscard]] bool empty() const noexcept { return size_ == 0; }
-  [[nodiscard]] std::size_t size() const noexcept { return size_; }
-  void push(std::int64_t arrival_ticks) {
-    if (size_ == ring_.size()) grow();
-    ring_[(head_ + size_) & (ring_.size() - 1)] = arrival_ticks;
-    ++size_;
-  }
-  std::int64_t pop() noexcept {
-    const std::int64_t t = ring_[head_];
-    head_ = (head_ + 1) & (ring_.size() - 1);
-    --size_;
-    return t;
-  }
-
- private:
-  void grow() {
-    std::vector<std::int64_t> bigger(std::max<std::size_t>(16, ring_.size() * 2));
-    for (std::size_t k = 0; k < size_; ++k) bigger[k] = ring_[(head_ + k) & (ring_.size() - 1)];
-    ring_ = std::move(bigger);
-    head_ = 0;
-  }
-  std::vector<std::int64_t> ring_;
-  std::size_t head_ = 0;
-  std::size_t size_ = 0;
-};
-
-class ComputeMarket {
- public:
-  ComputeMarket(const ComputeMarketConfig& config, std::uint64_t seed, std::uint64_t replicate);
-  void on_event(const core::Event& event, core::Simulation<ComputeMarket>& sim);
-  ComputeMarketResult run();
-
- private:
-  [[nodiscard]] core::SimTime duration(double time_units) const noexcept {
-    return core::SimTime::from_ticks(static_cast<std::int64_t>(std::llround(time_units * unit_ticks_)));
-  }
-  void on_arrival(core::Simulation<ComputeMarket>& sim);
-  void on_completion(std::uint32_t provider, core::Simulation<ComputeMarket>& sim);
-  void on_verification(std::uint32_t provider, core::SimTime now);
-  void start_job(std::uint32_t provider, core::Simulation<ComputeMarket>& sim);
-  // Makes the provider's stake weight count (or not) in the dispatch, from its free slots and standing.
-  void update_weight(std::uint32_t provider);
-
-  const ComputeMarketConfig& config_;
-  std::uint64_t seed_;
-  std::uint64_t replicate_;
-  double unit_ticks_;
-  core::SimTime horizon_;
-  ledger::Ledger ledger_;
-  AccountId consumers_ = 0;
-  AccountId first_provider_ = 0;
-
-  // Providers, structure of arrays.
-  std::vector<std::uint64_t> weight_;  // stake, shifted so the sum fits 62 bits
-  std::vector<std::uint32_t> free_slots_;
-  std::vector<std::uint8_t> honest_;
-  std::vector<std::uint8_t> removed_;
-  std::vector<std::int64_t> removed_at_;
-  std::vector<std::uint64_t> jobs_;
-  std::vector<TokenAmount> initial_stake_;
-  std::vector<core::RandomStream> service_rng_;
-  std::vector<core::RandomStream> verify_rng_;
-  WeightedSampler idle_;
-  JobQueue queue_;
-  core::RandomStream arrival_rng_;
-  core::RandomStream dispatch_rng_;
-  double arrival_rate_;
-  std::uint64_t slash_millionths_;
-  ComputeMarketTotals totals_;
-  ledger::u128 wait_ticks_ = 0;  // waits summed exactly, in ticks
-  std::uint64_t started_ = 0;
-};
-
-const ComputeMarketConfig& validated(const ComputeMarketConfig& config) {
-  if (config.providers < 1 || config.providers > 10'000'000) throw std::invalid_argument("providers must be in [1, 10^7]");
-  if (config.slots < 1 || config.slots > 1'000'000) throw std::invalid_argument("slots must be in [1, 10^6]");
-  if (!(config.arrival_rate_per_provider > 0.0) || !(config.service_rate > 0.0))
-    throw std::invalid_argument("arrival and service rates must be positive");
-  if (!(config.horizon > 0.0) || !(config.horizon * static_cast<double>(config.time_unit.ticks()) < 9e18))
-    throw std::invalid_argument("the horizon must be positive and within 2^63 ticks");
-  if (config.stake_max < config.stake_min) throw std::invalid_argument("stake_max must not be below stake_min");
-  if (!(config.dishonest_fraction >= 0.0 && config.dishonest_fraction <= 1.0) ||
-      !(config.verify_probability >= 0.0 && config.verify_probability <= 1.0) ||
-      !(config.slash_fraction >= 0.0 && config.slash_fraction <= 1.0))
-    throw std::invalid_argument("dishonest_fraction, verify_probability and slash_fraction must be in [0, 1]");
-  return config;
+const ComputeMarketConfig& validated(const ComputeMarketConfig& c) {
+  if (c.slots < 1 || c.slots > 1'000'000) throw std::invalid_argument("compute market: slots must be in [1, 10^6]");
+  if (!(c.arrival_rate > 0.0) || !(c.service_rate > 0.0) || !std::isfinite(c.arrival_rate) || !std::isfinite(c.service_rate))
+    throw std::invalid_argument("compute market: arrival_rate and service_rate must be positive");
+  if (!(c.verify_probability >= 0.0 && c.verify_probability <= 1.0) ||
+      !(c.slash_fraction >= 0.0 && c.slash_fraction <= 1.0) ||
+      !(c.dishonest_fraction >= 0.0 && c.dishonest_fraction <= 1.0))
+    throw std::invalid_argument("compute market: verify_probability, slash_fraction and dishonest_fraction must be in [0, 1]");
+  if (c.time_unit.ticks() <= 0) throw std::invalid_argument("compute market: the time unit must be positive");
+  return c;
 }
 
-ComputeMarket::ComputeMarket(const ComputeMarketConfig& config, std::uint64_t seed, std::uint64_t replicate)
+}  // namespace
+
+// ---- the stake-weighted choice among providers with a free slot ----
+// A Fenwick tree over integer weights: O(log P) per update and per draw, no floating point, so the choice is
+// the same on every platform.
+
+void ComputeMarket::WeightedSampler::resize(std::size_t n) {
+  // Rebuilt from the weights: a Fenwick tree's nodes depend on its size.
+  weights_.resize(n, 0);
+  tree_.assign(n + 1, 0);
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t k = i + 1; k <= n; k += k & (~k + 1)) tree_[k] += weights_[i];
+  top_bit_ = 0;
+  while ((std::size_t{1} << (top_bit_ + 1)) <= n) ++top_bit_;
+}
+
+void ComputeMarket::WeightedSampler::set(std::size_t i, std::uint64_t w) noexcept {
+  const std::uint64_t delta = w - weights_[i];  // modular: exact once every update is applied
+  weights_[i] = w;
+  total_ += delta;
+  for (std::size_t k = i + 1; k < tree_.size(); k += k & (~k + 1)) tree_[k] += delta;
+}
+
+std::size_t ComputeMarket::WeightedSampler::find(std::uint64_t target) const noexcept {
+  // The index i with prefix(i) <= target < prefix(i + 1). Branch-free descent: each step goes right or not
+  // with probability near 1/2, which no predictor guesses.
+  std::size_t pos = 0;
+  for (std::size_t step = std::size_t{1} << top_bit_; step > 0; step >>= 1) {
+    const std::size_t next = pos + step;
+    const std::uint64_t below = next < tree_.size() ? tree_[next] : ~std::uint64_t{0};
+    const bool right = below <= target;
+    pos = right ? next : pos;
+    target -= right ? below : 0;
+  }
+  return pos;
+}
+
+// ---- the market ----
+
+ComputeMarket::ComputeMarket(const ComputeMarketConfig& config, ledger::Ledger& ledger, AccountId consumers,
+                             AccountId first_provider_account, TokenAmount max_stake, core::SimTime horizon,
+                             std::uint64_t seed, std::uint64_t replicate)
     : config_(validated(config)),
+      ledger_(ledger),
+      consumers_(consumers),
+      first_provider_(first_provider_account),
+      unit_ticks_(static_cast<double>(config.time_unit.ticks())),
+      horizon_(horizon),
       seed_(seed),
       replicate_(replicate),
-      unit_ticks_(static_cast<double>(config.time_unit.ticks())),
-      horizon_(core::SimTime::from_ticks(static_cast<std::int64_t>(std::llround(config.horizon * unit_ticks_)))),
-      idle_(static_cast<std::size_t>(config.providers)),
+      slash_millionths_(static_cast<std::uint64_t>(std::llround(config.slash_fraction * 1e6))),
       arrival_rng_({seed, replicate, world_entity, arrivals_purpose}),
-      dispatch_rng_({seed, replicate, world_entity, dispatch_purpose}),
-      arrival_rate_(config.arrival_rate_per_provider * static_cast<double>(config.providers)),
-      slash_millionths_(static_cast<std::uint64_t>(std::llround(config.slash_fraction * 1e6))) {
-  const auto n = static_cast<std::size_t>(config.providers);
-  consumers_ = ledger_.open_account();
-  first_provider_ = ledger_.open_accounts(static_cast<std::uint32_t>(n));
-  weight_.resize(n);
-  free_slots_.assign(n, static_cast<std::uint32_t>(config.slots));
-  honest_.assign(n, 1);
-  removed_.assign(n, 0);
-  removed_at_.assign(n, -1);
-  jobs_.assign(n, 0);
-  initial_stake_.resize(n);
+      dispatch_rng_({seed, replicate, world_entity, dispatch_purpose}) {
+  // Weights are stakes shifted so that 2^24 providers of the largest stake still sum below 2^62.
+  while ((max_stake.base_units() >> weight_shift_) >= (ledger::u128{1} << 38)) ++weight_shift_;
+}
+
+std::uint64_t ComputeMarket::jobs_to_fund(const ComputeMarketConfig& config, core::SimTime horizon) {
+  const double expected =
+      config.arrival_rate * static_cast<double>(horizon.ticks()) / static_cast<double>(config.time_unit.ticks());
+  if (!(expected < 1e15)) throw std::invalid_argument("compute market: more than 10^15 jobs expected over the horizon");
+  return static_cast<std::uint64_t>(expected + 10.0 * std::sqrt(expected) + 100.0);
+}
+
+core::SimTime ComputeMarket::after(core::SimTime now, double time_units) const noexcept {
+  const double ticks = time_units * unit_ticks_;
+  // Past the horizon is as good as never: clamped so the sum cannot overflow.
+  if (!(ticks < static_cast<double>(horizon_.ticks() - now.ticks()) + 1.0)) return core::SimTime::max();
+  return now + core::SimTime::from_ticks(static_cast<core::SimTime::rep>(std::llround(ticks)));
+}
+
+void ComputeMarket::grow_to(std::size_t providers) {
+  if (providers <= weight_.size()) return;
+  const std::size_t n = std::max(providers, weight_.size() + weight_.size() / 8 + 16);
+  weight_.resize(n, 0);
+  free_slots_.resize(n, 0);
+  joined_.resize(n, 0);
+  honest_.resize(n, 1);
+  caught_.resize(n, 0);
+  caught_at_.resize(n, -1);
+  jobs_.resize(n, 0);
+  recent_jobs_.resize(n, 0);
   service_rng_.reserve(n);
   verify_rng_.reserve(n);
-
-  core::RandomStream setup({seed, replicate, world_entity, setup_purpose});
-  const TokenAmount range = config.stake_max - config.stake_min;
-  ledger::u128 stake_sum = 0;
-  for (std::size_t j = 0; j < n; ++j) {
-    const TokenAmount stake = config.stake_min + scale_amount(range, setup.uniform01());
-    initial_stake_[j] = stake;
-    stake_sum += stake.base_units();
-    ledger_.mint(first_provider_ + static_cast<AccountId>(j), stake, "stake endowment");
-    ledger_.stake(first_provider_ + static_cast<AccountId>(j), stake, "stake endowment");
-    service_rng_.emplace_back(core::StreamKey{seed, replicate, j, service_purpose});
-    verify_rng_.emplace_back(core::StreamKey{seed, replicate, j, verify_purpose});
+  for (std::size_t p = service_rng_.size(); p < n; ++p) {
+    service_rng_.emplace_back(core::StreamKey{seed_, replicate_, p, service_purpose});
+    verify_rng_.emplace_back(core::StreamKey{seed_, replicate_, p, verify_purpose});
   }
-  // The dishonest: the first ⌊fraction · P⌉ of a random permutation (Fisher–Yates on the setup stream).
-  std::vector<std::uint32_t> order(n);
-  for (std::size_t j = 0; j < n; ++j) order[j] = static_cast<std::uint32_t>(j);
-  for (std::size_t j = n - 1; j > 0; --j)
-    std::swap(order[j], order[static_cast<std::size_t>(core::draw_uniform_int(setup, 0, static_cast<std::int64_t>(j)))]);
-  const auto dishonest = static_cast<std::size_t>(std::llround(config.dishonest_fraction * static_cast<double>(n)));
-  for (std::size_t k = 0; k < dishonest; ++k) honest_[order[k]] = 0;
+  idle_.resize(n);
+}
 
-  int shift = 0;
-  while ((stake_sum >> shift) >= (ledger::u128{1} << 62)) ++shift;
-  for (std::size_t j = 0; j < n; ++j) {
-    // Every provider with stake weighs at least 1, so none is left out by the shift.
-    weight_[j] = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(initial_stake_[j].base_units() >> shift));
-    update_weight(static_cast<std::uint32_t>(j));
+void ComputeMarket::join(std::uint32_t provider, TokenAmount stake, bool honest) {
+  grow_to(std::size_t{provider} + 1);
+  if (joined_[provider] != 0 || caught_[provider] != 0) throw std::logic_error("compute market: provider joined twice");
+  weight_[provider] = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(stake.base_units() >> weight_shift_));
+  if (weight_[provider] >= (std::uint64_t{1} << 38)) throw std::logic_error("compute market: a stake above max_stake");
+  free_slots_[provider] = static_cast<std::uint32_t>(config_.slots);
+  honest_[provider] = honest ? 1 : 0;
+  joined_[provider] = 1;
+  update_weight(provider);
+}
+
+void ComputeMarket::leave(std::uint32_t provider) {
+  if (provider >= joined_.size()) return;
+  joined_[provider] = 0;
+  update_weight(provider);
+}
+
+void ComputeMarket::update_weight(std::uint32_t provider) noexcept {
+  idle_.set(provider, joined_[provider] != 0 && free_slots_[provider] > 0 ? weight_[provider] : 0);
+}
+
+void ComputeMarket::start(core::EventQueue& queue, core::SimTime now) {
+  const core::SimTime first = after(now, core::draw_exponential(arrival_rng_, config_.arrival_rate));
+  if (first <= horizon_) queue.push(first, arrival_priority, {arrival, 0, 0});
+}
+
+void ComputeMarket::handle(const core::Event& event, core::EventQueue& queue) {
+  switch (event.data.kind) {
+    case arrival: on_arrival(event.time, queue); break;
+    case completion: on_completion(event.data.target, event.time, queue); break;
+    case verification: on_verification(event.data.target, event.time); break;
+    default: throw std::logic_error("compute market: not its event");
   }
-  // Consumers hold what the expected arrivals pay, with ten standard deviations and a hundred fees to spare.
-  const double expected = arrival_rate_ * config.horizon;
-  const auto jobs_funded = static_cast<std::uint64_t>(expected + 10.0 * std::sqrt(expected) + 100.0);
-  ledger::u128 funds = 0;
-  if (__builtin_mul_overflow(config.fee.base_units(), static_cast<ledger::u128>(jobs_funded), &funds))
-    throw std::invalid_argument("the consumers' funds overflow: lower the fee or the horizon");
-  ledger_.mint(consumers_, TokenAmount::from_base_units(funds), "consumer funds");
 }
 
-void ComputeMarket::update_weight(std::uint32_t provider) {
-  idle_.set(provider, removed_[provider] == 0 && free_slots_[provider] > 0 ? weight_[provider] : 0);
+void ComputeMarket::start_job(std::uint32_t provider, core::SimTime now, core::EventQueue& queue) {
+  ++period_.started;
+  const core::SimTime done = after(now, core::draw_exponential(service_rng_[provider], config_.service_rate));
+  if (done <= horizon_) queue.push(done, completion_priority, {completion, provider, 0});
 }
 
-void ComputeMarket::start_job(std::uint32_t provider, core::Simulation<ComputeMarket>& sim) {
-  ++started_;
-  const double service = core::draw_exponential(service_rng_[provider], config_.service_rate);
-  const core::SimTime done = sim.now() + duration(service);
-  if (done <= horizon_) sim.schedule_at(done, {completion, provider, 0}, completion_priority);
-  else ++totals_.in_service_at_end;  // finishes after the horizon: never scheduled
+void ComputeMarket::push_waiting(std::int64_t arrival_ticks) {
+  if (queue_size_ == waiting_.size()) {
+    std::vector<std::int64_t> bigger(std::max<std::size_t>(16, waiting_.size() * 2));
+    for (std::size_t k = 0; k < queue_size_; ++k) bigger[k] = waiting_[(queue_head_ + k) & (waiting_.size() - 1)];
+    waiting_ = std::move(bigger);
+    queue_head_ = 0;
+  }
+  waiting_[(queue_head_ + queue_size_) & (waiting_.size() - 1)] = arrival_ticks;
+  ++queue_size_;
+  max_queue_ = std::max<std::uint64_t>(max_queue_, queue_size_);
 }
 
-void ComputeMarket::on_arrival(core::Simulation<ComputeMarket>& sim) {
-  ++totals_.arrivals;
-  const core::SimTime next = sim.now() + duration(core::draw_exponential(arrival_rng_, arrival_rate_));
-  if (next <= horizon_) sim.schedule_at(next, {arrival, 0, 0}, arrival_priority);
+std::int64_t ComputeMarket::pop_waiting() noexcept {
+  const std::int64_t t = waiting_[queue_head_];
+  queue_head_ = (queue_head_ + 1) & (waiting_.size() - 1);
+  --queue_size_;
+  return t;
+}
+
+void ComputeMarket::on_arrival(core::SimTime now, core::EventQueue& queue) {
+  ++period_.arrivals;
+  const core::SimTime next = after(now, core::draw_exponential(arrival_rng_, config_.arrival_rate));
+  if (next <= horizon_) queue.push(next, arrival_priority, {arrival, 0, 0});
   if (idle_.total() == 0) {
-    queue_.push(sim.now().ticks());
-    totals_.max_queue = std::max<std::uint64_t>(totals_.max_queue, queue_.size());
+    push_waiting(now.ticks());
     return;
   }
   const auto target = static_cast<std::uint64_t>(
@@ -245,21 +207,20 @@ void ComputeMarket::on_arrival(core::Simulation<ComputeMarket>& sim) {
   const auto provider = static_cast<std::uint32_t>(idle_.find(target));
   --free_slots_[provider];
   update_weight(provider);
-  start_job(provider, sim);
+  start_job(provider, now, queue);
 }
 
-void ComputeMarket::on_completion(std::uint32_t provider, core::Simulation<ComputeMarket>& sim) {
-  ++totals_.completions;
+void ComputeMarket::on_completion(std::uint32_t provider, core::SimTime now, core::EventQueue& queue) {
+  ++period_.completions;
   ++jobs_[provider];
+  ++recent_jobs_[provider];
   ledger_.transfer(consumers_, first_provider_ + provider, config_.fee, "job fee");
-  totals_.fees_paid += config_.fee;
+  period_.fees += config_.fee;
   if (verify_rng_[provider].uniform01() < config_.verify_probability)
-    sim.schedule_at(sim.now(), {verification, provider, 0}, verification_priority);
-  if (removed_[provider] == 0 && !queue_.empty()) {
-    const std::int64_t waited = sim.now().ticks() - queue_.pop();
-    wait_ticks_ += static_cast<ledger::u128>(waited);
-    ++totals_.waited;
-    start_job(provider, sim);
+    queue.push(now, verification_priority, {verification, provider, 0});
+  if (joined_[provider] != 0 && queue_size_ > 0) {
+    period_.wait_ticks += static_cast<ledger::u128>(now.ticks() - pop_waiting());
+    start_job(provider, now, queue);
     return;
   }
   ++free_slots_[provider];
@@ -267,61 +228,155 @@ void ComputeMarket::on_completion(std::uint32_t provider, core::Simulation<Compu
 }
 
 void ComputeMarket::on_verification(std::uint32_t provider, core::SimTime now) {
-  ++totals_.verifications;
-  if (honest_[provider] != 0 || removed_[provider] != 0) return;
+  ++period_.verifications;
+  if (honest_[provider] != 0 || caught_[provider] != 0) return;
   const AccountId account = first_provider_ + provider;
-  const TokenAmount stake = ledger_.staked(account);
-  totals_.slashed += ledger_.slash(account, millionths_of(stake, slash_millionths_), "caught cheating");
-  ++totals_.caught;
-  removed_[provider] = 1;
-  removed_at_[provider] = now.ticks();
+  period_.slashed += ledger_.slash(account, millionths_of(ledger_.staked(account), slash_millionths_), "caught cheating");
+  ++period_.caught;
+  caught_[provider] = 1;
+  caught_at_[provider] = now.ticks();
+  joined_[provider] = 0;
   update_weight(provider);
 }
 
-void ComputeMarket::on_event(const core::Event& event, core::Simulation<ComputeMarket>& sim) {
-  ++totals_.events;
-  totals_.max_live_events = std::max<std::uint64_t>(totals_.max_live_events, sim.queue().live() + 1);
-  switch (event.data.kind) {
-    case arrival: on_arrival(sim); break;
-    case completion: on_completion(event.data.target, sim); break;
-    case verification: on_verification(event.data.target, sim.now()); break;
-    default: throw std::logic_error("compute market: unknown event kind");
-  }
+double ComputeMarket::caught_at(std::uint32_t provider) const noexcept {
+  return caught_[provider] != 0 ? static_cast<double>(caught_at_[provider]) / unit_ticks_ : -1.0;
 }
 
-ComputeMarketResult ComputeMarket::run() {
-  core::Simulation<ComputeMarket> sim(*this);
-  sim.queue().reserve(static_cast<std::size_t>(2 * config_.providers * config_.slots + 2));
-  const core::SimTime first = duration(core::draw_exponential(arrival_rng_, arrival_rate_));
-  if (first <= horizon_) sim.schedule_at(first, {arrival, 0, 0}, arrival_priority);
-  sim.run_until(horizon_);
-  ledger_.check_conservation();
-
-  ComputeMarketResult result;
-  totals_.queued_at_end = queue_.size();
-  totals_.mean_wait = started_ > 0 ? to_double(wait_ticks_) / static_cast<double>(started_) / unit_ticks_ : 0.0;
-  totals_.fingerprint = sim.fingerprint().hex();
-  result.totals = totals_;
-  result.providers.resize(weight_.size());
-  for (std::size_t j = 0; j < weight_.size(); ++j) {
-    ComputeProviderState& p = result.providers[j];
-    const AccountId account = first_provider_ + static_cast<AccountId>(j);
-    p.initial_stake = initial_stake_[j];
-    p.stake = ledger_.staked(account);
-    p.balance = ledger_.balance(account);
-    p.honest = honest_[j] != 0;
-    p.removed = removed_[j] != 0;
-    p.removed_at = p.removed ? static_cast<double>(removed_at_[j]) / unit_ticks_ : -1.0;
-    p.jobs = jobs_[j];
-  }
-  return result;
+std::uint32_t ComputeMarket::take_recent_jobs(std::uint32_t provider) noexcept {
+  if (provider >= recent_jobs_.size()) return 0;
+  const std::uint32_t n = recent_jobs_[provider];
+  recent_jobs_[provider] = 0;
+  return n;
 }
+
+ComputeMarketPeriod ComputeMarket::take_period() noexcept {
+  const ComputeMarketPeriod p = period_;
+  totals_.arrivals += p.arrivals;
+  totals_.completions += p.completions;
+  totals_.verifications += p.verifications;
+  totals_.caught += p.caught;
+  totals_.started += p.started;
+  totals_.wait_ticks += p.wait_ticks;
+  totals_.fees += p.fees;
+  totals_.slashed += p.slashed;
+  period_ = {};
+  return p;
+}
+
+// ---- workload B2 on its own ----
+
+namespace {
+
+// The run's model: every event is the market's.
+struct MarketOnly {
+  ComputeMarket& market;
+  void on_event(const core::Event& event, core::Simulation<MarketOnly>& sim) { market.handle(event, sim.queue()); }
+};
 
 }  // namespace
 
-ComputeMarketResult run_compute_market(const ComputeMarketConfig& config, std::uint64_t seed, std::uint64_t replicate) {
-  ComputeMarket market(config, seed, replicate);
-  return market.run();
+B2Result run_b2(const ComputeMarketConfig& config, const B2Options& options, std::uint64_t seed, std::uint64_t replicate) {
+  if (options.providers < 1 || options.providers > 10'000'000)
+    throw std::invalid_argument("B2: providers must be in [1, 10^7]");
+  if (options.stake_max < options.stake_min) throw std::invalid_argument("B2: stake_max must not be below stake_min");
+  const double horizon_ticks = options.horizon * static_cast<double>(config.time_unit.ticks());
+  if (!(horizon_ticks > 0.0 && horizon_ticks < 9e18)) throw std::invalid_argument("B2: the horizon must be positive");
+  const core::SimTime horizon = core::SimTime::from_ticks(static_cast<core::SimTime::rep>(std::llround(horizon_ticks)));
+  const auto n = static_cast<std::size_t>(options.providers);
+
+  ledger::Ledger ledger;
+  const AccountId consumers = ledger.open_account();
+  const AccountId first = ledger.open_accounts(static_cast<std::uint32_t>(n));
+  ComputeMarket market(config, ledger, consumers, first, options.stake_max, horizon, seed, replicate);
+  ledger::u128 funds = 0;
+  if (__builtin_mul_overflow(config.fee.base_units(), static_cast<ledger::u128>(ComputeMarket::jobs_to_fund(config, horizon)),
+                             &funds))
+    throw std::invalid_argument("B2: the consumers' funds overflow: lower the fee or the horizon");
+  ledger.mint(consumers, TokenAmount::from_base_units(funds), "consumer funds");
+
+  core::RandomStream setup({seed, replicate, world_entity, setup_purpose});
+  std::vector<B2Provider> providers(n);
+  const TokenAmount range = options.stake_max - options.stake_min;
+  for (std::size_t j = 0; j < n; ++j) {
+    providers[j].initial_stake = options.stake_min + scale_amount(range, setup.uniform01());
+    ledger.mint(first + static_cast<AccountId>(j), providers[j].initial_stake, "stake endowment");
+    ledger.stake(first + static_cast<AccountId>(j), providers[j].initial_stake, "stake endowment");
+  }
+  // The dishonest: the first ⌊fraction · P⌉ of a random permutation (Fisher–Yates on the setup stream).
+  std::vector<std::uint32_t> order(n);
+  for (std::size_t j = 0; j < n; ++j) order[j] = static_cast<std::uint32_t>(j);
+  for (std::size_t j = n - 1; j > 0; --j)
+    std::swap(order[j], order[static_cast<std::size_t>(core::draw_uniform_int(setup, 0, static_cast<std::int64_t>(j)))]);
+  const auto dishonest = static_cast<std::size_t>(std::llround(config.dishonest_fraction * static_cast<double>(n)));
+  for (std::size_t k = 0; k < dishonest; ++k) providers[order[k]].honest = false;
+  for (std::size_t j = 0; j < n; ++j)
+    market.join(static_cast<std::uint32_t>(j), providers[j].initial_stake, providers[j].honest);
+
+  MarketOnly model{market};
+  core::Simulation<MarketOnly> sim(model);
+  sim.queue().reserve(2 * n * static_cast<std::size_t>(config.slots) + 2);
+  market.start(sim.queue(), core::SimTime::zero());
+  std::uint64_t max_live = 0;
+  while (sim.queue().next_time() <= horizon) {
+    max_live = std::max<std::uint64_t>(max_live, sim.queue().live());
+    sim.step();
+  }
+  ledger.check_conservation();
+
+  B2Result r;
+  r.totals = market.take_period();
+  r.events = sim.events_processed();
+  r.max_live_events = max_live;
+  r.queued_at_end = market.queued();
+  r.max_queue = market.max_queue();
+  r.mean_wait = r.totals.started > 0
+                    ? to_double(r.totals.wait_ticks) / static_cast<double>(r.totals.started) / market.time_unit_ticks()
+                    : 0.0;
+  r.fingerprint = sim.fingerprint().hex();
+  for (std::size_t j = 0; j < n; ++j) {
+    B2Provider& p = providers[j];
+    const AccountId account = first + static_cast<AccountId>(j);
+    p.stake = ledger.staked(account);
+    p.balance = ledger.balance(account);
+    p.caught = market.caught(static_cast<std::uint32_t>(j));
+    p.caught_at = market.caught_at(static_cast<std::uint32_t>(j));
+    p.jobs = market.jobs(static_cast<std::uint32_t>(j));
+  }
+  r.providers = std::move(providers);
+  return r;
+}
+
+// ---- the scenario's "market" section ----
+
+void register_compute_market(scenario::Registry<MarketFactory>& markets) {
+  using scenario::real_param;
+  markets.add(
+      {"compute",
+       "inference jobs for the compute providers: Poisson arrivals, stake-weighted dispatch, a FIFO queue, "
+       "verification and slashing of cheaters",
+       {real_param("arrival_rate", 800.0, "jobs/time unit", "rate of the Poisson arrival of jobs", 0.0),
+        scenario::duration_param("time_unit", core::SimTime::seconds(1), "the unit of the rates and of the queue's waits",
+                                 1e-6),
+        real_param("service_rate", 1.0, "jobs/time unit", "rate of a slot's Exp service time", 0.0),
+        scenario::integer_param("slots", 1, "", "jobs a provider serves at once", 1, 1'000'000),
+        scenario::tokens_param("fee", "1", "tokens/job", "what the consumers pay the provider for each job served"),
+        real_param("verify_probability", 0.1, "", "chance that a served job is verified", 0.0, 1.0),
+        real_param("slash_fraction", 0.5, "", "share of a caught cheater's stake burned", 0.0, 1.0),
+        real_param("dishonest_fraction", 0.1, "", "chance that a compute provider cheats on every job", 0.0, 1.0)},
+       {}},
+      [](const scenario::Params& p) {
+        ComputeMarketConfig c;
+        c.arrival_rate = p.real("arrival_rate");
+        c.time_unit = p.duration("time_unit");
+        c.service_rate = p.real("service_rate");
+        c.slots = p.integer("slots");
+        c.fee = p.tokens("fee");
+        c.verify_probability = p.real("verify_probability");
+        c.slash_fraction = p.real("slash_fraction");
+        c.dishonest_fraction = p.real("dishonest_fraction");
+        return c;
+      });
 }
 
 }  // namespace dais::models

@@ -1,82 +1,184 @@
 #pragma once
-// The compute market, event-driven (workload B2 of ../shared/BENCH.md is its default configuration).
+// The compute market, event-driven: inference jobs served by compute providers, verified, cheaters slashed.
 //
-// P providers, each with `slots` parallel slots and a stake s_j ~ Uniform(stake_min, stake_max) (minted and
-// staked at time 0); a `dishonest_fraction` of them (the lowest-numbered ones after a random permutation)
-// cheat on every job. Inference jobs arrive as a Poisson process of rate λ = arrival_rate_per_provider · P per
-// time unit. A job goes to a provider with a free slot chosen with
-// probability proportional to stake; when no slot is free it waits in one FIFO queue. Service takes
-// Exp(service_rate) time units; on completion the consumers pay the provider the job's fee, the slot takes the
-// queue's head job if any, and with probability `verify_probability` the job is verified (an event of its
-// own at the same time): a dishonest provider caught loses `slash_fraction` of its stake (to a millionth,
-// rounded down; burned) and takes no new job. A job a removed provider was serving still completes.
+// Providers (numbered from 0; each has `slots` parallel slots, a stake and an honesty) join and leave. Jobs
+// arrive as a Poisson process of `arrival_rate` per time unit. A job goes to a provider with a free slot
+// chosen with probability proportional to its stake (providers without stake weigh as one base unit); when no
+// slot is free it waits in one FIFO queue. Service takes Exp(service_rate) time units; on completion the
+// consumers pay the provider the job's fee, the slot takes the queue's head job if any, and with probability
+// `verify_probability` the job is verified (an event of its own at the same time): a dishonest provider
+// caught loses `slash_fraction` of its stake (to a millionth, rounded down; burned) and takes no new job.
+// A job a provider was serving when it left or was caught still completes and is paid.
 //
-// Events: arrivals, completions and verifications; nothing is scheduled that is not due within the horizon
-// plus the service in progress, so the live events are at most 1 + P·slots + P·slots (memory bounded by the
-// live events, not the total). Random draws: the arrival process and the dispatch from world streams; each
-// provider's service times and verification coins from its own streams, so a provider's luck does not depend
-// on other providers. Token movements go through the exact ledger; conservation is checked at the end.
+// Random draws: arrivals and dispatch from world streams, each provider's service times and verification
+// coins from its own streams (keyed by the provider number), so a provider's luck does not depend on the
+// others. Nothing is scheduled past the horizon: live events are at most 1 + 2 · (busy slots), so memory is
+// bounded by the live events, not the total. Events go straight into the run's core::EventQueue (no virtual
+// call); the run routes the kinds this market owns to handle().
+//
+// Workload B2 of ../shared/BENCH.md is run_b2() (P providers, stakes Uniform(100, 1000), 10% dishonest,
+// λ = 0.8 P); the contributor economy runs it with its compute providers (scenario section "market").
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "sim/core/event_queue.hpp"
 #include "sim/core/random.hpp"
 #include "sim/core/sim_time.hpp"
 #include "sim/ledger/ledger.hpp"
+#include "sim/scenario/registry.hpp"
 
 namespace dais::models {
 
 struct ComputeMarketConfig {
-  std::int64_t providers = 1000;
+  double arrival_rate = 800.0;  // jobs per time unit
+  double service_rate = 1.0;    // per time unit, per slot
   std::int64_t slots = 1;
-  ledger::TokenAmount stake_min = ledger::TokenAmount::whole_tokens(100, 18);
-  ledger::TokenAmount stake_max = ledger::TokenAmount::whole_tokens(1000, 18);
-  double dishonest_fraction = 0.1;
-  double arrival_rate_per_provider = 0.8;  // jobs per time unit, per provider at the start
-  double service_rate = 1.0;               // per time unit
   ledger::TokenAmount fee = ledger::TokenAmount::whole_tokens(1, 18);
   double verify_probability = 0.1;
   double slash_fraction = 0.5;
-  double horizon = 10'000.0;  // time units
+  double dishonest_fraction = 0.1;  // how the run that owns the market assigns honesty is its own
   core::SimTime time_unit = core::SimTime::seconds(1);
 };
 
-// What happened in a run; time averages are in time units.
-struct ComputeMarketTotals {
+// Counters since the last take_period(): one epoch's row in the economy.
+struct ComputeMarketPeriod {
   std::uint64_t arrivals = 0;
   std::uint64_t completions = 0;
   std::uint64_t verifications = 0;
-  std::uint64_t caught = 0;            // dishonest providers slashed and removed
-  std::uint64_t waited = 0;            // jobs that queued before service
-  std::uint64_t queued_at_end = 0;     // jobs still waiting when the horizon came
-  std::uint64_t in_service_at_end = 0;
-  std::uint64_t max_queue = 0;
-  std::uint64_t events = 0;
-  std::uint64_t max_live_events = 0;
-  double mean_wait = 0.0;              // over jobs that started service (waits of 0 included)
-  ledger::TokenAmount fees_paid;
+  std::uint64_t caught = 0;
+  std::uint64_t started = 0;
+  ledger::u128 wait_ticks = 0;  // summed over the jobs started
+  ledger::TokenAmount fees;
   ledger::TokenAmount slashed;
-  std::string fingerprint;
 };
 
-// Per provider, after the run.
-struct ComputeProviderState {
+class ComputeMarket {
+ public:
+  enum EventKind : std::uint32_t { arrival = 0x100, completion, verification };
+  [[nodiscard]] static bool owns(std::uint32_t kind) noexcept { return kind >= arrival && kind <= verification; }
+
+  // `first_provider_account` + p is provider p's ledger account; consumers pay fees from `consumers`.
+  // `max_stake` bounds every stake a provider will join with (it fixes the dispatch weights' scale).
+  ComputeMarket(const ComputeMarketConfig& config, ledger::Ledger& ledger, ledger::AccountId consumers,
+                ledger::AccountId first_provider_account, ledger::TokenAmount max_stake, core::SimTime horizon,
+                std::uint64_t seed, std::uint64_t replicate);
+
+  void join(std::uint32_t provider, ledger::TokenAmount stake, bool honest);
+  void leave(std::uint32_t provider);
+  // Schedules the first arrival after `now`.
+  void start(core::EventQueue& queue, core::SimTime now);
+  void handle(const core::Event& event, core::EventQueue& queue);
+
+  [[nodiscard]] bool caught(std::uint32_t provider) const noexcept { return caught_[provider] != 0; }
+  [[nodiscard]] double caught_at(std::uint32_t provider) const noexcept;  // time units; -1 if never
+  [[nodiscard]] std::uint64_t jobs(std::uint32_t provider) const noexcept { return jobs_[provider]; }
+  // Jobs the provider completed since the last call for it.
+  std::uint32_t take_recent_jobs(std::uint32_t provider) noexcept;
+  ComputeMarketPeriod take_period() noexcept;
+  [[nodiscard]] const ComputeMarketPeriod& totals() const noexcept { return totals_; }
+  [[nodiscard]] std::size_t queued() const noexcept { return queue_size_; }
+  [[nodiscard]] std::uint64_t max_queue() const noexcept { return max_queue_; }
+  [[nodiscard]] double time_unit_ticks() const noexcept { return unit_ticks_; }
+  // Jobs the consumers are funded for over the horizon: the expected arrivals, ten standard deviations and a
+  // hundred more.
+  [[nodiscard]] static std::uint64_t jobs_to_fund(const ComputeMarketConfig& config, core::SimTime horizon);
+
+ private:
+  class WeightedSampler {
+   public:
+    void resize(std::size_t n);
+    void set(std::size_t i, std::uint64_t w) noexcept;
+    [[nodiscard]] std::uint64_t total() const noexcept { return total_; }
+    [[nodiscard]] std::size_t find(std::uint64_t target) const noexcept;
+
+   private:
+    std::vector<std::uint64_t> tree_{0};
+    std::vector<std::uint64_t> weights_;
+    std::uint64_t total_ = 0;
+    int top_bit_ = 0;
+  };
+
+  [[nodiscard]] core::SimTime after(core::SimTime now, double time_units) const noexcept;
+  void grow_to(std::size_t providers);
+  void update_weight(std::uint32_t provider) noexcept;
+  void start_job(std::uint32_t provider, core::SimTime now, core::EventQueue& queue);
+  void on_arrival(core::SimTime now, core::EventQueue& queue);
+  void on_completion(std::uint32_t provider, core::SimTime now, core::EventQueue& queue);
+  void on_verification(std::uint32_t provider, core::SimTime now);
+  void push_waiting(std::int64_t arrival_ticks);
+  std::int64_t pop_waiting() noexcept;
+
+  ComputeMarketConfig config_;
+  ledger::Ledger& ledger_;
+  ledger::AccountId consumers_;
+  ledger::AccountId first_provider_;
+  int weight_shift_ = 0;
+  double unit_ticks_;
+  core::SimTime horizon_;
+  std::uint64_t seed_;
+  std::uint64_t replicate_;
+  std::uint64_t slash_millionths_;
+
+  // Providers, structure of arrays.
+  std::vector<std::uint64_t> weight_;
+  std::vector<std::uint32_t> free_slots_;
+  std::vector<std::uint8_t> joined_;
+  std::vector<std::uint8_t> honest_;
+  std::vector<std::uint8_t> caught_;
+  std::vector<std::int64_t> caught_at_;
+  std::vector<std::uint64_t> jobs_;
+  std::vector<std::uint32_t> recent_jobs_;
+  std::vector<core::RandomStream> service_rng_;
+  std::vector<core::RandomStream> verify_rng_;
+  WeightedSampler idle_;
+  // Waiting jobs' arrival ticks, a ring that doubles when full: no allocation per job once warm.
+  std::vector<std::int64_t> waiting_;
+  std::size_t queue_head_ = 0;
+  std::size_t queue_size_ = 0;
+  std::uint64_t max_queue_ = 0;
+  core::RandomStream arrival_rng_;
+  core::RandomStream dispatch_rng_;
+  ComputeMarketPeriod period_;
+  ComputeMarketPeriod totals_;
+};
+
+// Workload B2: P providers, stakes Uniform(stake_min, stake_max) minted and staked at time 0, the first
+// ⌊fraction · P⌉ of a random permutation dishonest, run for `horizon` time units on a ledger of its own.
+struct B2Options {
+  std::int64_t providers = 1000;
+  ledger::TokenAmount stake_min = ledger::TokenAmount::whole_tokens(100, 18);
+  ledger::TokenAmount stake_max = ledger::TokenAmount::whole_tokens(1000, 18);
+  double horizon = 10'000.0;  // time units
+};
+
+struct B2Provider {
   ledger::TokenAmount initial_stake;
   ledger::TokenAmount stake;
   ledger::TokenAmount balance;
   bool honest = true;
-  bool removed = false;
-  double removed_at = -1.0;  // time units
+  bool caught = false;
+  double caught_at = -1.0;
   std::uint64_t jobs = 0;
 };
 
-struct ComputeMarketResult {
-  ComputeMarketTotals totals;
-  std::vector<ComputeProviderState> providers;
+struct B2Result {
+  ComputeMarketPeriod totals;
+  std::uint64_t events = 0;
+  std::uint64_t max_live_events = 0;
+  std::uint64_t queued_at_end = 0;
+  std::uint64_t max_queue = 0;
+  double mean_wait = 0.0;  // time units, over the jobs started
+  std::string fingerprint;
+  std::vector<B2Provider> providers;
 };
 
-// Runs one replicate. Throws std::invalid_argument on an impossible configuration.
-ComputeMarketResult run_compute_market(const ComputeMarketConfig& config, std::uint64_t seed, std::uint64_t replicate);
+// Throws std::invalid_argument on an impossible configuration (as ComputeMarket's constructor does).
+B2Result run_b2(const ComputeMarketConfig& config, const B2Options& options, std::uint64_t seed, std::uint64_t replicate);
+
+// The market models a scenario may name in its "market" section; each turns its params into a config.
+using MarketFactory = ComputeMarketConfig (*)(const scenario::Params& params);
+void register_compute_market(scenario::Registry<MarketFactory>& markets);
 
 }  // namespace dais::models

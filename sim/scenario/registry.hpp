@@ -74,12 +74,14 @@ class Registry final : public ComponentIndex {
   std::vector<Entry> entries_;
 };
 
-// Everything a scenario may name: the roles agents play, agent models, reward rules, emission schedules.
+// Everything a scenario may name: the roles agents play, agent models, reward rules, emission schedules,
+// market models.
 struct Catalog {
   std::vector<std::string> roles;
   const ComponentIndex* agents = nullptr;
   const ComponentIndex* rules = nullptr;
   const ComponentIndex* schedules = nullptr;
+  const ComponentIndex* markets = nullptr;
 };
 
 }  // namespace dais::scenario

@@ -753,7 +753,7 @@ class Loader {
     every_role_known_ = false;
     Scenario s;
     check_object(doc, "", {"name", "description", "extends", "seed", "replicates", "epoch", "horizon", "token",
-                           "emission", "agents", "entry", "rewards", "outputs", "sweep", "chain"});
+                           "emission", "agents", "entry", "rewards", "outputs", "sweep", "chain", "market"});
 
     if (const json* v = required(doc, "", "name", "the name of the output folder")) {
       if (auto name = text(*v, "/name", "a name of letters, digits, '_', '-' and '.'")) {
@@ -787,6 +787,11 @@ class Loader {
     rewards(doc, s);
     outputs(doc, s);
     chain(doc, s);
+    if (doc.contains("market")) {
+      if (catalog_.markets == nullptr) error("/market", "expected no market: no market model is registered");
+      else if (check_object(doc["market"], "/market", {"model", "params"}))
+        s.market = choice(doc["market"], "/market", "model", *catalog_.markets, decimals);
+    }
     return s;
   }
 
@@ -1320,6 +1325,7 @@ nlohmann::json to_json(const Scenario& s) {
                     {"genesis_time", s.chain->genesis_time}};
     if (!s.chain->url.empty()) out["chain"]["url"] = s.chain->url;
   }
+  if (s.market) out["market"] = {{"model", s.market->name}, {"params", params_json(s.market->params, d)}};
   return out;
 }
 

@@ -92,6 +92,7 @@ struct Scenario {
   std::vector<RoleRewards> rewards;
   OutputSpec outputs;
   std::optional<ChainSpec> chain;  // present when some rule runs a contract
+  std::optional<ComponentChoice> market;  // the compute market the compute providers serve, if any
 
   [[nodiscard]] std::int64_t epochs() const noexcept { return horizon.ticks() / epoch_length.ticks(); }
 };
