@@ -7,6 +7,7 @@
 #include <cmath>
 #include <memory>
 
+#include "models/market/compute_market.hpp"
 #include "models/rewards/pipeline.hpp"
 #include "sim/chain/embedded.hpp"
 #include "sim/chain/rpc.hpp"
@@ -27,7 +28,7 @@ using ledger::AccountId;
 using ledger::TokenAmount;
 
 // Purposes of random streams; an agent's stream for a purpose is independent of every other stream.
-enum Purpose : std::uint64_t { contribution = 1, exit_decision = 2, entry = 3 };
+enum Purpose : std::uint64_t { contribution = 1, exit_decision = 2, entry = 3, honesty = 4 };
 // Entity id of world-level streams: above every possible agent id.
 constexpr std::uint64_t world_entity = std::uint64_t{1} << 40;
 // Entity id of the streams of role r's reward rule (its donors, say).
@@ -81,6 +82,12 @@ class ContributorEconomy {
 
  private:
   void start_chain(const scenario::ChainSpec& spec, const ModelCatalog& catalog, RuleEnvironment& environment);
+  void open_market();
+  [[nodiscard]] bool serves_market(const RoleState& role) const noexcept {
+    return market_ != nullptr && &role == &roles_[market_role_];
+  }
+  // What agent i earned from jobs' fees.
+  [[nodiscard]] TokenAmount fees_of(std::size_t i) const;
   void genesis();
   void add_agents(std::size_t population, std::int64_t count, std::int64_t entry_epoch);
   void run_epoch(std::int64_t epoch, core::SimTime now);
@@ -135,6 +142,14 @@ class ContributorEconomy {
   TokenAmount gas_cost_run_;
   std::vector<std::int64_t> gas_used_;  // per agent; allocated only with a chain
   std::vector<TokenAmount> gas_cost_;
+
+  // The compute market the compute providers serve (scenario "market"); provider p is agent p.
+  std::unique_ptr<ComputeMarket> market_;
+  ComputeMarketConfig market_config_;
+  std::size_t market_role_ = 0;      // the compute providers' role
+  AccountId consumers_ = 0;          // who pays the jobs' fees
+  ComputeMarketPeriod market_epoch_;  // this epoch's counters
+  double fee_tokens_ = 0.0;
 
   // Agents, structure of arrays; an agent's index is its id and fixes its ledger account.
   std::vector<std::uint16_t> population_;
@@ -191,6 +206,14 @@ ContributorEconomy::ContributorEconomy(const scenario::Scenario& scenario, const
     populations_.push_back(std::move(pop));
     entry_weights_.push_back(static_cast<double>(p.count));
   }
+  if (scenario.market) {
+    market_config_ = catalog.markets.factory(scenario.market->name)(scenario.market->params);
+    const auto it = std::find_if(roles_.begin(), roles_.end(), [](const RoleState& r) { return r.name == "compute_provider"; });
+    if (it == roles_.end())
+      throw std::invalid_argument("the market needs compute providers: a \"compute_provider\" role in \"rewards\"");
+    market_role_ = static_cast<std::size_t>(it - roles_.begin());
+    fee_tokens_ = market_config_.fee.to_tokens(decimals_);
+  }
   // With no initial agents, entrants join every population with equal probability.
   if (std::all_of(entry_weights_.begin(), entry_weights_.end(), [](double w) { return w == 0.0; }))
     std::fill(entry_weights_.begin(), entry_weights_.end(), 1.0);
@@ -218,6 +241,23 @@ std::int64_t ContributorEconomy::active_count() const noexcept {
   return n;
 }
 
+void ContributorEconomy::open_market() {
+  consumers_ = ledger_.open_account();
+  TokenAmount max_stake;
+  for (const PopulationState& p : populations_)
+    if (p.role == market_role_) max_stake = std::max(max_stake, p.behaviour.initial_stake);
+  market_ = std::make_unique<ComputeMarket>(market_config_, ledger_, consumers_, ledger_.account_count(), max_stake,
+                                            scenario_.horizon, scenario_.seed, static_cast<std::uint64_t>(identity_.replicate));
+  // The consumers hold what the jobs to expect over the horizon pay, with plenty to spare.
+  ledger_.mint(consumers_, times(market_config_.fee, static_cast<std::int64_t>(ComputeMarket::jobs_to_fund(market_config_, scenario_.horizon))),
+               "consumer funds");
+}
+
+TokenAmount ContributorEconomy::fees_of(std::size_t i) const {
+  return market_ ? times(market_config_.fee, static_cast<std::int64_t>(market_->jobs(static_cast<std::uint32_t>(i))))
+                 : TokenAmount{};
+}
+
 void ContributorEconomy::add_agents(std::size_t population, std::int64_t count, std::int64_t entry_epoch) {
   if (count <= 0) return;
   const auto first = static_cast<std::uint32_t>(population_.size());
@@ -243,13 +283,18 @@ void ContributorEconomy::add_agents(std::size_t population, std::int64_t count, 
       ledger_.mint(account_of(agent), pop.behaviour.initial_stake, "endowment");
       ledger_.stake(account_of(agent), pop.behaviour.initial_stake, "endowment");
     }
+    if (serves_market(role)) {
+      core::RandomStream rng({scenario_.seed, static_cast<std::uint64_t>(identity_.replicate), agent, honesty});
+      market_->join(agent, pop.behaviour.initial_stake, !core::draw_bernoulli(rng, market_config_.dishonest_fraction));
+    }
   }
 }
 
 void ContributorEconomy::genesis() {
   treasury_ = ledger_.open_account();
-  first_agent_account_ = treasury_ + 1;
   if (!scenario_.token.initial_supply.is_zero()) ledger_.mint(treasury_, scenario_.token.initial_supply, "genesis");
+  if (scenario_.market) open_market();
+  first_agent_account_ = ledger_.account_count();
   std::int64_t total = 0;
   for (const PopulationState& p : populations_) total += p.initial_count;
   // Room for the initial agents and, with six standard deviations to spare, the entrants to expect: growing
@@ -273,16 +318,21 @@ void ContributorEconomy::pay_role(RoleState& role, TokenAmount budget, std::int6
   const std::size_t n = role.active.size();
   core::resize_buffer(contributions_, n);
   core::resize_buffer(shares_, n);
-  for (std::size_t k = 0; k < n; ++k) {
-    const std::uint32_t agent = agent_of(role.active[k]);
-    const ContributorBehaviour& b = populations_[population_[agent]].behaviour;
-    core::RandomStream rng({scenario_.seed, static_cast<std::uint64_t>(identity_.replicate), agent, contribution},
-                           static_cast<std::uint64_t>(epoch));
-    contributions_[k] = core::draw_normal(rng, b.mu, b.sigma);  // log-contribution; exp below
+  if (serves_market(role)) {
+    // A compute provider's work is the jobs it served this epoch.
+    for (std::size_t k = 0; k < n; ++k) contributions_[k] = market_->take_recent_jobs(agent_of(role.active[k]));
+  } else {
+    for (std::size_t k = 0; k < n; ++k) {
+      const std::uint32_t agent = agent_of(role.active[k]);
+      const ContributorBehaviour& b = populations_[population_[agent]].behaviour;
+      core::RandomStream rng({scenario_.seed, static_cast<std::uint64_t>(identity_.replicate), agent, contribution},
+                             static_cast<std::uint64_t>(epoch));
+      contributions_[k] = core::draw_normal(rng, b.mu, b.sigma);  // log-contribution; exp below
+    }
+    // LogNormal = exp(Normal), in a pass of its own: independent exps overlap in the CPU, which they cannot
+    // behind each agent's draw.
+    for (double& q : contributions_) q = core::portable_exp(q);
   }
-  // LogNormal = exp(Normal), in a pass of its own: independent exps overlap in the CPU, which they cannot
-  // behind each agent's draw.
-  for (double& q : contributions_) q = core::portable_exp(q);
   if (role.rule->needs_stakes()) {
     core::resize_buffer(stakes_, n);
     for (std::size_t k = 0; k < n; ++k) stakes_[k] = ledger_.staked(role.active[k]);
@@ -297,6 +347,7 @@ std::int64_t ContributorEconomy::update_agents(RoleState& role, std::int64_t epo
   std::size_t kept = 0;
   const std::size_t n = role.active.size();
   const std::span<const std::int64_t> gas = role.rule->contributor_gas();
+  const bool market = serves_market(role);
   for (std::size_t k = 0; k < n; ++k) {
     const std::uint32_t agent = agent_of(role.active[k]);
     const ContributorBehaviour& b = populations_[population_[agent]].behaviour;
@@ -313,14 +364,21 @@ std::int64_t ContributorEconomy::update_agents(RoleState& role, std::int64_t epo
       gas_cost_epoch_ += cost;
       gas_cost_tokens = as_tokens(cost, base_unit_);
     }
-    const double gain = as_tokens(shares_[k], base_unit_) - b.cost_tokens - gas_cost_tokens;
+    // A compute provider serving the market also earns its jobs' fees (its contribution is their number).
+    const double fees = market ? contributions_[k] * fee_tokens_ : 0.0;
+    const double gain = as_tokens(shares_[k], base_unit_) + fees - b.cost_tokens - gas_cost_tokens;
     const double p = (1.0 - b.smoothing) * profit_[agent] + b.smoothing * gain;
     profit_[agent] = p;
+    if (market && market_->caught(agent)) {  // caught cheating: slashed and out
+      exit_epoch_[agent] = static_cast<std::int32_t>(epoch);
+      continue;
+    }
     if (p < 0.0) {
       core::RandomStream rng({scenario_.seed, static_cast<std::uint64_t>(identity_.replicate), agent, exit_decision},
                              static_cast<std::uint64_t>(epoch));
       if (core::draw_bernoulli(rng, b.exit_probability)) {
         exit_epoch_[agent] = static_cast<std::int32_t>(epoch);
+        if (market) market_->leave(agent);
         continue;
       }
     }
@@ -374,6 +432,7 @@ void ContributorEconomy::run_epoch(std::int64_t epoch, core::SimTime now) {
     pay_role(roles_[r], role_budgets_[r], epoch);
     exited += update_agents(roles_[r], epoch);
   }
+  if (market_) market_epoch_ = market_->take_period();
   const double retention = metrics::retention(active_before, active_before - exited);
   const std::int64_t entered = admit_entrants(epoch);
   ledger_.check_conservation();
@@ -420,10 +479,20 @@ void ContributorEconomy::record_epoch(std::int64_t epoch, TokenAmount emission, 
   row.field(c.gini).field(c.nakamoto_50).field(c.nakamoto_33).field(c.hhi).field(retention);
   row.field(active > 0 ? profit_sum / static_cast<double>(active) : 0.0);
   row.field(gas_epoch_).tokens(gas_cost_epoch_, decimals_);
+  if (market_) {
+    const ComputeMarketPeriod& m = market_epoch_;
+    row.field(m.arrivals).field(m.completions).field(static_cast<std::uint64_t>(market_->queued()));
+    row.field(m.started > 0 ? to_double(m.wait_ticks) / static_cast<double>(m.started) / market_->time_unit_ticks() : 0.0);
+    row.field(m.verifications).field(m.caught).tokens(m.fees, decimals_).tokens(m.slashed, decimals_);
+  }
   row.end_row();
 }
 
 void ContributorEconomy::on_event(const core::Event& event, core::Simulation<ContributorEconomy>& sim) {
+  if (ComputeMarket::owns(event.data.kind)) {
+    market_->handle(event, sim.queue());
+    return;
+  }
   if (event.data.kind != epoch_end) throw std::logic_error("unknown event kind");
   const auto epoch = static_cast<std::int64_t>(event.data.payload);
   run_epoch(epoch, sim.now());
@@ -454,9 +523,13 @@ void ContributorEconomy::write_agents() {
     else
       row.field(std::string_view{});
     row.field(epochs_active(i)).field(contribution_total_[i]).tokens(reward_total_[i], decimals_).tokens(costs, decimals_);
-    row.field(profit_[i]).field(metrics::roi(reward_total_[i].to_tokens(decimals_), costs.to_tokens(decimals_)));
+    row.field(profit_[i]).field(metrics::roi((reward_total_[i] + fees_of(i)).to_tokens(decimals_), costs.to_tokens(decimals_)));
     row.tokens(ledger_.balance(account), decimals_).tokens(ledger_.staked(account), decimals_);
     row.field(gas_used_by(i)).tokens(gas_cost_of(i), decimals_);
+    if (market_) {
+      const auto agent = static_cast<std::uint32_t>(i);
+      row.field(market_->jobs(agent)).tokens(fees_of(i), decimals_).field(market_->caught(agent) ? 1 : 0);
+    }
     row.end_row();
   }
 }
@@ -484,12 +557,17 @@ void ContributorEconomy::write_run_row(std::int64_t events, const std::string& f
     for (std::size_t i = 0; i < population_.size(); ++i) {
       const PopulationState& pop = populations_[population_[i]];
       if (pop.role != r) continue;
-      concentration_values_.push_back(metrics::roi(reward_total_[i].to_tokens(decimals_), costs_of(i).to_tokens(decimals_)));
+      concentration_values_.push_back(
+          metrics::roi((reward_total_[i] + fees_of(i)).to_tokens(decimals_), costs_of(i).to_tokens(decimals_)));
     }
     const metrics::Summary s = metrics::summarize_in_place(concentration_values_);
     row.field(s.mean).field(s.median);
   }
   row.field(gas_run_).tokens(gas_cost_run_, decimals_);
+  if (market_) {
+    const ComputeMarketPeriod& m = market_->totals();
+    row.field(m.arrivals).field(m.completions).field(m.caught).tokens(m.fees, decimals_).tokens(m.slashed, decimals_);
+  }
   row.tokens(ledger_.supply(), decimals_).field(events).field(std::string_view{fingerprint});
   row.end_row();
 }
@@ -511,6 +589,7 @@ io::RunOutput ContributorEconomy::run() {
   fingerprint_ = &sim.fingerprint();
   genesis();
   if (epochs_ > 0) sim.schedule_at(scenario_.epoch_length, {epoch_end, 0, 0});
+  if (market_) market_->start(sim.queue(), core::SimTime::zero());
   sim.run();
   output_.fingerprint = sim.fingerprint().hex();
   if (scenario_.outputs.agents) write_agents();
@@ -534,7 +613,10 @@ io::OutputSchema contributor_economy_schema(const scenario::Scenario& scenario, 
     s.runs.push_back("roi_mean_" + r);
     s.runs.push_back("roi_median_" + r);
   }
-  s.runs.insert(s.runs.end(), {"gas_used", "gas_cost_tokens", "supply_tokens", "events", "fingerprint"});
+  s.runs.insert(s.runs.end(), {"gas_used", "gas_cost_tokens"});
+  if (scenario.market)
+    s.runs.insert(s.runs.end(), {"jobs_arrived", "jobs_served", "cheaters_caught", "fees_tokens", "slashed_tokens"});
+  s.runs.insert(s.runs.end(), {"supply_tokens", "events", "fingerprint"});
 
   s.epochs.insert(s.epochs.end(), {"epoch", "active"});
   for (const auto& r : roles) s.epochs.push_back("active_" + r);
@@ -542,10 +624,14 @@ io::OutputSchema contributor_economy_schema(const scenario::Scenario& scenario, 
   for (const auto& r : roles) s.epochs.push_back("rewards_" + r + "_tokens");
   s.epochs.insert(s.epochs.end(), {"unpaid_tokens", "supply_tokens", "staked_tokens", "gini_rewards", "nakamoto_50", "nakamoto_33",
                                    "hhi_rewards", "retention", "mean_profit_tokens", "gas_used", "gas_cost_tokens"});
+  if (scenario.market)
+    s.epochs.insert(s.epochs.end(), {"jobs_arrived", "jobs_served", "jobs_waiting", "mean_wait", "jobs_verified",
+                                     "cheaters_caught", "fees_tokens", "slashed_tokens"});
 
   s.agents.insert(s.agents.end(), {"agent_id", "population", "role", "entry_epoch", "exit_epoch", "epochs_active",
                                    "contribution", "rewards_tokens", "costs_tokens", "profit_tokens", "roi",
                                    "balance_tokens", "staked_tokens", "gas_used", "gas_cost_tokens"});
+  if (scenario.market) s.agents.insert(s.agents.end(), {"jobs", "fees_tokens", "caught"});
 
   s.transfers.insert(s.transfers.end(), {"sequence", "epoch", "operation", "from_account", "to_account",
                                          "amount_tokens", "reason"});

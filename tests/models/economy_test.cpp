@@ -231,3 +231,66 @@ TEST_CASE("property: random small worlds conserve tokens and pay their emission 
     check_accounting(s, run(s, static_cast<std::int64_t>(pick(4))));
   }
 }
+
+TEST_CASE("with a compute market, compute providers are paid for the jobs they served, and cheaters are slashed",
+          "[models][economy][market]") {
+  nlohmann::json j = small_world();
+  j["market"] = {{"model", "compute"},
+                 {"params", {{"arrival_rate", 6}, {"time_unit", "1h"}, {"fee", "0.5"}, {"dishonest_fraction", 0.25},
+                             {"verify_probability", 0.2}}}};
+  const scenario::Scenario s = load_json(j, "market");
+  const io::RunOutput out = run(s, 0);
+  check_accounting(s, out);
+  CHECK(out.fingerprint == run(s, 0).fingerprint);
+  const io::OutputSchema schema = io::with_identity(models::contributor_economy_schema(s, catalog()), {});
+  const unsigned d = s.token.decimals;
+  const u128 fee = units("0.5", d);
+
+  u128 served = 0;
+  u128 fees = 0;
+  u128 slashed = 0;
+  std::int64_t caught = 0;
+  for (const auto& row : table(schema.epochs, out.epochs)) {
+    served += std::stoull(row.at("jobs_served"));
+    REQUIRE(units(row.at("fees_tokens"), d) == fee * std::stoull(row.at("jobs_served")));
+    fees += units(row.at("fees_tokens"), d);
+    slashed += units(row.at("slashed_tokens"), d);
+    caught += std::stoll(row.at("cheaters_caught"));
+  }
+  // 6 jobs an hour for 30 days, within five standard deviations.
+  CHECK(std::abs(static_cast<double>(served) - 4320.0) < 5 * std::sqrt(4320.0));
+  const auto runs = table(schema.runs, out.run);
+  CHECK(std::stoull(runs[0].at("jobs_served")) == served);
+  CHECK(units(runs[0].at("fees_tokens"), d) == fees);
+  CHECK(units(runs[0].at("slashed_tokens"), d) == slashed);
+
+  std::int64_t caught_agents = 0;
+  u128 fees_to_agents = 0;
+  for (const auto& row : table(schema.agents, out.agents)) {
+    if (row.at("role") != "compute_provider") {
+      CHECK(row.at("jobs") == "0");
+      continue;
+    }
+    // A compute provider's contribution is the jobs it served while paid; its fees are all of them.
+    CHECK(units(row.at("fees_tokens"), d) == fee * std::stoull(row.at("jobs")));
+    fees_to_agents += units(row.at("fees_tokens"), d);
+    if (row.at("caught") == "1") {
+      ++caught_agents;
+      CHECK(!row.at("exit_epoch").empty());
+      CHECK(units(row.at("staked_tokens"), d) == units("5", d));  // half of 10 burned
+    }
+  }
+  CHECK(fees_to_agents == fees);
+  CHECK(caught_agents == caught);
+  CHECK(caught > 0);
+  CHECK(slashed == units("5", d) * static_cast<u128>(caught));
+}
+
+TEST_CASE("a market without compute providers to serve it is refused", "[models][economy][market]") {
+  nlohmann::json j = small_world();
+  j["rewards"] = {{"data_provider", {{"share", 1}, {"rule", "proportional"}}}};
+  j["agents"] = {{{"role", "data_provider"}, {"model", "contributor"}, {"count", 3}}};
+  j["market"] = {{"model", "compute"}};
+  const scenario::Scenario s = load_json(j, "no_compute");
+  CHECK_THROWS_WITH(run(s, 0), Catch::Contains("the market needs compute providers"));
+}
