@@ -50,13 +50,18 @@ const ComputeMarketConfig& validated(const ComputeMarketConfig& c) {
 // the same on every platform.
 
 void ComputeMarket::WeightedSampler::resize(std::size_t n) {
-  // Rebuilt from the weights: a Fenwick tree's nodes depend on its size.
-  weights_.resize(n, 0);
-  tree_.assign(n + 1, 0);
-  for (std::size_t i = 0; i < n; ++i)
-    for (std::size_t k = i + 1; k <= n; k += k & (~k + 1)) tree_[k] += weights_[i];
+  // A power of two of leaves, so the descent needs no bounds check; rebuilt from the weights, since a Fenwick
+  // tree's nodes depend on its size.
+  std::size_t leaves = 1;
   top_bit_ = 0;
-  while ((std::size_t{1} << (top_bit_ + 1)) <= n) ++top_bit_;
+  while (leaves < n) {
+    leaves <<= 1;
+    ++top_bit_;
+  }
+  weights_.resize(leaves, 0);
+  tree_.assign(leaves + 1, 0);
+  for (std::size_t i = 0; i < leaves; ++i)
+    for (std::size_t k = i + 1; k <= leaves; k += k & (~k + 1)) tree_[k] += weights_[i];
 }
 
 void ComputeMarket::WeightedSampler::set(std::size_t i, std::uint64_t w) noexcept {
@@ -67,15 +72,14 @@ void ComputeMarket::WeightedSampler::set(std::size_t i, std::uint64_t w) noexcep
 }
 
 std::size_t ComputeMarket::WeightedSampler::find(std::uint64_t target) const noexcept {
-  // The index i with prefix(i) <= target < prefix(i + 1). Branch-free descent: each step goes right or not
-  // with probability near 1/2, which no predictor guesses.
+  // The index i with prefix(i) <= target < prefix(i + 1). Each step goes right or not with probability near
+  // 1/2, which no branch predictor guesses: masks instead of branches.
   std::size_t pos = 0;
   for (std::size_t step = std::size_t{1} << top_bit_; step > 0; step >>= 1) {
-    const std::size_t next = pos + step;
-    const std::uint64_t below = next < tree_.size() ? tree_[next] : ~std::uint64_t{0};
-    const bool right = below <= target;
-    pos = right ? next : pos;
-    target -= right ? below : 0;
+    const std::uint64_t below = tree_[pos + step];
+    const std::uint64_t right = std::uint64_t{0} - static_cast<std::uint64_t>(below <= target);
+    pos += step & right;
+    target -= below & right;
   }
   return pos;
 }
@@ -202,8 +206,8 @@ void ComputeMarket::on_arrival(core::SimTime now, core::EventQueue& queue) {
     push_waiting(now.ticks());
     return;
   }
-  const auto target = static_cast<std::uint64_t>(
-      core::draw_uniform_int(dispatch_rng_, 0, static_cast<std::int64_t>(idle_.total() - 1)));
+  // Uniform on [0, total) by a 64x64-bit multiply (Lemire): no division; the bias is below total / 2^64.
+  const auto target = static_cast<std::uint64_t>((ledger::u128{dispatch_rng_()} * idle_.total()) >> 64);
   const auto provider = static_cast<std::uint32_t>(idle_.find(target));
   --free_slots_[provider];
   update_weight(provider);

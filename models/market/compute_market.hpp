@@ -94,7 +94,7 @@ class ComputeMarket {
     [[nodiscard]] std::size_t find(std::uint64_t target) const noexcept;
 
    private:
-    std::vector<std::uint64_t> tree_{0};
+    std::vector<std::uint64_t> tree_{0, 0};
     std::vector<std::uint64_t> weights_;
     std::uint64_t total_ = 0;
     int top_bit_ = 0;
