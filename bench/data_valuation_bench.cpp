@@ -1,6 +1,7 @@
 // Data valuation (models/rewards/data_valuation) at scale, on one core: KNN-Shapley's closed form, the
 // neighbour orders every other method starts from, leave-one-out, TMC-Shapley per permutation (with and
-// without truncation) and exact Shapley over providers. Prints wall-clock figures and peak memory.
+// without truncation) and exact Shapley over providers; then one epoch of the data_shapley rule with its
+// default parameters. Prints wall-clock figures and peak memory.
 //
 //   bench_data_valuation [--points N] [--validation V] [--dims D] [--k K] [--providers P] [--permutations T]
 //                        [--repeat R] [--exact-providers E]
@@ -8,6 +9,7 @@
 // Defaults: N = 10,000 training points from P = 100 providers (noise Uniform[0, 0.3]), D = 10, K = 5,
 // V = 1,000 validation points. The target, "KNN-Shapley for 10,000 points in under 100 ms", is read
 // as N = 10,000 and V = 100; the figure for each V is printed, with the cost per validation point.
+// The rule's epoch is timed at 100 and 1,000 providers (its defaults: 50 points each, V = 200, D = 2, K = 5).
 
 #include <fmt/format.h>
 #include <sys/resource.h>
@@ -19,9 +21,11 @@
 #include <string>
 #include <vector>
 
+#include "models/rewards/data_shapley.hpp"
 #include "models/rewards/data_valuation/data_model.hpp"
 #include "models/rewards/data_valuation/knn_utility.hpp"
 #include "models/rewards/data_valuation/neighbours.hpp"
+#include "models/rewards/data_valuation/params.hpp"
 #include "models/rewards/data_valuation/valuation.hpp"
 
 namespace {
@@ -53,6 +57,46 @@ std::pair<double, double> time_ms(int repeat, F&& f) {
 }
 
 volatile double sink = 0.0;  // keeps results alive
+
+// One epoch of the data_shapley rule (its default parameters) over `providers` contributors: the first, which
+// draws every provider's points; then epochs whose providers differ from the last (one joins or leaves), which
+// value everything again; then epochs with the same providers, whose values are kept.
+void time_rule_epoch(std::size_t providers, int repeat) {
+  using dais::ledger::TokenAmount;
+  dais::scenario::Registry<dais::models::RuleFactory> rules("reward rule");
+  dais::models::register_data_shapley(rules);
+  dais::scenario::Params params;
+  for (const auto& spec : rules.find("data_shapley")->params) params.set(spec.name, *spec.default_value);
+  dais::models::RuleEnvironment env;
+  env.random = {1, 0, 0, 0};
+  const auto rule = rules.factory("data_shapley")(params, env);
+
+  std::vector<std::uint32_t> agents(providers + 1);
+  std::iota(agents.begin(), agents.end(), 0U);
+  std::vector<dais::ledger::AccountId> accounts(agents.begin(), agents.end());
+  const std::vector<double> q(providers + 1, 1.0);
+  std::vector<TokenAmount> out(providers + 1);
+  const TokenAmount budget = TokenAmount::whole_tokens(1000, 18);
+  std::int64_t epoch = 0;
+  // Epoch e pays providers 0 ... providers - 1, or 1 ... providers: every epoch's providers differ from the last's.
+  const auto run = [&](bool shift) {
+    const std::size_t from = shift ? 1 : 0;
+    rule->allocate({epoch++, budget, std::span(accounts).subspan(from, providers), std::span(q).subspan(from, providers),
+                    {}, std::span(agents).subspan(from, providers)},
+                   std::span(out).subspan(from, providers));
+  };
+  auto start = Clock::now();
+  run(false);
+  const double first = ms_since(start);
+  const auto [changed, changed_fastest] = time_ms(repeat, [&] { run(epoch % 2 == 1); });
+  run(false);
+  const auto [kept, kept_fastest] = time_ms(repeat, [&] { run(false); });
+  const dais::models::data_valuation::Settings s = dais::models::data_valuation::settings_from_params(params);
+  fmt::print("  data_shapley epoch, {} providers x {} points, V={}: first {:.1f} ms, new providers {:.1f} ms median "
+             "({:.1f} fastest), same providers {:.3f} ms\n",
+             providers, s.points_per_provider, s.model.validation_size, first, changed, changed_fastest, kept);
+  sink = static_cast<double>(out[1].base_units() & 1U);
+}
 
 }  // namespace
 
@@ -200,6 +244,7 @@ int main(int argc, char** argv) {
     fmt::print("  exact_shapley, {} providers x 10 points, V=100: {:.1f} ms ({} coalitions)\n", exact_providers,
                ms_since(start), std::size_t{1} << exact_providers);
   }
+  for (std::size_t p : {100, 1000}) time_rule_epoch(p, repeat);
   fmt::print("  peak memory                    {:9} MiB\n", peak_rss_mib());
   return 0;
 }

@@ -2,6 +2,7 @@
 
 #include "models/rewards/contract_rule.hpp"
 #include "models/rewards/ocean_df.hpp"
+#include "models/rewards/data_shapley.hpp"
 #include "models/rewards/proportional.hpp"
 #include "models/rewards/quadratic_funding.hpp"
 #include "models/rewards/stake_weighted.hpp"
@@ -17,6 +18,7 @@ void register_builtin_models(ModelCatalog& catalog) {
   register_stake_weighted(catalog.rules);
   register_quadratic_funding(catalog.rules);
   register_ocean_df(catalog.rules);
+  register_data_shapley(catalog.rules);
   register_contract_rule(catalog.rules);
 
   register_fixed(catalog.schedules);

@@ -126,6 +126,7 @@ class ContributorEconomy {
   // One role's epoch at a time, aligned with its `active`: roles are paid one after the other, so they share
   // these buffers, sized to the largest role.
   std::vector<double> contributions_;
+  std::vector<std::uint32_t> agents_;
   std::vector<TokenAmount> stakes_;
   std::vector<TokenAmount> shares_;
   AccountId treasury_ = 0;
@@ -317,13 +318,18 @@ void ContributorEconomy::genesis() {
 void ContributorEconomy::pay_role(RoleState& role, TokenAmount budget, std::int64_t epoch) {
   const std::size_t n = role.active.size();
   core::resize_buffer(contributions_, n);
+  core::resize_buffer(agents_, n);
   core::resize_buffer(shares_, n);
   if (serves_market(role)) {
     // A compute provider's work is the jobs it served this epoch.
-    for (std::size_t k = 0; k < n; ++k) contributions_[k] = market_->take_recent_jobs(agent_of(role.active[k]));
+    for (std::size_t k = 0; k < n; ++k) {
+      agents_[k] = agent_of(role.active[k]);
+      contributions_[k] = market_->take_recent_jobs(agents_[k]);
+    }
   } else {
     for (std::size_t k = 0; k < n; ++k) {
       const std::uint32_t agent = agent_of(role.active[k]);
+      agents_[k] = agent;
       const ContributorBehaviour& b = populations_[population_[agent]].behaviour;
       core::RandomStream rng({scenario_.seed, static_cast<std::uint64_t>(identity_.replicate), agent, contribution},
                              static_cast<std::uint64_t>(epoch));
@@ -337,7 +343,7 @@ void ContributorEconomy::pay_role(RoleState& role, TokenAmount budget, std::int6
     core::resize_buffer(stakes_, n);
     for (std::size_t k = 0; k < n; ++k) stakes_[k] = ledger_.staked(role.active[k]);
   }
-  const EpochContext ctx{epoch, budget, role.active, contributions_, stakes_};
+  const EpochContext ctx{epoch, budget, role.active, contributions_, stakes_, agents_};
   role.paid_epoch = pay_rewards(role.rule_name, *role.rule, ctx, shares_, ledger_);
   role.paid_total += role.paid_epoch;
   gas_epoch_ += role.rule->owner_gas();

@@ -30,6 +30,10 @@ struct EpochContext {
   std::span<const ledger::AccountId> accounts;    // this role's active contributors
   std::span<const double> contributions;          // same order: what each contributed this epoch
   std::span<const ledger::TokenAmount> stakes;    // same order; filled only when the rule needs_stakes()
+  // Same order: each contributor's agent id, the entity of its own random streams. A rule that draws something
+  // per contributor keys it by this, not by the account: agent ids do not move when a rule opens an account of
+  // its own (a contract rule does), so two designs run on the same seed and replicate still draw alike.
+  std::span<const std::uint32_t> agents = {};
 };
 
 // What a run gives the rules it builds.

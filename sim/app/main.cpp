@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <boost/program_options.hpp>
+#include <algorithm>
+#include <array>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -128,12 +130,17 @@ int cmd_list(const std::vector<std::string>& args, const models::ModelCatalog& c
     if (info->params.empty()) {
       std::cout << "  (no parameters)\n";
     } else {
-      std::cout << fmt::format("  {:<18} {:<9} {:<11} {:<12} {:<13} {}\n", "parameter", "type", "default", "range", "unit",
-                               "description");
+      std::vector<std::array<std::string, 6>> rows{{"parameter", "type", "default", "range", "unit", "description"}};
       for (const scenario::ParamSpec& p : info->params)
-        std::cout << fmt::format("  {:<18} {:<9} {:<11} {:<12} {:<13} {}\n", p.name, scenario::to_string(p.type),
-                                 scenario::describe_default(p), scenario::describe_range(p), p.unit.empty() ? "-" : p.unit,
-                                 p.description);
+        rows.push_back({p.name, scenario::to_string(p.type), scenario::describe_default(p), scenario::describe_range(p),
+                        p.unit.empty() ? "-" : p.unit, p.description});
+      // Columns as wide as their longest entry, and at least as wide as in every other table.
+      std::array<std::size_t, 5> width{18, 9, 11, 12, 13};
+      for (const auto& row : rows)
+        for (std::size_t c = 0; c < width.size(); ++c) width[c] = std::max(width[c], row[c].size());
+      for (const auto& row : rows)
+        std::cout << fmt::format("  {:<{}} {:<{}} {:<{}} {:<{}} {:<{}} {}\n", row[0], width[0], row[1], width[1], row[2],
+                                 width[2], row[3], width[3], row[4], width[4], row[5]);
     }
     std::cout << '\n';
   }

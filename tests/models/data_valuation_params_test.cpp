@@ -1,5 +1,5 @@
-// The parameters a data-valuation reward rule will declare: their table, their reading, and their checks by
-// the real scenario loader (through a probe rule registered here only, since no rule uses them yet).
+// The parameters of the data-valuation rule (data_shapley): their table, their reading, and their checks by the
+// real scenario loader.
 
 #include <catch2/catch.hpp>
 
@@ -12,7 +12,6 @@
 
 #include "models/catalog.hpp"
 #include "models/rewards/data_valuation/params.hpp"
-#include "models/rewards/proportional.hpp"
 #include "sim/io/atomic_file.hpp"
 #include "sim/scenario/scenario.hpp"
 
@@ -28,20 +27,16 @@ scenario::Params defaults() {
   return p;
 }
 
-const models::ModelCatalog& probe_catalog() {
+const models::ModelCatalog& catalog() {
   static const models::ModelCatalog c = [] {
     models::ModelCatalog m;
     models::register_builtin_models(m);
-    m.rules.add({"data_valuation_probe", "declares the data-valuation parameters", param_specs(), {}, check_params},
-                [](const scenario::Params&, const models::RuleEnvironment&) -> std::unique_ptr<models::RewardRule> {
-                  return std::make_unique<models::ProportionalRule>();
-                });
     return m;
   }();
   return c;
 }
 
-// Loads a small scenario whose data providers are paid by the probe rule with `params`; returns the loader's
+// Loads a small scenario whose data providers are paid by data_shapley with `params`; returns the loader's
 // messages ("" when it loaded) and the parameters read.
 std::pair<std::vector<std::string>, scenario::Params> load_with(const nlohmann::json& params) {
   nlohmann::json doc = {
@@ -50,7 +45,7 @@ std::pair<std::vector<std::string>, scenario::Params> load_with(const nlohmann::
       {"horizon", "2d"},
       {"emission", {{"schedule", "fixed"}, {"params", {{"amount", "100"}}}}},
       {"agents", {{{"role", "data_provider"}, {"model", "contributor"}, {"count", 3}}}},
-      {"rewards", {{"data_provider", {{"share", 1}, {"rule", "data_valuation_probe"}, {"params", params}}}}}};
+      {"rewards", {{"data_provider", {{"share", 1}, {"rule", "data_shapley"}, {"params", params}}}}}};
   const fs::path dir = fs::temp_directory_path() / ("dais_data_valuation_test_" + std::to_string(::getpid()));
   fs::create_directories(dir);
   const fs::path file = dir / "probe.json";
@@ -58,7 +53,7 @@ std::pair<std::vector<std::string>, scenario::Params> load_with(const nlohmann::
   std::vector<std::string> messages;
   scenario::Params read;
   try {
-    const scenario::Scenario s = scenario::load_scenario(file, probe_catalog().view());
+    const scenario::Scenario s = scenario::load_scenario(file, catalog().view());
     read = s.rewards.front().rule.params;
   } catch (const scenario::ScenarioErrors& e) {
     for (const scenario::ScenarioError& error : e.errors()) messages.push_back(error.pointer + ": " + error.message);

@@ -1,5 +1,6 @@
 #include "models/rewards/data_valuation/data_model.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -35,6 +36,42 @@ void draw_point(core::RandomStream& rng, const DataModel& model, double noise, s
   label = flipped ? other : true_class;
 }
 
+void check_model(const DataModel& model) {
+  if (model.dims == 0) fail("data model: expected at least 1 dimension, found 0");
+  if (model.classes < 2 || model.classes > max_classes)
+    fail("data model: expected 2 to " + std::to_string(max_classes) + " classes, found " + std::to_string(model.classes));
+  if (!(model.class_separation >= 0.0) || !std::isfinite(model.class_separation))
+    fail("data model: expected a finite class_separation >= 0, found " + std::to_string(model.class_separation));
+  if (model.validation_size == 0) fail("data model: expected at least 1 validation point, found 0");
+}
+
+void check_provider(const ProviderData& p) {
+  if (!(p.label_noise >= 0.0 && p.label_noise <= 1.0))
+    fail("data model: provider " + std::to_string(p.entity) + ": expected label_noise in [0, 1], found " +
+         std::to_string(p.label_noise));
+}
+
+Dataset empty_dataset(const DataModel& model) {
+  Dataset d;
+  d.dims = model.dims;
+  d.classes = model.classes;
+  return d;
+}
+
+// Appends the provider's points as provider number `index`; the caller has checked the model and the provider.
+void append_points(const DataModel& model, const ProviderData& provider, const StreamBase& streams,
+                   std::uint32_t index, Dataset& out) {
+  core::RandomStream rng({streams.seed, streams.replicate, provider.entity, provider_points}, streams.epoch);
+  std::vector<double> x(model.dims);
+  std::uint32_t label = 0;
+  bool flipped = false;
+  for (std::size_t i = 0; i < provider.points; ++i) {
+    draw_point(rng, model, provider.label_noise, x, label, flipped);
+    out.add(x, label, index, flipped);
+  }
+  out.provider_count = std::max(out.provider_count, std::size_t{index} + 1);
+}
+
 }  // namespace
 
 void Dataset::add(std::span<const double> x, std::uint32_t label, std::uint32_t provider, bool was_flipped) {
@@ -67,23 +104,32 @@ void check_dataset(const Dataset& data, const char* what) {
     if (!std::isfinite(f)) fail(name + ": a feature is not finite");
 }
 
-World generate_world(const DataModel& model, std::span<const ProviderData> providers, const StreamBase& streams) {
-  if (model.dims == 0) fail("data model: expected at least 1 dimension, found 0");
-  if (model.classes < 2 || model.classes > max_classes)
-    fail("data model: expected 2 to " + std::to_string(max_classes) + " classes, found " + std::to_string(model.classes));
-  if (!(model.class_separation >= 0.0) || !std::isfinite(model.class_separation))
-    fail("data model: expected a finite class_separation >= 0, found " + std::to_string(model.class_separation));
-  if (model.validation_size == 0) fail("data model: expected at least 1 validation point, found 0");
-  for (const ProviderData& p : providers)
-    if (!(p.label_noise >= 0.0 && p.label_noise <= 1.0))
-      fail("data model: provider " + std::to_string(p.entity) + ": expected label_noise in [0, 1], found " +
-           std::to_string(p.label_noise));
+void draw_provider_points(const DataModel& model, const ProviderData& provider, const StreamBase& streams,
+                          std::uint32_t index, Dataset& out) {
+  check_model(model);
+  check_provider(provider);
+  append_points(model, provider, streams, index, out);
+}
 
-  World world;
-  for (Dataset* d : {&world.train, &world.validation}) {
-    d->dims = model.dims;
-    d->classes = model.classes;
+Dataset draw_validation_set(const DataModel& model, const StreamBase& streams) {
+  check_model(model);
+  Dataset validation = empty_dataset(model);
+  core::RandomStream rng({streams.seed, streams.replicate, world_entity, validation_points}, streams.epoch);
+  std::vector<double> x(model.dims);
+  std::uint32_t label = 0;
+  bool flipped = false;
+  for (std::size_t i = 0; i < model.validation_size; ++i) {
+    draw_point(rng, model, 0.0, x, label, flipped);
+    validation.add(x, label);
   }
+  return validation;
+}
+
+World generate_world(const DataModel& model, std::span<const ProviderData> providers, const StreamBase& streams) {
+  check_model(model);
+  for (const ProviderData& p : providers) check_provider(p);
+
+  World world{empty_dataset(model), draw_validation_set(model, streams)};
   std::size_t total = 0;
   for (const ProviderData& p : providers) total += p.points;
   world.train.features.reserve(total * model.dims);
@@ -91,22 +137,8 @@ World generate_world(const DataModel& model, std::span<const ProviderData> provi
   world.train.providers.reserve(total);
   world.train.flipped.reserve(total);
   world.train.provider_count = providers.size();
-
-  std::vector<double> x(model.dims);
-  std::uint32_t label = 0;
-  bool flipped = false;
-  for (std::size_t p = 0; p < providers.size(); ++p) {
-    core::RandomStream rng({streams.seed, streams.replicate, providers[p].entity, provider_points}, streams.epoch);
-    for (std::size_t i = 0; i < providers[p].points; ++i) {
-      draw_point(rng, model, providers[p].label_noise, x, label, flipped);
-      world.train.add(x, label, static_cast<std::uint32_t>(p), flipped);
-    }
-  }
-  core::RandomStream rng({streams.seed, streams.replicate, world_entity, validation_points}, streams.epoch);
-  for (std::size_t i = 0; i < model.validation_size; ++i) {
-    draw_point(rng, model, 0.0, x, label, flipped);
-    world.validation.add(x, label);
-  }
+  for (std::size_t p = 0; p < providers.size(); ++p)
+    append_points(model, providers[p], streams, static_cast<std::uint32_t>(p), world.train);
   return world;
 }
 

@@ -73,6 +73,14 @@ struct World {
 // Throws std::invalid_argument on an impossible model (dims or classes zero, noise outside [0, 1], ...).
 World generate_world(const DataModel& model, std::span<const ProviderData> providers, const StreamBase& streams);
 
+// The two halves of generate_world, for a caller that keeps each provider's points (a reward rule whose
+// providers come and go). Appends `provider`'s points to `out` as provider number `index`: the same points
+// generate_world draws for it, whoever else provides data. Throws as generate_world does.
+void draw_provider_points(const DataModel& model, const ProviderData& provider, const StreamBase& streams,
+                          std::uint32_t index, Dataset& out);
+// The clean validation set generate_world draws.
+Dataset draw_validation_set(const DataModel& model, const StreamBase& streams);
+
 // `entities.size()` providers with `points` points each and label-noise rates drawn Uniform[noise_min, noise_max],
 // each from the provider's own stream.
 std::vector<ProviderData> providers_with_noise_range(std::span<const std::uint64_t> entities, std::size_t points,
