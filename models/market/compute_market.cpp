@@ -33,8 +33,8 @@ TokenAmount millionths_of(TokenAmount amount, std::uint64_t m) {
 
 const ComputeMarketConfig& validated(const ComputeMarketConfig& c) {
   if (c.slots < 1 || c.slots > 1'000'000) throw std::invalid_argument("compute market: slots must be in [1, 10^6]");
-  if (!(c.arrival_rate > 0.0) || !(c.service_rate > 0.0) || !std::isfinite(c.arrival_rate) || !std::isfinite(c.service_rate))
-    throw std::invalid_argument("compute market: arrival_rate and service_rate must be positive");
+  if (!(c.arrival_rate >= 0.0) || !(c.service_rate > 0.0) || !std::isfinite(c.arrival_rate) || !std::isfinite(c.service_rate))
+    throw std::invalid_argument("compute market: arrival_rate must be >= 0 and service_rate positive");
   if (!(c.verify_probability >= 0.0 && c.verify_probability <= 1.0) ||
       !(c.slash_fraction >= 0.0 && c.slash_fraction <= 1.0) ||
       !(c.dishonest_fraction >= 0.0 && c.dishonest_fraction <= 1.0))
@@ -160,6 +160,7 @@ void ComputeMarket::update_weight(std::uint32_t provider) noexcept {
 }
 
 void ComputeMarket::start(core::EventQueue& queue, core::SimTime now) {
+  if (config_.arrival_rate == 0.0) return;  // no demand
   const core::SimTime first = after(now, core::draw_exponential(arrival_rng_, config_.arrival_rate));
   if (first <= horizon_) queue.push(first, arrival_priority, {arrival, 0, 0});
 }
@@ -359,10 +360,10 @@ void register_compute_market(scenario::Registry<MarketFactory>& markets) {
       {"compute",
        "inference jobs for the compute providers: Poisson arrivals, stake-weighted dispatch, a FIFO queue, "
        "verification and slashing of cheaters",
-       {real_param("arrival_rate", 800.0, "jobs/time unit", "rate of the Poisson arrival of jobs", 0.0),
+       {real_param("arrival_rate", 800.0, "jobs/time unit", "rate of the Poisson arrival of jobs (0: none)", 0.0),
         scenario::duration_param("time_unit", core::SimTime::seconds(1), "the unit of the rates and of the queue's waits",
                                  1e-6),
-        real_param("service_rate", 1.0, "jobs/time unit", "rate of a slot's Exp service time", 0.0),
+        real_param("service_rate", 1.0, "jobs/time unit", "rate of a slot's Exp service time", 1e-6),
         scenario::integer_param("slots", 1, "", "jobs a provider serves at once", 1, 1'000'000),
         scenario::tokens_param("fee", "1", "tokens/job", "what the consumers pay the provider for each job served"),
         real_param("verify_probability", 0.1, "", "chance that a served job is verified", 0.0, 1.0),

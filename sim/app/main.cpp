@@ -37,7 +37,7 @@ commands:
   run SCENARIO           run every variant and replicate of a scenario, write CSV and a manifest
   compare RESULTS_DIR    paired comparison of the designs of a sweep against a baseline
   replay yuma INPUT      Yuma consensus over recorded stakes and weights, epoch by epoch, to CSV
-  list WHAT              registered rules, schedules, agents or roles, with their parameters
+  list WHAT              registered rules, schedules, agents, markets or roles, with their parameters
   evm statetest|bench    run Ethereum state tests, or time the EVM on benchmark tests
   help COMMAND           options and examples of a command
 
@@ -66,13 +66,14 @@ examples:
   dais validate scenarios/*.json
 )";
 
-constexpr const char* list_help = R"(usage: dais list rules|schedules|agents|roles
+constexpr const char* list_help = R"(usage: dais list rules|schedules|agents|markets|roles
 
 Lists the registered names with a one-line description and their parameters (type, default, unit).
 
 examples:
   dais list rules
   dais list schedules
+  dais list markets
 )";
 
 const char* help_for(const std::string& command) {
@@ -108,7 +109,7 @@ int cmd_validate(const std::vector<std::string>& args, const models::ModelCatalo
 }
 
 int cmd_list(const std::vector<std::string>& args, const models::ModelCatalog& catalog) {
-  if (args.size() != 1) throw UsageError("list takes one of: rules, schedules, agents, roles");
+  if (args.size() != 1) throw UsageError("list takes one of: rules, schedules, agents, markets, roles");
   const std::string& what = args[0];
   if (what == "roles") {
     for (const std::string& role : catalog.roles) std::cout << role << '\n';
@@ -118,8 +119,10 @@ int cmd_list(const std::vector<std::string>& args, const models::ModelCatalog& c
   const scenario::ComponentIndex* index = what == "rules"       ? view.rules
                                           : what == "schedules" ? view.schedules
                                           : what == "agents"    ? view.agents
+                                          : what == "markets"   ? view.markets
                                                                 : nullptr;
-  if (index == nullptr) throw UsageError(fmt::format("list: expected rules, schedules, agents or roles, found \"{}\"", what));
+  if (index == nullptr)
+    throw UsageError(fmt::format("list: expected rules, schedules, agents, markets or roles, found \"{}\"", what));
   for (const scenario::ComponentInfo* info : index->all()) {
     std::cout << fmt::format("{}\n  {}\n", info->name, info->description);
     if (!info->roles.empty()) {
