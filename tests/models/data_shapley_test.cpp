@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "models/catalog.hpp"
+#include "tests/models/catalog_fixture.hpp"
 #include "models/rewards/data_valuation/params.hpp"
 #include "models/rewards/pipeline.hpp"
 
@@ -20,14 +21,7 @@ namespace {
 
 TokenAmount units(std::uint64_t n) { return TokenAmount::from_base_units(n); }
 
-const models::ModelCatalog& catalog() {
-  static const models::ModelCatalog c = [] {
-    models::ModelCatalog m;
-    models::register_builtin_models(m);
-    return m;
-  }();
-  return c;
-}
+const models::ModelCatalog& catalog() { return test::builtin_catalog(); }
 
 // The rule's parameters: its defaults, then `changes`.
 scenario::Params params(const std::map<std::string, scenario::ParamValue>& changes = {}) {

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "models/catalog.hpp"
+#include "tests/models/catalog_fixture.hpp"
 #include "models/rewards/data_valuation/params.hpp"
 #include "sim/io/atomic_file.hpp"
 #include "sim/scenario/scenario.hpp"
@@ -27,14 +28,7 @@ scenario::Params defaults() {
   return p;
 }
 
-const models::ModelCatalog& catalog() {
-  static const models::ModelCatalog c = [] {
-    models::ModelCatalog m;
-    models::register_builtin_models(m);
-    return m;
-  }();
-  return c;
-}
+const models::ModelCatalog& catalog() { return test::builtin_catalog(); }
 
 // Loads a small scenario whose data providers are paid by data_shapley with `params`; returns the loader's
 // messages ("" when it loaded) and the parameters read.

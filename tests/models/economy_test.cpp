@@ -6,6 +6,7 @@
 #include <random>
 
 #include "models/catalog.hpp"
+#include "tests/models/catalog_fixture.hpp"
 #include "models/economy/contributor_economy.hpp"
 #include "sim/io/atomic_file.hpp"
 #include "sim/io/csv.hpp"
@@ -16,14 +17,7 @@ using namespace dais;
 
 namespace {
 
-const models::ModelCatalog& catalog() {
-  static const models::ModelCatalog c = [] {
-    models::ModelCatalog m;
-    models::register_builtin_models(m);
-    return m;
-  }();
-  return c;
-}
+const models::ModelCatalog& catalog() { return test::builtin_catalog(); }
 
 scenario::Scenario load_json(const nlohmann::json& j, const std::string& name) {
   const fs::path dir = fs::temp_directory_path() / ("dais_economy_test_" + std::to_string(::getpid()));

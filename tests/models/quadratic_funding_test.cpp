@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "models/catalog.hpp"
+#include "tests/models/catalog_fixture.hpp"
 #include "models/rewards/quadratic_funding.hpp"
 
 using namespace dais;
@@ -27,8 +28,7 @@ models::Donations donations_of(const std::vector<std::uint32_t>& project, const 
 }
 
 std::unique_ptr<models::RewardRule> make_rule(const std::string& rounding, std::int64_t donors) {
-  models::ModelCatalog catalog;
-  models::register_builtin_models(catalog);
+  const models::ModelCatalog& catalog = test::builtin_catalog();
   scenario::Params p;
   for (const scenario::ParamSpec& s : catalog.rules.find("quadratic_funding")->params) p.set(s.name, *s.default_value);
   p.set("rounding", rounding);
