@@ -150,7 +150,8 @@ class ContributorEconomy {
   std::size_t market_role_ = 0;      // the compute providers' role
   AccountId consumers_ = 0;          // who pays the jobs' fees
   ComputeMarketPeriod market_epoch_;  // this epoch's counters
-  double fee_tokens_ = 0.0;
+  double market_burn_share_ = 0.0;
+  double fee_tokens_ = 0.0;           // what a job paid its provider this epoch, in tokens
 
   // Agents, structure of arrays; an agent's index is its id and fixes its ledger account.
   std::vector<std::uint16_t> population_;
@@ -213,7 +214,6 @@ ContributorEconomy::ContributorEconomy(const scenario::Scenario& scenario, const
     if (it == roles_.end())
       throw std::invalid_argument("the market needs compute providers: a \"compute_provider\" role in \"rewards\"");
     market_role_ = static_cast<std::size_t>(it - roles_.begin());
-    fee_tokens_ = market_config_.fee.to_tokens(decimals_);
   }
   // With no initial agents, entrants join every population with equal probability.
   if (std::all_of(entry_weights_.begin(), entry_weights_.end(), [](double w) { return w == 0.0; }))
@@ -247,7 +247,7 @@ void ContributorEconomy::open_market() {
   TokenAmount max_stake;
   for (const PopulationState& p : populations_)
     if (p.role == market_role_) max_stake = std::max(max_stake, p.behaviour.initial_stake);
-  market_ = std::make_unique<ComputeMarket>(market_config_, ledger_, consumers_, ledger_.account_count(), max_stake,
+  market_ = std::make_unique<ComputeMarket>(market_config_, ledger_, consumers_, treasury_, ledger_.account_count(), max_stake,
                                             scenario_.horizon, scenario_.seed, static_cast<std::uint64_t>(identity_.replicate));
   // The consumers hold what the jobs to expect over the horizon pay, with plenty to spare.
   ledger_.mint(consumers_, times(market_config_.fee, static_cast<std::int64_t>(ComputeMarket::jobs_to_fund(market_config_, scenario_.horizon))),
@@ -255,8 +255,7 @@ void ContributorEconomy::open_market() {
 }
 
 TokenAmount ContributorEconomy::fees_of(std::size_t i) const {
-  return market_ ? times(market_config_.fee, static_cast<std::int64_t>(market_->jobs(static_cast<std::uint32_t>(i))))
-                 : TokenAmount{};
+  return market_ ? market_->earned(static_cast<std::uint32_t>(i)) : TokenAmount{};
 }
 
 void ContributorEconomy::add_agents(std::size_t population, std::int64_t count, std::int64_t entry_epoch) {
@@ -371,7 +370,7 @@ std::int64_t ContributorEconomy::update_agents(RoleState& role, std::int64_t epo
       gas_cost_tokens = as_tokens(cost, base_unit_);
     }
     // A compute provider serving the market also earns its jobs' fees (its contribution is their number).
-    const double fees = market ? contributions_[k] * fee_tokens_ : 0.0;
+    const double fees = market ? contributions_[k] * fee_tokens_ : 0.0;  // every job this epoch paid the same part
     const double gain = as_tokens(shares_[k], base_unit_) + fees - b.cost_tokens - gas_cost_tokens;
     const double p = (1.0 - b.smoothing) * profit_[agent] + b.smoothing * gain;
     profit_[agent] = p;
@@ -431,6 +430,7 @@ void ContributorEconomy::run_epoch(std::int64_t epoch, core::SimTime now) {
       {epoch, scenario_.epoch_length, ledger_.supply(), ledger_.total_minted(), ledger_.total_staked()});
   ledger::apportion(emission, role_shares_, role_budgets_, apportion_scratch_);
 
+  if (market_) fee_tokens_ = market_->provider_part().to_tokens(decimals_);  // what each of this epoch's jobs paid
   const std::int64_t active_before = active_count();
   output_.agent_epochs += active_before;
   std::int64_t exited = 0;
@@ -438,7 +438,14 @@ void ContributorEconomy::run_epoch(std::int64_t epoch, core::SimTime now) {
     pay_role(roles_[r], role_budgets_[r], epoch);
     exited += update_agents(roles_[r], epoch);
   }
-  if (market_) market_epoch_ = market_->take_period();
+  if (market_) {
+    market_epoch_ = market_->take_period();
+    market_burn_share_ = market_->burn_share();  // the share this epoch's jobs paid
+    market_->adjust_burn(scenario_.epoch_length,
+                         static_cast<std::uint64_t>(roles_[market_role_].active.size()) *
+                             static_cast<std::uint64_t>(market_config_.slots),
+                         market_epoch_.completions);
+  }
   const double retention = metrics::retention(active_before, active_before - exited);
   const std::int64_t entered = admit_entrants(epoch);
   ledger_.check_conservation();
@@ -489,7 +496,8 @@ void ContributorEconomy::record_epoch(std::int64_t epoch, TokenAmount emission, 
     const ComputeMarketPeriod& m = market_epoch_;
     row.field(m.arrivals).field(m.completions).field(static_cast<std::uint64_t>(market_->queued()));
     row.field(m.started > 0 ? to_double(m.wait_ticks) / static_cast<double>(m.started) / market_->time_unit_ticks() : 0.0);
-    row.field(m.verifications).field(m.caught).tokens(m.fees, decimals_).tokens(m.slashed, decimals_);
+    row.field(m.verifications).field(m.caught).tokens(m.fees, decimals_).tokens(m.burned, decimals_);
+    row.tokens(m.treasury, decimals_).field(market_burn_share_).tokens(m.slashed, decimals_);
   }
   row.end_row();
 }
@@ -572,7 +580,8 @@ void ContributorEconomy::write_run_row(std::int64_t events, const std::string& f
   row.field(gas_run_).tokens(gas_cost_run_, decimals_);
   if (market_) {
     const ComputeMarketPeriod& m = market_->totals();
-    row.field(m.arrivals).field(m.completions).field(m.caught).tokens(m.fees, decimals_).tokens(m.slashed, decimals_);
+    row.field(m.arrivals).field(m.completions).field(m.caught).tokens(m.fees, decimals_).tokens(m.burned, decimals_);
+    row.tokens(m.treasury, decimals_).tokens(m.slashed, decimals_);
   }
   row.tokens(ledger_.supply(), decimals_).field(events).field(std::string_view{fingerprint});
   row.end_row();
@@ -621,7 +630,8 @@ io::OutputSchema contributor_economy_schema(const scenario::Scenario& scenario, 
   }
   s.runs.insert(s.runs.end(), {"gas_used", "gas_cost_tokens"});
   if (scenario.market)
-    s.runs.insert(s.runs.end(), {"jobs_arrived", "jobs_served", "cheaters_caught", "fees_tokens", "slashed_tokens"});
+    s.runs.insert(s.runs.end(), {"jobs_arrived", "jobs_served", "cheaters_caught", "fees_tokens", "fees_burned_tokens",
+                                 "fees_treasury_tokens", "slashed_tokens"});
   s.runs.insert(s.runs.end(), {"supply_tokens", "events", "fingerprint"});
 
   s.epochs.insert(s.epochs.end(), {"epoch", "active"});
@@ -632,7 +642,8 @@ io::OutputSchema contributor_economy_schema(const scenario::Scenario& scenario, 
                                    "hhi_rewards", "retention", "mean_profit_tokens", "gas_used", "gas_cost_tokens"});
   if (scenario.market)
     s.epochs.insert(s.epochs.end(), {"jobs_arrived", "jobs_served", "jobs_waiting", "mean_wait", "jobs_verified",
-                                     "cheaters_caught", "fees_tokens", "slashed_tokens"});
+                                     "cheaters_caught", "fees_tokens", "fees_burned_tokens", "fees_treasury_tokens",
+                                     "burn_share", "slashed_tokens"});
 
   s.agents.insert(s.agents.end(), {"agent_id", "population", "role", "entry_epoch", "exit_epoch", "epochs_active",
                                    "contribution", "rewards_tokens", "costs_tokens", "profit_tokens", "roi",

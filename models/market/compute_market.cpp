@@ -40,6 +40,12 @@ const ComputeMarketConfig& validated(const ComputeMarketConfig& c) {
       !(c.dishonest_fraction >= 0.0 && c.dishonest_fraction <= 1.0))
     throw std::invalid_argument("compute market: verify_probability, slash_fraction and dishonest_fraction must be in [0, 1]");
   if (c.time_unit.ticks() <= 0) throw std::invalid_argument("compute market: the time unit must be positive");
+  if (!(c.burn_share >= 0.0 && c.treasury_share >= 0.0 && c.burn_share + c.treasury_share <= 1.0))
+    throw std::invalid_argument("compute market: burn_share and treasury_share must be >= 0 and sum to at most 1");
+  if (!(c.target_utilization >= 0.0 && c.target_utilization <= 1.0))
+    throw std::invalid_argument("compute market: target_utilization must be in [0, 1]");
+  if (c.target_utilization > 0.0 && !(c.burn_share > 0.0))
+    throw std::invalid_argument("compute market: a target_utilization needs a burn_share above 0 to adjust");
   return c;
 }
 
@@ -87,12 +93,15 @@ std::size_t ComputeMarket::WeightedSampler::find(std::uint64_t target) const noe
 // ---- the market ----
 
 ComputeMarket::ComputeMarket(const ComputeMarketConfig& config, ledger::Ledger& ledger, AccountId consumers,
-                             AccountId first_provider_account, TokenAmount max_stake, core::SimTime horizon,
+                             AccountId treasury, AccountId first_provider_account, TokenAmount max_stake, core::SimTime horizon,
                              std::uint64_t seed, std::uint64_t replicate)
     : config_(validated(config)),
       ledger_(ledger),
       consumers_(consumers),
+      treasury_(treasury),
       first_provider_(first_provider_account),
+      burn_millionths_(static_cast<std::uint64_t>(std::llround(config.burn_share * 1e6))),
+      treasury_millionths_(static_cast<std::uint64_t>(std::llround(config.treasury_share * 1e6))),
       unit_ticks_(static_cast<double>(config.time_unit.ticks())),
       horizon_(horizon),
       seed_(seed),
@@ -102,6 +111,26 @@ ComputeMarket::ComputeMarket(const ComputeMarketConfig& config, ledger::Ledger& 
       dispatch_rng_({seed, replicate, world_entity, dispatch_purpose}) {
   // Weights are stakes shifted so that 2^24 providers of the largest stake still sum below 2^62.
   while ((max_stake.base_units() >> weight_shift_) >= (ledger::u128{1} << 38)) ++weight_shift_;
+  split_fee();
+}
+
+void ComputeMarket::split_fee() {
+  burn_part_ = millionths_of(config_.fee, burn_millionths_);
+  treasury_part_ = millionths_of(config_.fee, treasury_millionths_);
+  provider_part_ = config_.fee - burn_part_ - treasury_part_;
+}
+
+void ComputeMarket::adjust_burn(core::SimTime length, std::uint64_t slots, std::uint64_t completed) {
+  if (!(config_.target_utilization > 0.0) || slots == 0 || length.ticks() <= 0) return;
+  const double capacity =
+      static_cast<double>(slots) * static_cast<double>(length.ticks()) / unit_ticks_ * config_.service_rate;
+  const double utilization = std::min(1.0, static_cast<double>(completed) / capacity);
+  const double factor = 1.0 + (utilization - config_.target_utilization) / (8.0 * config_.target_utilization);
+  const double most = 1e6 - static_cast<double>(treasury_millionths_);
+  // Never quite 0, so that it can grow back (as the base fee's floor keeps it alive).
+  burn_millionths_ =
+      static_cast<std::uint64_t>(std::llround(std::clamp(static_cast<double>(burn_millionths_) * factor, 1.0, most)));
+  split_fee();
 }
 
 std::uint64_t ComputeMarket::jobs_to_fund(const ComputeMarketConfig& config, core::SimTime horizon) {
@@ -128,6 +157,7 @@ void ComputeMarket::grow_to(std::size_t providers) {
   caught_.resize(n, 0);
   caught_at_.resize(n, -1);
   jobs_.resize(n, 0);
+  earned_.resize(n);
   recent_jobs_.resize(n, 0);
   service_rng_.reserve(n);
   verify_rng_.reserve(n);
@@ -219,8 +249,17 @@ void ComputeMarket::on_completion(std::uint32_t provider, core::SimTime now, cor
   ++period_.completions;
   ++jobs_[provider];
   ++recent_jobs_[provider];
-  ledger_.transfer(consumers_, first_provider_ + provider, config_.fee, "job fee");
-  period_.fees += config_.fee;
+  ledger_.transfer(consumers_, first_provider_ + provider, provider_part_, "job fee");
+  period_.fees += provider_part_;
+  earned_[provider] += provider_part_;
+  if (!burn_part_.is_zero()) {
+    ledger_.burn(consumers_, burn_part_, "job fee burn");
+    period_.burned += burn_part_;
+  }
+  if (!treasury_part_.is_zero()) {
+    ledger_.transfer(consumers_, treasury_, treasury_part_, "job fee treasury");
+    period_.treasury += treasury_part_;
+  }
   if (verify_rng_[provider].uniform01() < config_.verify_probability)
     queue.push(now, verification_priority, {verification, provider, 0});
   if (joined_[provider] != 0 && queue_size_ > 0) {
@@ -264,6 +303,8 @@ ComputeMarketPeriod ComputeMarket::take_period() noexcept {
   totals_.started += p.started;
   totals_.wait_ticks += p.wait_ticks;
   totals_.fees += p.fees;
+  totals_.burned += p.burned;
+  totals_.treasury += p.treasury;
   totals_.slashed += p.slashed;
   period_ = {};
   return p;
@@ -292,8 +333,9 @@ B2Result run_b2(const ComputeMarketConfig& config, const B2Options& options, std
 
   ledger::Ledger ledger;
   const AccountId consumers = ledger.open_account();
+  const AccountId treasury = ledger.open_account();
   const AccountId first = ledger.open_accounts(static_cast<std::uint32_t>(n));
-  ComputeMarket market(config, ledger, consumers, first, options.stake_max, horizon, seed, replicate);
+  ComputeMarket market(config, ledger, consumers, treasury, first, options.stake_max, horizon, seed, replicate);
   ledger::u128 funds = 0;
   if (__builtin_mul_overflow(config.fee.base_units(), static_cast<ledger::u128>(ComputeMarket::jobs_to_fund(config, horizon)),
                              &funds))
@@ -368,7 +410,11 @@ void register_compute_market(scenario::Registry<MarketFactory>& markets) {
         scenario::tokens_param("fee", "1", "tokens/job", "what the consumers pay the provider for each job served"),
         real_param("verify_probability", 0.1, "", "chance that a served job is verified", 0.0, 1.0),
         real_param("slash_fraction", 0.5, "", "share of a caught cheater's stake burned", 0.0, 1.0),
-        real_param("dishonest_fraction", 0.1, "", "chance that a compute provider cheats on every job", 0.0, 1.0)},
+        real_param("dishonest_fraction", 0.1, "", "chance that a compute provider cheats on every job", 0.0, 1.0),
+        real_param("burn_share", 0.0, "", "share of each fee burned (1 with work-paid emission: burn-and-mint)", 0.0, 1.0),
+        real_param("treasury_share", 0.0, "", "share of each fee to the treasury", 0.0, 1.0),
+        real_param("target_utilization", 0.0, "",
+                   "busy share of the slots the burn share steers toward, EIP-1559-like, each epoch (0: fixed)", 0.0, 1.0)},
        {}},
       [](const scenario::Params& p) {
         ComputeMarketConfig c;
@@ -380,6 +426,9 @@ void register_compute_market(scenario::Registry<MarketFactory>& markets) {
         c.verify_probability = p.real("verify_probability");
         c.slash_fraction = p.real("slash_fraction");
         c.dishonest_fraction = p.real("dishonest_fraction");
+        c.burn_share = p.real("burn_share");
+        c.treasury_share = p.real("treasury_share");
+        c.target_utilization = p.real("target_utilization");
         return c;
       });
 }

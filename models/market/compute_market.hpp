@@ -10,6 +10,13 @@
 // caught loses `slash_fraction` of its stake (to a millionth, rounded down; burned) and takes no new job.
 // A job a provider was serving when it left or was caught still completes and is paid.
 //
+// Fee split (../shared/MECHANISMS.md §3.2, §5.3): of each job's fee, `burn_share` is burned and `treasury_share`
+// goes to the treasury (each rounded down to the base unit, shares to a millionth), the rest to the provider.
+// burn_share 1 with the compute role paid from emission by jobs served is Render's burn-and-mint equilibrium.
+// With a `target_utilization` u* > 0, the burn share moves each epoch like EIP-1559's base fee:
+// b <- b * (1 + (u - u*) / (8 u*)), within [10^-6, 1 - treasury_share], u the busy share of the active slots'
+// time (jobs completed / service_rate over slots * epoch).
+//
 // Random draws: arrivals and dispatch from world streams, each provider's service times and verification
 // coins from its own streams (keyed by the provider number), so a provider's luck does not depend on the
 // others. Nothing is scheduled past the horizon: live events are at most 1 + 2 · (busy slots), so memory is
@@ -39,6 +46,9 @@ struct ComputeMarketConfig {
   double verify_probability = 0.1;
   double slash_fraction = 0.5;
   double dishonest_fraction = 0.1;  // how the run that owns the market assigns honesty is its own
+  double burn_share = 0.0;
+  double treasury_share = 0.0;
+  double target_utilization = 0.0;  // 0: the burn share stays as set
   core::SimTime time_unit = core::SimTime::seconds(1);
 };
 
@@ -50,7 +60,9 @@ struct ComputeMarketPeriod {
   std::uint64_t caught = 0;
   std::uint64_t started = 0;
   ledger::u128 wait_ticks = 0;  // summed over the jobs started
-  ledger::TokenAmount fees;
+  ledger::TokenAmount fees;      // to providers
+  ledger::TokenAmount burned;    // of fees
+  ledger::TokenAmount treasury;  // of fees
   ledger::TokenAmount slashed;
 };
 
@@ -59,10 +71,11 @@ class ComputeMarket {
   enum EventKind : std::uint32_t { arrival = 0x100, completion, verification };
   [[nodiscard]] static bool owns(std::uint32_t kind) noexcept { return kind >= arrival && kind <= verification; }
 
-  // `first_provider_account` + p is provider p's ledger account; consumers pay fees from `consumers`.
+  // `first_provider_account` + p is provider p's ledger account; consumers pay fees from `consumers`, the
+  // treasury's share goes to `treasury`.
   // `max_stake` bounds every stake a provider will join with (it fixes the dispatch weights' scale).
   ComputeMarket(const ComputeMarketConfig& config, ledger::Ledger& ledger, ledger::AccountId consumers,
-                ledger::AccountId first_provider_account, ledger::TokenAmount max_stake, core::SimTime horizon,
+                ledger::AccountId treasury, ledger::AccountId first_provider_account, ledger::TokenAmount max_stake, core::SimTime horizon,
                 std::uint64_t seed, std::uint64_t replicate);
 
   void join(std::uint32_t provider, ledger::TokenAmount stake, bool honest);
@@ -74,9 +87,16 @@ class ComputeMarket {
   [[nodiscard]] bool caught(std::uint32_t provider) const noexcept { return caught_[provider] != 0; }
   [[nodiscard]] double caught_at(std::uint32_t provider) const noexcept;  // time units; -1 if never
   [[nodiscard]] std::uint64_t jobs(std::uint32_t provider) const noexcept { return jobs_[provider]; }
+  // The fees' share the provider received, over the run; and what one job pays a provider now.
+  [[nodiscard]] ledger::TokenAmount earned(std::uint32_t provider) const noexcept { return earned_[provider]; }
+  [[nodiscard]] ledger::TokenAmount provider_part() const noexcept { return provider_part_; }
   // Jobs the provider completed since the last call for it.
   std::uint32_t take_recent_jobs(std::uint32_t provider) noexcept;
   ComputeMarketPeriod take_period() noexcept;
+  // Moves the burn share toward the target utilization (when one is set) after a period of `length` in which
+  // `slots` slots were active and `completed` jobs finished.
+  void adjust_burn(core::SimTime length, std::uint64_t slots, std::uint64_t completed);
+  [[nodiscard]] double burn_share() const noexcept { return static_cast<double>(burn_millionths_) / 1e6; }
   [[nodiscard]] const ComputeMarketPeriod& totals() const noexcept { return totals_; }
   [[nodiscard]] std::size_t queued() const noexcept { return queue_size_; }
   [[nodiscard]] std::uint64_t max_queue() const noexcept { return max_queue_; }
@@ -107,13 +127,21 @@ class ComputeMarket {
   void on_arrival(core::SimTime now, core::EventQueue& queue);
   void on_completion(std::uint32_t provider, core::SimTime now, core::EventQueue& queue);
   void on_verification(std::uint32_t provider, core::SimTime now);
+  void split_fee();
   void push_waiting(std::int64_t arrival_ticks);
   std::int64_t pop_waiting() noexcept;
 
   ComputeMarketConfig config_;
   ledger::Ledger& ledger_;
   ledger::AccountId consumers_;
+  ledger::AccountId treasury_;
   ledger::AccountId first_provider_;
+  std::uint64_t burn_millionths_;
+  std::uint64_t treasury_millionths_;
+  // Each job's fee in parts, recomputed when the burn share moves.
+  ledger::TokenAmount burn_part_;
+  ledger::TokenAmount treasury_part_;
+  ledger::TokenAmount provider_part_;
   int weight_shift_ = 0;
   double unit_ticks_;
   core::SimTime horizon_;
@@ -129,6 +157,7 @@ class ComputeMarket {
   std::vector<std::uint8_t> caught_;
   std::vector<std::int64_t> caught_at_;
   std::vector<std::uint64_t> jobs_;
+  std::vector<ledger::TokenAmount> earned_;
   std::vector<std::uint32_t> recent_jobs_;
   std::vector<core::RandomStream> service_rng_;
   std::vector<core::RandomStream> verify_rng_;

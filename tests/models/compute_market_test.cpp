@@ -121,3 +121,51 @@ TEST_CASE("an impossible compute market is refused", "[models][market]") {
   c.verify_probability = 1.5;
   CHECK_THROWS_WITH(models::run_b2(c, o, 1, 0), Catch::Contains("verify_probability"));
 }
+
+TEST_CASE("fees split into burn, treasury and provider parts, to the base unit", "[models][market]") {
+  models::ComputeMarketConfig c;
+  c.arrival_rate = 0.8 * 50;
+  c.fee = TokenAmount::from_base_units(1'000'003);
+  c.burn_share = 0.25;
+  c.treasury_share = 0.1;
+  models::B2Options o;
+  o.providers = 50;
+  o.horizon = 200;
+  const auto r = models::run_b2(c, o, 4, 0);
+  const ledger::u128 n = r.totals.completions;
+  REQUIRE(n > 0);
+  CHECK(r.totals.burned.base_units() == n * 250'000);    // floor(1,000,003 * 0.25)
+  CHECK(r.totals.treasury.base_units() == n * 100'000);  // floor(1,000,003 * 0.1)
+  CHECK(r.totals.fees.base_units() == n * 650'003);      // the rest, to the providers
+  TokenAmount earned;
+  for (const auto& p : r.providers) earned += p.balance;
+  CHECK(earned == r.totals.fees);
+}
+
+TEST_CASE("with a target utilization the burn share moves like EIP-1559's base fee", "[models][market]") {
+  models::ComputeMarketConfig c;
+  c.burn_share = 0.5;
+  c.treasury_share = 0.2;
+  c.target_utilization = 0.5;
+  c.service_rate = 1.0;
+  ledger::Ledger ledger;
+  const auto consumers = ledger.open_account();
+  const auto treasury = ledger.open_account();
+  models::ComputeMarket m(c, ledger, consumers, treasury, ledger.open_accounts(4), TokenAmount{},
+                          core::SimTime::days(10), 1, 0);
+  const core::SimTime day = core::SimTime::days(1);
+  // 4 slots busy 3/4 of a day of seconds: (0.75 - 0.5) / (8 * 0.5) = 1/16 more.
+  m.adjust_burn(day, 4, 4 * 86'400 * 3 / 4);
+  CHECK(m.burn_share() == Approx(0.5 * 17.0 / 16.0).epsilon(1e-6));
+  // Idle: it falls by 1/8 a period.
+  const double before = m.burn_share();
+  m.adjust_burn(day, 4, 0);
+  CHECK(m.burn_share() == Approx(before * 7.0 / 8.0).epsilon(1e-6));
+  // Saturated for long: it stops at 1 - treasury_share.
+  for (int k = 0; k < 200; ++k) m.adjust_burn(day, 4, 4 * 86'400);
+  CHECK(m.burn_share() == Approx(0.8));
+  // A split that takes more than the fee is refused.
+  c.burn_share = 0.9;
+  CHECK_THROWS_WITH(models::ComputeMarket(c, ledger, consumers, treasury, 2, TokenAmount{}, day, 1, 0),
+                    Catch::Contains("sum to at most 1"));
+}
