@@ -151,7 +151,7 @@ class ContributorEconomy {
   AccountId consumers_ = 0;          // who pays the jobs' fees
   ComputeMarketPeriod market_epoch_;  // this epoch's counters
   double market_burn_share_ = 0.0;
-  double fee_tokens_ = 0.0;           // what a job paid its provider this epoch, in tokens
+  std::vector<TokenAmount> market_fees_;  // aligned with contributions_: the compute role's fee income this epoch
 
   // Agents, structure of arrays; an agent's index is its id and fixes its ledger account.
   std::vector<std::uint16_t> population_;
@@ -250,8 +250,8 @@ void ContributorEconomy::open_market() {
   market_ = std::make_unique<ComputeMarket>(market_config_, ledger_, consumers_, treasury_, ledger_.account_count(), max_stake,
                                             scenario_.horizon, scenario_.seed, static_cast<std::uint64_t>(identity_.replicate));
   // The consumers hold what the jobs to expect over the horizon pay, with plenty to spare.
-  ledger_.mint(consumers_, times(market_config_.fee, static_cast<std::int64_t>(ComputeMarket::jobs_to_fund(market_config_, scenario_.horizon))),
-               "consumer funds");
+  const auto jobs = static_cast<std::int64_t>(ComputeMarket::jobs_to_fund(market_config_, scenario_.horizon));
+  ledger_.mint(consumers_, times(ComputeMarket::highest_price(market_config_), jobs), "consumer funds");
 }
 
 TokenAmount ContributorEconomy::fees_of(std::size_t i) const {
@@ -321,9 +321,12 @@ void ContributorEconomy::pay_role(RoleState& role, TokenAmount budget, std::int6
   core::resize_buffer(shares_, n);
   if (serves_market(role)) {
     // A compute provider's work is the jobs it served this epoch.
+    core::resize_buffer(market_fees_, n);
     for (std::size_t k = 0; k < n; ++k) {
       agents_[k] = agent_of(role.active[k]);
-      contributions_[k] = market_->take_recent_jobs(agents_[k]);
+      const ComputeMarket::Recent recent = market_->take_recent(agents_[k]);
+      contributions_[k] = recent.jobs;
+      market_fees_[k] = recent.earned;
     }
   } else {
     for (std::size_t k = 0; k < n; ++k) {
@@ -370,7 +373,7 @@ std::int64_t ContributorEconomy::update_agents(RoleState& role, std::int64_t epo
       gas_cost_tokens = as_tokens(cost, base_unit_);
     }
     // A compute provider serving the market also earns its jobs' fees (its contribution is their number).
-    const double fees = market ? contributions_[k] * fee_tokens_ : 0.0;  // every job this epoch paid the same part
+    const double fees = market ? as_tokens(market_fees_[k], base_unit_) : 0.0;
     const double gain = as_tokens(shares_[k], base_unit_) + fees - b.cost_tokens - gas_cost_tokens;
     const double p = (1.0 - b.smoothing) * profit_[agent] + b.smoothing * gain;
     profit_[agent] = p;
@@ -430,7 +433,6 @@ void ContributorEconomy::run_epoch(std::int64_t epoch, core::SimTime now) {
       {epoch, scenario_.epoch_length, ledger_.supply(), ledger_.total_minted(), ledger_.total_staked()});
   ledger::apportion(emission, role_shares_, role_budgets_, apportion_scratch_);
 
-  if (market_) fee_tokens_ = market_->provider_part().to_tokens(decimals_);  // what each of this epoch's jobs paid
   const std::int64_t active_before = active_count();
   output_.agent_epochs += active_before;
   std::int64_t exited = 0;

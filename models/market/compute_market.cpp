@@ -22,7 +22,7 @@ constexpr std::int32_t arrival_priority = 1;
 constexpr std::int32_t verification_priority = 2;
 
 enum Purpose : std::uint64_t { arrivals_purpose = 101, dispatch_purpose = 102, service_purpose = 103,
-                               verify_purpose = 104, setup_purpose = 105 };
+                               verify_purpose = 104, setup_purpose = 105, bid_purpose = 106 };
 constexpr std::uint64_t world_entity = std::uint64_t{1} << 40;
 
 // floor(amount * m / 10^6), exactly.
@@ -44,6 +44,8 @@ const ComputeMarketConfig& validated(const ComputeMarketConfig& c) {
     throw std::invalid_argument("compute market: burn_share and treasury_share must be >= 0 and sum to at most 1");
   if (!(c.target_utilization >= 0.0 && c.target_utilization <= 1.0))
     throw std::invalid_argument("compute market: target_utilization must be in [0, 1]");
+  if (!(c.bid_spread >= 0.0 && c.bid_spread <= 1000.0))
+    throw std::invalid_argument("compute market: bid_spread must be in [0, 1000]");
   if (c.target_utilization > 0.0 && !(c.burn_share > 0.0))
     throw std::invalid_argument("compute market: a target_utilization needs a burn_share above 0 to adjust");
   return c;
@@ -111,13 +113,10 @@ ComputeMarket::ComputeMarket(const ComputeMarketConfig& config, ledger::Ledger& 
       dispatch_rng_({seed, replicate, world_entity, dispatch_purpose}) {
   // Weights are stakes shifted so that 2^24 providers of the largest stake still sum below 2^62.
   while ((max_stake.base_units() >> weight_shift_) >= (ledger::u128{1} << 38)) ++weight_shift_;
-  split_fee();
 }
 
-void ComputeMarket::split_fee() {
-  burn_part_ = millionths_of(config_.fee, burn_millionths_);
-  treasury_part_ = millionths_of(config_.fee, treasury_millionths_);
-  provider_part_ = config_.fee - burn_part_ - treasury_part_;
+TokenAmount ComputeMarket::highest_price(const ComputeMarketConfig& config) {
+  return config.fee + millionths_of(config.fee, static_cast<std::uint64_t>(std::llround(config.bid_spread * 1e6)));
 }
 
 void ComputeMarket::adjust_burn(core::SimTime length, std::uint64_t slots, std::uint64_t completed) {
@@ -130,7 +129,6 @@ void ComputeMarket::adjust_burn(core::SimTime length, std::uint64_t slots, std::
   // Never quite 0, so that it can grow back (as the base fee's floor keeps it alive).
   burn_millionths_ =
       static_cast<std::uint64_t>(std::llround(std::clamp(static_cast<double>(burn_millionths_) * factor, 1.0, most)));
-  split_fee();
 }
 
 std::uint64_t ComputeMarket::jobs_to_fund(const ComputeMarketConfig& config, core::SimTime horizon) {
@@ -158,7 +156,8 @@ void ComputeMarket::grow_to(std::size_t providers) {
   caught_at_.resize(n, -1);
   jobs_.resize(n, 0);
   earned_.resize(n);
-  recent_jobs_.resize(n, 0);
+  bid_.resize(n);
+  recent_.resize(n);
   service_rng_.reserve(n);
   verify_rng_.reserve(n);
   for (std::size_t p = service_rng_.size(); p < n; ++p) {
@@ -166,6 +165,25 @@ void ComputeMarket::grow_to(std::size_t providers) {
     verify_rng_.emplace_back(core::StreamKey{seed_, replicate_, p, verify_purpose});
   }
   idle_.resize(n);
+  if (config_.dispatch == Dispatch::lowest_bid) {
+    // Rebuilt: a node's best depends on the tree's shape.
+    cheapest_leaves_ = 1;
+    while (cheapest_leaves_ < n) cheapest_leaves_ <<= 1;
+    cheapest_.assign(2 * cheapest_leaves_, none);
+    for (std::size_t p = 0; p < n; ++p)
+      set_cheapest(static_cast<std::uint32_t>(p), joined_[p] != 0 && free_slots_[p] > 0);
+  }
+}
+
+void ComputeMarket::set_cheapest(std::uint32_t provider, bool free) noexcept {
+  std::size_t node = cheapest_leaves_ + provider;
+  cheapest_[node] = free ? provider : none;
+  for (node /= 2; node > 0; node /= 2) {
+    const std::uint32_t a = cheapest_[2 * node];
+    const std::uint32_t b = cheapest_[2 * node + 1];
+    // The left child holds lower numbers, so it wins ties.
+    cheapest_[node] = b == none || (a != none && !(bid_[b] < bid_[a])) ? a : b;
+  }
 }
 
 void ComputeMarket::join(std::uint32_t provider, TokenAmount stake, bool honest) {
@@ -175,6 +193,11 @@ void ComputeMarket::join(std::uint32_t provider, TokenAmount stake, bool honest)
   if (weight_[provider] >= (std::uint64_t{1} << 38)) throw std::logic_error("compute market: a stake above max_stake");
   free_slots_[provider] = static_cast<std::uint32_t>(config_.slots);
   honest_[provider] = honest ? 1 : 0;
+  bid_[provider] = config_.fee;
+  if (config_.dispatch == Dispatch::lowest_bid) {
+    core::RandomStream rng({seed_, replicate_, provider, bid_purpose});
+    bid_[provider] += millionths_of(config_.fee, static_cast<std::uint64_t>(std::llround(rng.uniform01() * config_.bid_spread * 1e6)));
+  }
   joined_[provider] = 1;
   update_weight(provider);
 }
@@ -186,7 +209,9 @@ void ComputeMarket::leave(std::uint32_t provider) {
 }
 
 void ComputeMarket::update_weight(std::uint32_t provider) noexcept {
-  idle_.set(provider, joined_[provider] != 0 && free_slots_[provider] > 0 ? weight_[provider] : 0);
+  const bool free = joined_[provider] != 0 && free_slots_[provider] > 0;
+  idle_.set(provider, free ? weight_[provider] : 0);
+  if (config_.dispatch == Dispatch::lowest_bid) set_cheapest(provider, free);
 }
 
 void ComputeMarket::start(core::EventQueue& queue, core::SimTime now) {
@@ -237,9 +262,14 @@ void ComputeMarket::on_arrival(core::SimTime now, core::EventQueue& queue) {
     push_waiting(now.ticks());
     return;
   }
-  // Uniform on [0, total) by a 64x64-bit multiply (Lemire): no division; the bias is below total / 2^64.
-  const auto target = static_cast<std::uint64_t>((ledger::u128{dispatch_rng_()} * idle_.total()) >> 64);
-  const auto provider = static_cast<std::uint32_t>(idle_.find(target));
+  std::uint32_t provider = 0;
+  if (config_.dispatch == Dispatch::lowest_bid) {
+    provider = cheapest_[1];
+  } else {
+    // Uniform on [0, total) by a 64x64-bit multiply (Lemire): no division; the bias is below total / 2^64.
+    const auto target = static_cast<std::uint64_t>((ledger::u128{dispatch_rng_()} * idle_.total()) >> 64);
+    provider = static_cast<std::uint32_t>(idle_.find(target));
+  }
   --free_slots_[provider];
   update_weight(provider);
   start_job(provider, now, queue);
@@ -248,18 +278,7 @@ void ComputeMarket::on_arrival(core::SimTime now, core::EventQueue& queue) {
 void ComputeMarket::on_completion(std::uint32_t provider, core::SimTime now, core::EventQueue& queue) {
   ++period_.completions;
   ++jobs_[provider];
-  ++recent_jobs_[provider];
-  ledger_.transfer(consumers_, first_provider_ + provider, provider_part_, "job fee");
-  period_.fees += provider_part_;
-  earned_[provider] += provider_part_;
-  if (!burn_part_.is_zero()) {
-    ledger_.burn(consumers_, burn_part_, "job fee burn");
-    period_.burned += burn_part_;
-  }
-  if (!treasury_part_.is_zero()) {
-    ledger_.transfer(consumers_, treasury_, treasury_part_, "job fee treasury");
-    period_.treasury += treasury_part_;
-  }
+  pay(provider);
   if (verify_rng_[provider].uniform01() < config_.verify_probability)
     queue.push(now, verification_priority, {verification, provider, 0});
   if (joined_[provider] != 0 && queue_size_ > 0) {
@@ -269,6 +288,27 @@ void ComputeMarket::on_completion(std::uint32_t provider, core::SimTime now, cor
   }
   ++free_slots_[provider];
   update_weight(provider);
+}
+
+// The consumers pay the provider's price: the burn's and the treasury's shares (rounded down), the rest to it.
+void ComputeMarket::pay(std::uint32_t provider) {
+  const TokenAmount price = bid_[provider];
+  const TokenAmount burned = millionths_of(price, burn_millionths_);
+  const TokenAmount to_treasury = millionths_of(price, treasury_millionths_);
+  const TokenAmount earned = price - burned - to_treasury;
+  ledger_.transfer(consumers_, first_provider_ + provider, earned, "job fee");
+  period_.fees += earned;
+  earned_[provider] += earned;
+  ++recent_[provider].jobs;
+  recent_[provider].earned += earned;
+  if (!burned.is_zero()) {
+    ledger_.burn(consumers_, burned, "job fee burn");
+    period_.burned += burned;
+  }
+  if (!to_treasury.is_zero()) {
+    ledger_.transfer(consumers_, treasury_, to_treasury, "job fee treasury");
+    period_.treasury += to_treasury;
+  }
 }
 
 void ComputeMarket::on_verification(std::uint32_t provider, core::SimTime now) {
@@ -287,11 +327,11 @@ double ComputeMarket::caught_at(std::uint32_t provider) const noexcept {
   return caught_[provider] != 0 ? static_cast<double>(caught_at_[provider]) / unit_ticks_ : -1.0;
 }
 
-std::uint32_t ComputeMarket::take_recent_jobs(std::uint32_t provider) noexcept {
-  if (provider >= recent_jobs_.size()) return 0;
-  const std::uint32_t n = recent_jobs_[provider];
-  recent_jobs_[provider] = 0;
-  return n;
+ComputeMarket::Recent ComputeMarket::take_recent(std::uint32_t provider) noexcept {
+  if (provider >= recent_.size()) return {};
+  const Recent r = recent_[provider];
+  recent_[provider] = {};
+  return r;
 }
 
 ComputeMarketPeriod ComputeMarket::take_period() noexcept {
@@ -337,7 +377,8 @@ B2Result run_b2(const ComputeMarketConfig& config, const B2Options& options, std
   const AccountId first = ledger.open_accounts(static_cast<std::uint32_t>(n));
   ComputeMarket market(config, ledger, consumers, treasury, first, options.stake_max, horizon, seed, replicate);
   ledger::u128 funds = 0;
-  if (__builtin_mul_overflow(config.fee.base_units(), static_cast<ledger::u128>(ComputeMarket::jobs_to_fund(config, horizon)),
+  if (__builtin_mul_overflow(ComputeMarket::highest_price(config).base_units(),
+                             static_cast<ledger::u128>(ComputeMarket::jobs_to_fund(config, horizon)),
                              &funds))
     throw std::invalid_argument("B2: the consumers' funds overflow: lower the fee or the horizon");
   ledger.mint(consumers, TokenAmount::from_base_units(funds), "consumer funds");
@@ -414,7 +455,10 @@ void register_compute_market(scenario::Registry<MarketFactory>& markets) {
         real_param("burn_share", 0.0, "", "share of each fee burned (1 with work-paid emission: burn-and-mint)", 0.0, 1.0),
         real_param("treasury_share", 0.0, "", "share of each fee to the treasury", 0.0, 1.0),
         real_param("target_utilization", 0.0, "",
-                   "busy share of the slots the burn share steers toward, EIP-1559-like, each epoch (0: fixed)", 0.0, 1.0)},
+                   "busy share of the slots the burn share steers toward, EIP-1559-like, each epoch (0: fixed)", 0.0, 1.0),
+        scenario::text_param("dispatch", "stake_weighted", {"stake_weighted", "lowest_bid"},
+                             "who gets a job: a free provider by stake, or the cheapest free bid (a reverse auction)"),
+        real_param("bid_spread", 0.0, "x fee", "lowest_bid: bids are the fee marked up by Uniform[0, this]", 0.0, 1000.0)},
        {}},
       [](const scenario::Params& p) {
         ComputeMarketConfig c;
@@ -429,6 +473,8 @@ void register_compute_market(scenario::Registry<MarketFactory>& markets) {
         c.burn_share = p.real("burn_share");
         c.treasury_share = p.real("treasury_share");
         c.target_utilization = p.real("target_utilization");
+        c.dispatch = p.text("dispatch") == "lowest_bid" ? Dispatch::lowest_bid : Dispatch::stake_weighted;
+        c.bid_spread = p.real("bid_spread");
         return c;
       });
 }

@@ -2,15 +2,18 @@
 // The compute market, event-driven: inference jobs served by compute providers, verified, cheaters slashed.
 //
 // Providers (numbered from 0; each has `slots` parallel slots, a stake and an honesty) join and leave. Jobs
-// arrive as a Poisson process of `arrival_rate` per time unit. A job goes to a provider with a free slot
-// chosen with probability proportional to its stake (providers without stake weigh as one base unit); when no
-// slot is free it waits in one FIFO queue. Service takes Exp(service_rate) time units; on completion the
-// consumers pay the provider the job's fee, the slot takes the queue's head job if any, and with probability
+// arrive as a Poisson process of `arrival_rate` per time unit. A job goes to a provider with a free slot:
+// with `stake_weighted` dispatch one chosen with probability proportional to its stake (providers without stake
+// weigh as one base unit); with `lowest_bid` (a reverse auction, Akash's form, ../shared/MECHANISMS.md §3.1) the
+// one asking the least, ties to the lower number, who is then paid its bid. A provider bids the fee marked up by
+// Uniform[0, bid_spread], drawn once from its own stream (with stake_weighted every provider asks the fee).
+// When no slot is free the job waits in one FIFO queue. Service takes Exp(service_rate) time units; on
+// completion the consumers pay the provider's price (see the fee split), the slot takes the queue's head job if any, and with probability
 // `verify_probability` the job is verified (an event of its own at the same time): a dishonest provider
 // caught loses `slash_fraction` of its stake (to a millionth, rounded down; burned) and takes no new job.
 // A job a provider was serving when it left or was caught still completes and is paid.
 //
-// Fee split (../shared/MECHANISMS.md §3.2, §5.3): of each job's fee, `burn_share` is burned and `treasury_share`
+// Fee split (../shared/MECHANISMS.md §3.2, §5.3): of each job's price, `burn_share` is burned and `treasury_share`
 // goes to the treasury (each rounded down to the base unit, shares to a millionth), the rest to the provider.
 // burn_share 1 with the compute role paid from emission by jobs served is Render's burn-and-mint equilibrium.
 // With a `target_utilization` u* > 0, the burn share moves each epoch like EIP-1559's base fee:
@@ -38,6 +41,8 @@
 
 namespace dais::models {
 
+enum class Dispatch { stake_weighted, lowest_bid };
+
 struct ComputeMarketConfig {
   double arrival_rate = 800.0;  // jobs per time unit
   double service_rate = 1.0;    // per time unit, per slot
@@ -49,6 +54,8 @@ struct ComputeMarketConfig {
   double burn_share = 0.0;
   double treasury_share = 0.0;
   double target_utilization = 0.0;  // 0: the burn share stays as set
+  Dispatch dispatch = Dispatch::stake_weighted;
+  double bid_spread = 0.0;  // lowest_bid: the most a bid marks the fee up, as a fraction of it
   core::SimTime time_unit = core::SimTime::seconds(1);
 };
 
@@ -87,11 +94,17 @@ class ComputeMarket {
   [[nodiscard]] bool caught(std::uint32_t provider) const noexcept { return caught_[provider] != 0; }
   [[nodiscard]] double caught_at(std::uint32_t provider) const noexcept;  // time units; -1 if never
   [[nodiscard]] std::uint64_t jobs(std::uint32_t provider) const noexcept { return jobs_[provider]; }
-  // The fees' share the provider received, over the run; and what one job pays a provider now.
+  // The fees' share the provider received, over the run; what it asks for a job.
   [[nodiscard]] ledger::TokenAmount earned(std::uint32_t provider) const noexcept { return earned_[provider]; }
-  [[nodiscard]] ledger::TokenAmount provider_part() const noexcept { return provider_part_; }
-  // Jobs the provider completed since the last call for it.
-  std::uint32_t take_recent_jobs(std::uint32_t provider) noexcept;
+  [[nodiscard]] ledger::TokenAmount bid(std::uint32_t provider) const noexcept { return bid_[provider]; }
+  // Jobs the provider completed, and the fees it received for them, since the last call for it.
+  struct Recent {
+    std::uint32_t jobs = 0;
+    ledger::TokenAmount earned;
+  };
+  Recent take_recent(std::uint32_t provider) noexcept;
+  // The most a job can cost the consumers: the fee, marked up by the largest bid spread.
+  [[nodiscard]] static ledger::TokenAmount highest_price(const ComputeMarketConfig& config);
   ComputeMarketPeriod take_period() noexcept;
   // Moves the burn share toward the target utilization (when one is set) after a period of `length` in which
   // `slots` slots were active and `completed` jobs finished.
@@ -127,7 +140,7 @@ class ComputeMarket {
   void on_arrival(core::SimTime now, core::EventQueue& queue);
   void on_completion(std::uint32_t provider, core::SimTime now, core::EventQueue& queue);
   void on_verification(std::uint32_t provider, core::SimTime now);
-  void split_fee();
+  void pay(std::uint32_t provider);
   void push_waiting(std::int64_t arrival_ticks);
   std::int64_t pop_waiting() noexcept;
 
@@ -138,10 +151,6 @@ class ComputeMarket {
   ledger::AccountId first_provider_;
   std::uint64_t burn_millionths_;
   std::uint64_t treasury_millionths_;
-  // Each job's fee in parts, recomputed when the burn share moves.
-  ledger::TokenAmount burn_part_;
-  ledger::TokenAmount treasury_part_;
-  ledger::TokenAmount provider_part_;
   int weight_shift_ = 0;
   double unit_ticks_;
   core::SimTime horizon_;
@@ -158,10 +167,17 @@ class ComputeMarket {
   std::vector<std::int64_t> caught_at_;
   std::vector<std::uint64_t> jobs_;
   std::vector<ledger::TokenAmount> earned_;
-  std::vector<std::uint32_t> recent_jobs_;
+  std::vector<ledger::TokenAmount> bid_;
+  std::vector<Recent> recent_;
   std::vector<core::RandomStream> service_rng_;
   std::vector<core::RandomStream> verify_rng_;
   WeightedSampler idle_;
+  // lowest_bid: a min segment tree over (bid, provider) of the providers with a free slot; a node holds the
+  // best provider below it, or `none`.
+  static constexpr std::uint32_t none = 0xffffffffu;
+  std::vector<std::uint32_t> cheapest_;
+  std::size_t cheapest_leaves_ = 0;
+  void set_cheapest(std::uint32_t provider, bool free) noexcept;
   // Waiting jobs' arrival ticks, a ring that doubles when full: no allocation per job once warm.
   std::vector<std::int64_t> waiting_;
   std::size_t queue_head_ = 0;

@@ -169,3 +169,33 @@ TEST_CASE("with a target utilization the burn share moves like EIP-1559's base f
   CHECK_THROWS_WITH(models::ComputeMarket(c, ledger, consumers, treasury, 2, TokenAmount{}, day, 1, 0),
                     Catch::Contains("sum to at most 1"));
 }
+
+TEST_CASE("lowest_bid: a reverse auction gives each job to the cheapest free bid and pays it, less the take",
+          "[models][market]") {
+  models::ComputeMarketConfig c;
+  c.dispatch = models::Dispatch::lowest_bid;
+  c.bid_spread = 0.5;
+  c.treasury_share = 0.2;  // Akash's take rate
+  c.dishonest_fraction = 0.0;
+  c.arrival_rate = 0.2;  // the cheapest is free a share 1 / (1 + 0.2) of the time (an M/M/1/1 loss system)
+  models::B2Options o;
+  o.providers = 20;
+  o.horizon = 5000;
+  const auto r = models::run_b2(c, o, 8, 0);
+  std::size_t cheapest = 0;
+  std::uint64_t jobs = 0;
+  for (std::size_t p = 0; p < r.providers.size(); ++p) {
+    jobs += r.providers[p].jobs;
+    if (r.providers[p].jobs > r.providers[cheapest].jobs) cheapest = p;
+  }
+  REQUIRE(jobs == r.totals.completions);
+  // The busiest provider, the one asking least, took the jobs that found it free: 5/6 of them.
+  CHECK(static_cast<double>(r.providers[cheapest].jobs) / static_cast<double>(jobs) == Approx(5.0 / 6.0).margin(0.05));
+  TokenAmount kept;
+  for (const auto& p : r.providers) kept += p.balance;
+  CHECK(kept == r.totals.fees);
+  // Every job paid its provider's bid, from the fee up to 1.5 times it: 20% to the treasury.
+  CHECK(r.totals.treasury + r.totals.fees >= TokenAmount::whole_tokens(jobs, 18));
+  CHECK(r.totals.treasury + r.totals.fees <= TokenAmount::whole_tokens(jobs * 3 / 2 + 1, 18));
+  CHECK(r.totals.treasury.to_tokens(18) == Approx(0.2 * (r.totals.treasury + r.totals.fees).to_tokens(18)).epsilon(1e-9));
+}
