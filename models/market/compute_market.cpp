@@ -27,6 +27,7 @@ constexpr std::uint64_t world_entity = std::uint64_t{1} << 40;
 
 // floor(amount * m / 10^6), exactly.
 TokenAmount millionths_of(TokenAmount amount, std::uint64_t m) {
+  if (m == 0) return {};  // the common case, without two 128-bit divisions
   const ledger::u128 a = amount.base_units();
   return TokenAmount::from_base_units(a / 1'000'000 * m + a % 1'000'000 * m / 1'000'000);
 }
