@@ -105,10 +105,19 @@ TEST_CASE("an allocation above the budget is refused with the rule and epoch nam
   CHECK(l.total_minted().is_zero());
 }
 
-TEST_CASE("the built-in catalog registers every rule, schedule and agent the scenarios use", "[models][catalog]") {
+TEST_CASE("the built-in catalog registers every rule, schedule, agent and market", "[models][catalog]") {
   models::ModelCatalog c;
   models::register_builtin_models(c);
-  for (const char* name : {"proportional", "stake_weighted"}) CHECK(c.rules.find(name) != nullptr);
+  std::vector<std::string> rules;
+  for (const scenario::ComponentInfo* info : c.rules.all()) rules.push_back(info->name);
+  CHECK(rules == std::vector<std::string>{"contract", "data_shapley", "ocean_df", "proportional", "quadratic_funding",
+                                          "stake_weighted"});
+  for (const scenario::ComponentInfo* info : c.rules.all()) {
+    INFO(info->name);
+    CHECK(!info->description.empty());
+    for (const scenario::ParamSpec& p : info->params) CHECK(!p.description.empty());
+  }
+  CHECK(c.markets.find("compute") != nullptr);
   for (const char* name : {"fixed", "exponential_decay", "half_life", "halving", "halving_by_issuance", "target_inflation"})
     CHECK(c.schedules.find(name) != nullptr);
   CHECK(c.agents.find("contributor") != nullptr);
