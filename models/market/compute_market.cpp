@@ -355,10 +355,14 @@ ComputeMarketPeriod ComputeMarket::take_period() noexcept {
 
 namespace {
 
-// The run's model: every event is the market's.
+// The run's model: every event is the market's. It notes the peak of live events (the one running included).
 struct MarketOnly {
   ComputeMarket& market;
-  void on_event(const core::Event& event, core::Simulation<MarketOnly>& sim) { market.handle(event, sim.queue()); }
+  std::uint64_t max_live = 0;
+  void on_event(const core::Event& event, core::Simulation<MarketOnly>& sim) {
+    max_live = std::max<std::uint64_t>(max_live, sim.queue().live() + 1);
+    market.handle(event, sim.queue());
+  }
 };
 
 }  // namespace
@@ -406,17 +410,13 @@ B2Result run_b2(const ComputeMarketConfig& config, const B2Options& options, std
   core::Simulation<MarketOnly> sim(model);
   sim.queue().reserve(2 * n * static_cast<std::size_t>(config.slots) + 2);
   market.start(sim.queue(), core::SimTime::zero());
-  std::uint64_t max_live = 0;
-  while (sim.queue().next_time() <= horizon) {
-    max_live = std::max<std::uint64_t>(max_live, sim.queue().live());
-    sim.step();
-  }
+  sim.run_until(horizon);
   ledger.check_conservation();
 
   B2Result r;
   r.totals = market.take_period();
   r.events = sim.events_processed();
-  r.max_live_events = max_live;
+  r.max_live_events = model.max_live;
   r.queued_at_end = market.queued();
   r.max_queue = market.max_queue();
   r.mean_wait = r.totals.started > 0
