@@ -36,6 +36,28 @@ inline Dataset random_dataset(core::RandomStream& rng, std::size_t n, std::size_
   return d;
 }
 
+// A small random game for round `round` of a property test: up to `max_points` training points of up to
+// `max_owners` providers in 2 dimensions and 3 classes, up to `max_validation` validation points, k up to
+// `max_k`, and the round's score, tie rule and empty utility (every combination in turn).
+struct RandomGame {
+  Dataset train;
+  Dataset validation;
+  UtilityConfig config;
+};
+inline RandomGame random_game(core::RandomStream& rng, int round, std::size_t max_points, std::size_t max_owners,
+                              std::size_t max_validation, std::size_t max_k) {
+  RandomGame g;
+  const std::size_t n = draw_count(rng, 1, max_points);
+  const std::size_t owners = draw_count(rng, 1, max_owners);
+  g.train = random_dataset(rng, n, 2, 3, owners);
+  g.validation = random_dataset(rng, draw_count(rng, 1, max_validation), 2, 3, 1);
+  g.config.k = draw_count(rng, 1, max_k);
+  g.config.score = round % 2 == 0 ? Score::soft_label : Score::majority_vote;
+  g.config.ties = round % 4 == 1 ? VoteTies::split : VoteTies::nearest;
+  g.config.empty = static_cast<EmptyUtility>(round % 3);
+  return g;
+}
+
 inline Dataset one_dimensional(const std::vector<std::pair<double, std::uint32_t>>& points,
                                const std::vector<std::uint32_t>& providers = {}) {
   Dataset d;

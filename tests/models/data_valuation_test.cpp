@@ -305,15 +305,7 @@ TEST_CASE("leave-one-out of a K=2 classifier under each score and tie rule match
 TEST_CASE("leave-one-out equals U(D) - U(D without the player) computed from scratch", "[models][data_valuation]") {
   core::RandomStream rng({3, 0, 0, 0});
   for (int round = 0; round < 100; ++round) {
-    const std::size_t n = draw_count(rng, 1, 15);
-    const std::size_t owners = draw_count(rng, 1, 4);
-    const Dataset train = random_dataset(rng, n, 2, 3, owners);
-    const Dataset validation = random_dataset(rng, draw_count(rng, 1, 5), 2, 3, 1);
-    UtilityConfig c;
-    c.k = draw_count(rng, 1, 5);
-    c.score = round % 2 == 0 ? Score::soft_label : Score::majority_vote;
-    c.ties = round % 4 == 1 ? VoteTies::split : VoteTies::nearest;
-    c.empty = static_cast<EmptyUtility>(round % 3);
+    const auto [train, validation, c] = random_game(rng, round, 15, 4, 5, 5);
     const KnnUtility u(train, validation, c);
     const Valuation points = leave_one_out(u, Players::points);
     const Valuation providers = leave_one_out(u, Players::providers);
@@ -382,15 +374,7 @@ TEST_CASE("exact Shapley is the average marginal contribution over every order o
 TEST_CASE("exact Shapley values of points and of providers each sum to U(all) - U(empty)", "[models][data_valuation]") {
   core::RandomStream rng({5, 0, 0, 0});
   for (int round = 0; round < 50; ++round) {
-    const std::size_t n = draw_count(rng, 1, 10);
-    const std::size_t owners = draw_count(rng, 1, 4);
-    const Dataset train = random_dataset(rng, n, 2, 3, owners);
-    const Dataset validation = random_dataset(rng, draw_count(rng, 1, 6), 2, 3, 1);
-    UtilityConfig c;
-    c.k = draw_count(rng, 1, 5);
-    c.score = round % 2 == 0 ? Score::soft_label : Score::majority_vote;
-    c.ties = round % 4 == 1 ? VoteTies::split : VoteTies::nearest;
-    c.empty = static_cast<EmptyUtility>(round % 3);
+    const auto [train, validation, c] = random_game(rng, round, 10, 4, 6, 5);
     const KnnUtility u(train, validation, c);
     const Valuation points = exact_shapley(u, Players::points);
     const Valuation providers = exact_shapley(u, Players::providers);
@@ -479,15 +463,7 @@ TEST_CASE("TMC-Shapley's incremental utility equals the utility of each prefix c
           "[models][data_valuation]") {
   core::RandomStream rng({8, 0, 0, 0});
   for (int round = 0; round < 40; ++round) {
-    const std::size_t n = draw_count(rng, 1, 25);
-    const std::size_t owners = draw_count(rng, 1, 5);
-    const Dataset train = random_dataset(rng, n, 2, 3, owners);
-    const Dataset validation = random_dataset(rng, draw_count(rng, 1, 6), 2, 3, 1);
-    UtilityConfig c;
-    c.k = draw_count(rng, 1, 6);
-    c.score = round % 2 == 0 ? Score::soft_label : Score::majority_vote;
-    c.ties = round % 4 == 1 ? VoteTies::split : VoteTies::nearest;
-    c.empty = static_cast<EmptyUtility>(round % 3);
+    const auto [train, validation, c] = random_game(rng, round, 25, 5, 6, 6);
     const KnnUtility u(train, validation, c);
     TmcConfig tmc;
     tmc.truncation_tolerance = 0.0;
