@@ -84,6 +84,22 @@ enum class StorageStatus : std::uint8_t {
   modified_restored,  // X -> Y -> X
 };
 
+// The status of writing `value` to a slot that held `original` at the transaction's start and holds `current`.
+inline StorageStatus classify_store(const uint256& original, const uint256& current, const uint256& value) noexcept {
+  if (current == value) return StorageStatus::assigned;
+  if (original == current) {
+    if (!original) return StorageStatus::added;
+    return value ? StorageStatus::modified : StorageStatus::deleted;
+  }
+  // A dirty slot.
+  if (original) {
+    if (!current) return value == original ? StorageStatus::deleted_restored : StorageStatus::deleted_added;
+    if (!value) return StorageStatus::modified_deleted;
+    return value == original ? StorageStatus::modified_restored : StorageStatus::assigned;
+  }
+  return value ? StorageStatus::assigned : StorageStatus::added_deleted;
+}
+
 enum class AccessStatus : std::uint8_t { cold, warm };
 
 class Host {

@@ -85,18 +85,7 @@ StorageStatus State::set_slot(const Address& a, StorageSlot& slot, const uint256
   const uint256 current = slot.current, original = slot.original;
   journal_.push_back({Kind::storage, a, key, current, 0, nullptr});
   slot.current = value;
-  if (current == value) return StorageStatus::assigned;
-  if (original == current) {
-    if (!original) return StorageStatus::added;
-    return value ? StorageStatus::modified : StorageStatus::deleted;
-  }
-  // A dirty slot.
-  if (original) {
-    if (!current) return value == original ? StorageStatus::deleted_restored : StorageStatus::deleted_added;
-    if (!value) return StorageStatus::modified_deleted;
-    return value == original ? StorageStatus::modified_restored : StorageStatus::assigned;
-  }
-  return value ? StorageStatus::assigned : StorageStatus::added_deleted;
+  return classify_store(original, current, value);
 }
 
 AccessStatus State::access_account(const Address& a) {

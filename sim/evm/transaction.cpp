@@ -10,6 +10,21 @@ namespace dais::evm {
 namespace {
 constexpr std::uint64_t max_initcode_size = 2 * max_code_size;
 constexpr std::uint64_t max_nonce = ~std::uint64_t{0};
+
+// What the block tells the code a transaction (or a view call) from `origin` runs in.
+TxContext context_of(const BlockInfo& block, const Address& origin, const uint256& blob_base_fee) {
+  TxContext ctx;
+  ctx.origin = origin;
+  ctx.coinbase = block.coinbase;
+  ctx.number = block.number;
+  ctx.timestamp = block.timestamp;
+  ctx.gas_limit = block.gas_limit;
+  ctx.prev_randao = block.prev_randao;
+  ctx.chain_id = block.chain_id;
+  ctx.base_fee = block.base_fee;
+  ctx.blob_base_fee = blob_base_fee;
+  return ctx;
+}
 }  // namespace
 
 std::int64_t intrinsic_gas(const Transaction& tx) noexcept {
@@ -122,17 +137,8 @@ std::variant<TransactionReceipt, TransactionError> apply_transaction(State& stat
     }
   }
 
-  TxContext ctx;
+  TxContext ctx = context_of(block, tx.sender, blob_price);
   ctx.gas_price = effective_gas_price;
-  ctx.origin = tx.sender;
-  ctx.coinbase = block.coinbase;
-  ctx.number = block.number;
-  ctx.timestamp = block.timestamp;
-  ctx.gas_limit = block.gas_limit;
-  ctx.prev_randao = block.prev_randao;
-  ctx.chain_id = block.chain_id;
-  ctx.base_fee = block.base_fee;
-  ctx.blob_base_fee = blob_price;
   ctx.blob_hashes = tx.blob_hashes.data();
   ctx.blob_hashes_count = tx.blob_hashes.size();
 
@@ -178,16 +184,7 @@ std::variant<TransactionReceipt, TransactionError> apply_transaction(State& stat
 Result call_view(State& state, const BlockInfo& block, const Address& from, const Address& to, BytesView data,
                  std::int64_t gas, Vm& vm, const BlockHashFn& block_hash) {
   const std::size_t checkpoint = state.checkpoint();
-  TxContext ctx;
-  ctx.origin = from;
-  ctx.coinbase = block.coinbase;
-  ctx.number = block.number;
-  ctx.timestamp = block.timestamp;
-  ctx.gas_limit = block.gas_limit;
-  ctx.prev_randao = block.prev_randao;
-  ctx.chain_id = block.chain_id;
-  ctx.base_fee = block.base_fee;
-  ctx.blob_base_fee = blob_gas_price(block.excess_blob_gas);
+  const TxContext ctx = context_of(block, from, blob_gas_price(block.excess_blob_gas));
   state.access_account(from);
   state.access_account(to);
   StateHost host(state, vm, ctx, block_hash);

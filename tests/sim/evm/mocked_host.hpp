@@ -64,17 +64,7 @@ class MockedHost : public Host {
     const uint256 original = it == acc.original.end() ? current : it->second;
     acc.original.emplace(k(key), current);
     acc.storage[k(key)] = value;
-    if (current == value) return StorageStatus::assigned;
-    if (original == current) {
-      if (!original) return StorageStatus::added;
-      return value ? StorageStatus::modified : StorageStatus::deleted;
-    }
-    if (original) {
-      if (!current) return value == original ? StorageStatus::deleted_restored : StorageStatus::deleted_added;
-      if (!value) return StorageStatus::modified_deleted;
-      return value == original ? StorageStatus::modified_restored : StorageStatus::assigned;
-    }
-    return value ? StorageStatus::assigned : StorageStatus::added_deleted;
+    return classify_store(original, current, value);
   }
   uint256 get_balance(const Address& a) noexcept override {
     const auto it = accounts.find(a);
