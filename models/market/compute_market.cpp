@@ -1,5 +1,7 @@
 #include "models/market/compute_market.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
@@ -460,7 +462,15 @@ void register_compute_market(scenario::Registry<MarketFactory>& markets) {
         scenario::text_param("dispatch", "stake_weighted", {"stake_weighted", "lowest_bid"},
                              "who gets a job: a free provider by stake, or the cheapest free bid (a reverse auction)"),
         real_param("bid_spread", 0.0, "x fee", "lowest_bid: bids are the fee marked up by Uniform[0, this]", 0.0, 1000.0)},
-       {}},
+       {},
+       [](const scenario::Params& p) -> std::string {
+         if (p.real("burn_share") + p.real("treasury_share") > 1.0)
+           return fmt::format("expected burn_share + treasury_share <= 1 (the rest is the provider's), found {} + {}",
+                              p.real("burn_share"), p.real("treasury_share"));
+         if (p.real("target_utilization") > 0.0 && !(p.real("burn_share") > 0.0))
+           return "expected a burn_share above 0 with a target_utilization (the burn share is what moves), found 0";
+         return {};
+       }},
       [](const scenario::Params& p) {
         ComputeMarketConfig c;
         c.arrival_rate = p.real("arrival_rate");
