@@ -6,6 +6,7 @@
 #include <bit>
 #include <cmath>
 #include <memory>
+#include <numeric>
 
 #include "models/market/compute_market.hpp"
 #include "models/rewards/pipeline.hpp"
@@ -44,7 +45,10 @@ struct RoleState {
   std::vector<AccountId> active;  // ledger accounts of the active agents, ascending
   TokenAmount paid_epoch;
   TokenAmount paid_total;
+  double contributed_epoch = 0.0;  // summed over the active agents; kept only for the data providers' role
 };
+
+constexpr std::size_t no_role = static_cast<std::size_t>(-1);
 
 struct PopulationState {
   std::string name;
@@ -86,8 +90,19 @@ class ContributorEconomy {
   [[nodiscard]] bool serves_market(const RoleState& role) const noexcept {
     return market_ != nullptr && &role == &roles_[market_role_];
   }
-  // What agent i earned from jobs' fees.
+  // Whether the role's agents build the models the market's jobs use (they earn the model fees).
+  [[nodiscard]] bool builds_models(const RoleState& role) const noexcept {
+    return models_matter_ && &role == &roles_[developer_role_];
+  }
+  [[nodiscard]] bool role_is(std::size_t i, std::size_t role) const noexcept {
+    return populations_[population_[i]].role == role;
+  }
+  // What agent i earned from jobs' fees: a provider the compute fees, a developer the model fees.
   [[nodiscard]] TokenAmount fees_of(std::size_t i) const;
+  // The developers' work this epoch becomes their models' quality, which shares out the model fees.
+  void serve_models(RoleState& role);
+  // Sets the next epoch's arrival rate from this epoch's price and model quality.
+  void update_demand();
   void genesis();
   void add_agents(std::size_t population, std::int64_t count, std::int64_t entry_epoch);
   void run_epoch(std::int64_t epoch, core::SimTime now);
@@ -103,6 +118,7 @@ class ContributorEconomy {
   [[nodiscard]] AccountId account_of(std::uint32_t agent) const noexcept { return first_agent_account_ + agent; }
   [[nodiscard]] std::uint32_t agent_of(AccountId account) const noexcept { return account - first_agent_account_; }
   [[nodiscard]] std::int64_t active_count() const noexcept;
+  [[nodiscard]] std::size_t role_index(std::string_view name) const noexcept;
   // Epochs in which agent i contributed (and paid its cost): from its entry to its exit epoch inclusive.
   [[nodiscard]] std::int64_t epochs_active(std::size_t i) const noexcept;
   // What agent i spent: its running cost over those epochs and the gas of its own transactions.
@@ -151,7 +167,21 @@ class ContributorEconomy {
   AccountId consumers_ = 0;          // who pays the jobs' fees
   ComputeMarketPeriod market_epoch_;  // this epoch's counters
   double market_burn_share_ = 0.0;
-  std::vector<TokenAmount> market_fees_;  // aligned with contributions_: the compute role's fee income this epoch
+  // Aligned with contributions_: the role's fee income this epoch (compute providers' or developers').
+  std::vector<TokenAmount> fees_epoch_;
+
+  // Demand and the developers' models (models/market/demand.hpp).
+  bool models_matter_ = false;  // the developers' models earn fees or drive demand
+  std::size_t developer_role_ = no_role;
+  std::size_t data_role_ = no_role;      // only when the models use data
+  std::unique_ptr<DemandCurve> demand_;  // when the demand moves with price or quality
+  double token_price_ = 1.0;             // fiat per token: constant until a token market moves it
+  double arrival_rate_ = 0.0;            // this epoch's
+  double mean_quality_ = 0.0;            // developers' mean model quality this epoch
+  TokenAmount model_fees_epoch_;
+  TokenAmount model_fees_run_;
+  std::vector<double> demand_weights_;
+  std::vector<TokenAmount> model_fees_;  // per agent, over the run; allocated only when models earn fees
 
   // Agents, structure of arrays; an agent's index is its id and fixes its ledger account.
   std::vector<std::uint16_t> population_;
@@ -210,10 +240,22 @@ ContributorEconomy::ContributorEconomy(const scenario::Scenario& scenario, const
   }
   if (scenario.market) {
     market_config_ = catalog.markets.factory(scenario.market->name)(scenario.market->params);
-    const auto it = std::find_if(roles_.begin(), roles_.end(), [](const RoleState& r) { return r.name == "compute_provider"; });
-    if (it == roles_.end())
+    market_role_ = role_index("compute_provider");
+    if (market_role_ == no_role)
       throw std::invalid_argument("the market needs compute providers: a \"compute_provider\" role in \"rewards\"");
-    market_role_ = static_cast<std::size_t>(it - roles_.begin());
+    const DemandConfig& demand = market_config_.demand;
+    developer_role_ = role_index("developer");
+    models_matter_ = demand.uses_models();
+    if (models_matter_ && developer_role_ == no_role)
+      throw std::invalid_argument(
+          "the market's model_fee, quality_elasticity and data_weight need developers: a \"developer\" role in \"rewards\"");
+    if (demand.data_weight > 0.0) {  // the data providers' role, whose contributions the models use
+      data_role_ = role_index("data_provider");
+      if (data_role_ == no_role)
+        throw std::invalid_argument("the market's data_weight needs data: a \"data_provider\" role in \"rewards\"");
+    }
+    if (demand.varies()) demand_ = std::make_unique<DemandCurve>(demand);
+    arrival_rate_ = market_config_.arrival_rate;
   }
   // With no initial agents, entrants join every population with equal probability.
   if (std::all_of(entry_weights_.begin(), entry_weights_.end(), [](double w) { return w == 0.0; }))
@@ -236,6 +278,11 @@ void ContributorEconomy::start_chain(const scenario::ChainSpec& spec, const Mode
   environment.clock = clock_.get();
 }
 
+std::size_t ContributorEconomy::role_index(std::string_view name) const noexcept {
+  const auto it = std::find_if(roles_.begin(), roles_.end(), [&](const RoleState& r) { return r.name == name; });
+  return it == roles_.end() ? no_role : static_cast<std::size_t>(it - roles_.begin());
+}
+
 std::int64_t ContributorEconomy::active_count() const noexcept {
   std::int64_t n = 0;
   for (const RoleState& r : roles_) n += static_cast<std::int64_t>(r.active.size());
@@ -251,11 +298,14 @@ void ContributorEconomy::open_market() {
                                             scenario_.horizon, scenario_.seed, static_cast<std::uint64_t>(identity_.replicate));
   // The consumers hold what the jobs to expect over the horizon pay, with plenty to spare.
   const auto jobs = static_cast<std::int64_t>(ComputeMarket::jobs_to_fund(market_config_, scenario_.horizon));
-  ledger_.mint(consumers_, times(ComputeMarket::highest_price(market_config_), jobs), "consumer funds");
+  ledger_.mint(consumers_, times(ComputeMarket::highest_price(market_config_) + market_config_.demand.model_fee, jobs),
+               "consumer funds");
 }
 
 TokenAmount ContributorEconomy::fees_of(std::size_t i) const {
-  return market_ ? market_->earned(static_cast<std::uint32_t>(i)) : TokenAmount{};
+  if (market_ && role_is(i, market_role_)) return market_->earned(static_cast<std::uint32_t>(i));
+  if (!model_fees_.empty()) return model_fees_[i];
+  return {};
 }
 
 void ContributorEconomy::add_agents(std::size_t population, std::int64_t count, std::int64_t entry_epoch) {
@@ -273,6 +323,7 @@ void ContributorEconomy::add_agents(std::size_t population, std::int64_t count, 
     exit_epoch_.push_back(-1);
     contribution_total_.push_back(0.0);
     reward_total_.push_back(TokenAmount{});
+    if (models_matter_) model_fees_.push_back(TokenAmount{});
     if (chain_) {
       gas_used_.push_back(0);
       gas_cost_.push_back(TokenAmount{});
@@ -321,12 +372,12 @@ void ContributorEconomy::pay_role(RoleState& role, TokenAmount budget, std::int6
   core::resize_buffer(shares_, n);
   if (serves_market(role)) {
     // A compute provider's work is the jobs it served this epoch.
-    core::resize_buffer(market_fees_, n);
+    core::resize_buffer(fees_epoch_, n);
     for (std::size_t k = 0; k < n; ++k) {
       agents_[k] = agent_of(role.active[k]);
       const ComputeMarket::Recent recent = market_->take_recent(agents_[k]);
       contributions_[k] = recent.jobs;
-      market_fees_[k] = recent.earned;
+      fees_epoch_[k] = recent.earned;
     }
   } else {
     for (std::size_t k = 0; k < n; ++k) {
@@ -340,6 +391,9 @@ void ContributorEconomy::pay_role(RoleState& role, TokenAmount budget, std::int6
     // LogNormal = exp(Normal), in a pass of its own: independent exps overlap in the CPU, which they cannot
     // behind each agent's draw.
     for (double& q : contributions_) q = core::portable_exp(q);
+    if (data_role_ != no_role && &role == &roles_[data_role_])
+      role.contributed_epoch = std::accumulate(contributions_.begin(), contributions_.end(), 0.0);
+    if (builds_models(role)) serve_models(role);
   }
   if (role.rule->needs_stakes()) {
     core::resize_buffer(stakes_, n);
@@ -351,11 +405,44 @@ void ContributorEconomy::pay_role(RoleState& role, TokenAmount budget, std::int6
   gas_epoch_ += role.rule->owner_gas();
 }
 
+void ContributorEconomy::serve_models(RoleState& role) {
+  const DemandConfig& demand = market_config_.demand;
+  const std::size_t n = role.active.size();
+  core::resize_buffer(fees_epoch_, n);
+  std::fill(fees_epoch_.begin(), fees_epoch_.end(), TokenAmount{});
+  model_fees_epoch_ = TokenAmount{};
+  mean_quality_ = 0.0;
+  if (n == 0) return;  // no models: the jobs served this epoch owe no model fee
+  const double data = data_role_ == no_role ? 0.0 : roles_[data_role_].contributed_epoch;
+  model_qualities(contributions_, data / static_cast<double>(n), demand.data_weight);
+  mean_quality_ = std::accumulate(contributions_.begin(), contributions_.end(), 0.0) / static_cast<double>(n);
+  const TokenAmount owed = times(demand.model_fee, static_cast<std::int64_t>(market_->period().completions));
+  if (owed.is_zero()) return;
+  demand_weights(contributions_, demand.quality_sensitivity, demand_weights_);
+  if (!ledger::apportion_real(owed, demand_weights_, fees_epoch_, apportion_scratch_)) return;
+  for (std::size_t k = 0; k < n; ++k) {
+    if (fees_epoch_[k].is_zero()) continue;
+    ledger_.transfer(consumers_, role.active[k], fees_epoch_[k], "model fee");
+    model_fees_[agent_of(role.active[k])] += fees_epoch_[k];
+  }
+  model_fees_epoch_ = owed;
+  model_fees_run_ += owed;
+}
+
+void ContributorEconomy::update_demand() {
+  if (!demand_) return;
+  const DemandConfig& demand = market_config_.demand;
+  const double job_price = as_tokens(market_config_.fee + demand.model_fee, base_unit_) * token_price_;
+  arrival_rate_ = market_config_.arrival_rate * demand_->next_multiplier(job_price, mean_quality_);
+  market_->set_arrival_rate(arrival_rate_);
+}
+
 std::int64_t ContributorEconomy::update_agents(RoleState& role, std::int64_t epoch) {
   std::size_t kept = 0;
   const std::size_t n = role.active.size();
   const std::span<const std::int64_t> gas = role.rule->contributor_gas();
   const bool market = serves_market(role);
+  const bool earns_fees = market || builds_models(role);
   for (std::size_t k = 0; k < n; ++k) {
     const std::uint32_t agent = agent_of(role.active[k]);
     const ContributorBehaviour& b = populations_[population_[agent]].behaviour;
@@ -372,8 +459,9 @@ std::int64_t ContributorEconomy::update_agents(RoleState& role, std::int64_t epo
       gas_cost_epoch_ += cost;
       gas_cost_tokens = as_tokens(cost, base_unit_);
     }
-    // A compute provider serving the market also earns its jobs' fees (its contribution is their number).
-    const double fees = market ? as_tokens(market_fees_[k], base_unit_) : 0.0;
+    // A compute provider serving the market also earns its jobs' fees (its contribution is their number), a
+    // developer the model fees of its share of the jobs.
+    const double fees = earns_fees ? as_tokens(fees_epoch_[k], base_unit_) : 0.0;
     const double gain = as_tokens(shares_[k], base_unit_) + fees - b.cost_tokens - gas_cost_tokens;
     const double p = (1.0 - b.smoothing) * profit_[agent] + b.smoothing * gain;
     profit_[agent] = p;
@@ -452,6 +540,7 @@ void ContributorEconomy::run_epoch(std::int64_t epoch, core::SimTime now) {
   const std::int64_t entered = admit_entrants(epoch);
   ledger_.check_conservation();
   record_epoch(epoch, emission, ledger_.total_minted() - minted_before, entered, exited, retention);
+  if (market_) update_demand();
 }
 
 // The concentration measures are ratios, so every amount may be scaled by one power of two: shifted to fit
@@ -500,6 +589,7 @@ void ContributorEconomy::record_epoch(std::int64_t epoch, TokenAmount emission, 
     row.field(m.started > 0 ? to_double(m.wait_ticks) / static_cast<double>(m.started) / market_->time_unit_ticks() : 0.0);
     row.field(m.verifications).field(m.caught).tokens(m.fees, decimals_).tokens(m.burned, decimals_);
     row.tokens(m.treasury, decimals_).field(market_burn_share_).tokens(m.slashed, decimals_);
+    row.field(arrival_rate_).field(mean_quality_).tokens(model_fees_epoch_, decimals_);
   }
   row.end_row();
 }
@@ -544,7 +634,9 @@ void ContributorEconomy::write_agents() {
     row.field(gas_used_by(i)).tokens(gas_cost_of(i), decimals_);
     if (market_) {
       const auto agent = static_cast<std::uint32_t>(i);
-      row.field(market_->jobs(agent)).tokens(fees_of(i), decimals_).field(market_->caught(agent) ? 1 : 0);
+      const bool provider = role_is(i, market_role_);
+      row.field(provider ? market_->jobs(agent) : 0).tokens(fees_of(i), decimals_);
+      row.field(provider && market_->caught(agent) ? 1 : 0);
     }
     row.end_row();
   }
@@ -583,7 +675,7 @@ void ContributorEconomy::write_run_row(std::int64_t events, const std::string& f
   if (market_) {
     const ComputeMarketPeriod& m = market_->totals();
     row.field(m.arrivals).field(m.completions).field(m.caught).tokens(m.fees, decimals_).tokens(m.burned, decimals_);
-    row.tokens(m.treasury, decimals_).tokens(m.slashed, decimals_);
+    row.tokens(m.treasury, decimals_).tokens(m.slashed, decimals_).tokens(model_fees_run_, decimals_);
   }
   row.tokens(ledger_.supply(), decimals_).field(events).field(std::string_view{fingerprint});
   row.end_row();
@@ -633,7 +725,7 @@ io::OutputSchema contributor_economy_schema(const scenario::Scenario& scenario, 
   s.runs.insert(s.runs.end(), {"gas_used", "gas_cost_tokens"});
   if (scenario.market)
     s.runs.insert(s.runs.end(), {"jobs_arrived", "jobs_served", "cheaters_caught", "fees_tokens", "fees_burned_tokens",
-                                 "fees_treasury_tokens", "slashed_tokens"});
+                                 "fees_treasury_tokens", "slashed_tokens", "model_fees_tokens"});
   s.runs.insert(s.runs.end(), {"supply_tokens", "events", "fingerprint"});
 
   s.epochs.insert(s.epochs.end(), {"epoch", "active"});
@@ -645,7 +737,8 @@ io::OutputSchema contributor_economy_schema(const scenario::Scenario& scenario, 
   if (scenario.market)
     s.epochs.insert(s.epochs.end(), {"jobs_arrived", "jobs_served", "jobs_waiting", "mean_wait", "jobs_verified",
                                      "cheaters_caught", "fees_tokens", "fees_burned_tokens", "fees_treasury_tokens",
-                                     "burn_share", "slashed_tokens"});
+                                     "burn_share", "slashed_tokens", "demand_rate", "mean_model_quality",
+                                     "model_fees_tokens"});
 
   s.agents.insert(s.agents.end(), {"agent_id", "population", "role", "entry_epoch", "exit_epoch", "epochs_active",
                                    "contribution", "rewards_tokens", "costs_tokens", "profit_tokens", "roi",

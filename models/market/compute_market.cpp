@@ -135,10 +135,16 @@ void ComputeMarket::adjust_burn(core::SimTime length, std::uint64_t slots, std::
 }
 
 std::uint64_t ComputeMarket::jobs_to_fund(const ComputeMarketConfig& config, core::SimTime horizon) {
-  const double expected =
-      config.arrival_rate * static_cast<double>(horizon.ticks()) / static_cast<double>(config.time_unit.ticks());
+  const double peak_rate = config.arrival_rate * (config.demand.varies() ? config.demand.max_demand_multiplier : 1.0);
+  const double expected = peak_rate * static_cast<double>(horizon.ticks()) / static_cast<double>(config.time_unit.ticks());
   if (!(expected < 1e15)) throw std::invalid_argument("compute market: more than 10^15 jobs expected over the horizon");
   return static_cast<std::uint64_t>(expected + 10.0 * std::sqrt(expected) + 100.0);
+}
+
+void ComputeMarket::set_arrival_rate(double rate) {
+  if (!(config_.arrival_rate > 0.0) || !(rate > 0.0) || !std::isfinite(rate))
+    throw std::invalid_argument(fmt::format("compute market: cannot move the arrival rate from {} to {}", config_.arrival_rate, rate));
+  config_.arrival_rate = rate;
 }
 
 core::SimTime ComputeMarket::after(core::SimTime now, double time_units) const noexcept {
@@ -461,7 +467,18 @@ void register_compute_market(scenario::Registry<MarketFactory>& markets) {
                    "busy share of the slots the burn share steers toward, EIP-1559-like, each epoch (0: fixed)", 0.0, 1.0),
         scenario::text_param("dispatch", "stake_weighted", {"stake_weighted", "lowest_bid"},
                              "who gets a job: a free provider by stake, or the cheapest free bid (a reverse auction)"),
-        real_param("bid_spread", 0.0, "x fee", "lowest_bid: bids are the fee marked up by Uniform[0, this]", 0.0, 1000.0)},
+        real_param("bid_spread", 0.0, "x fee", "lowest_bid: bids are the fee marked up by Uniform[0, this]", 0.0, 1000.0),
+        real_param("price_elasticity", 0.0, "",
+                   "demand: the arrival rate goes as (a job's fiat price / the first epoch's)^-this", 0.0, 100.0),
+        real_param("quality_elasticity", 0.0, "",
+                   "demand: the arrival rate goes as (developers' mean model quality / the first epoch's)^this", 0.0, 100.0),
+        real_param("max_demand_multiplier", 10.0, "", "how far price and quality may move the arrival rate, either way",
+                   1.0, 1e6),
+        real_param("data_weight", 0.0, "",
+                   "a developer's model quality is its work^(1 - this) * (data contributed per developer)^this", 0.0, 1.0),
+        real_param("quality_sensitivity", 1.0, "", "a model's share of the jobs goes as its quality^this", 0.0, 100.0),
+        scenario::tokens_param("model_fee", "0", "tokens/job",
+                               "what the consumers pay the developers for each job served, shared by their models' demand")},
        {},
        [](const scenario::Params& p) -> std::string {
          if (p.real("burn_share") + p.real("treasury_share") > 1.0)
@@ -469,6 +486,8 @@ void register_compute_market(scenario::Registry<MarketFactory>& markets) {
                               p.real("burn_share"), p.real("treasury_share"));
          if (p.real("target_utilization") > 0.0 && !(p.real("burn_share") > 0.0))
            return "expected a burn_share above 0 with a target_utilization (the burn share is what moves), found 0";
+         if ((p.real("price_elasticity") > 0.0 || p.real("quality_elasticity") > 0.0) && !(p.real("arrival_rate") > 0.0))
+           return "expected an arrival_rate above 0 with a price or quality elasticity (the rate is what moves), found 0";
          return {};
        }},
       [](const scenario::Params& p) {
@@ -486,6 +505,12 @@ void register_compute_market(scenario::Registry<MarketFactory>& markets) {
         c.target_utilization = p.real("target_utilization");
         c.dispatch = p.text("dispatch") == "lowest_bid" ? Dispatch::lowest_bid : Dispatch::stake_weighted;
         c.bid_spread = p.real("bid_spread");
+        c.demand.price_elasticity = p.real("price_elasticity");
+        c.demand.quality_elasticity = p.real("quality_elasticity");
+        c.demand.max_demand_multiplier = p.real("max_demand_multiplier");
+        c.demand.data_weight = p.real("data_weight");
+        c.demand.quality_sensitivity = p.real("quality_sensitivity");
+        c.demand.model_fee = p.tokens("model_fee");
         return c;
       });
 }

@@ -33,6 +33,7 @@
 #include <string>
 #include <vector>
 
+#include "models/market/demand.hpp"
 #include "sim/core/event_queue.hpp"
 #include "sim/core/random.hpp"
 #include "sim/core/sim_time.hpp"
@@ -57,6 +58,7 @@ struct ComputeMarketConfig {
   Dispatch dispatch = Dispatch::stake_weighted;
   double bid_spread = 0.0;  // lowest_bid: the most a bid marks the fee up, as a fraction of it
   core::SimTime time_unit = core::SimTime::seconds(1);
+  DemandConfig demand;  // how the arrival rate follows price and model quality (the economy applies it)
 };
 
 // Counters since the last take_period(): one epoch's row in the economy.
@@ -90,6 +92,9 @@ class ComputeMarket {
   // Schedules the first arrival after `now`.
   void start(core::EventQueue& queue, core::SimTime now);
   void handle(const core::Event& event, core::EventQueue& queue);
+  // Arrivals after the next one come at this rate (the next one was drawn at the old rate: the process is
+  // memoryless, so only the pending gap keeps the old rate). Must stay positive if it was.
+  void set_arrival_rate(double rate);
 
   [[nodiscard]] bool caught(std::uint32_t provider) const noexcept { return caught_[provider] != 0; }
   [[nodiscard]] double caught_at(std::uint32_t provider) const noexcept;  // time units; -1 if never
@@ -106,6 +111,8 @@ class ComputeMarket {
   // The most a job can cost the consumers: the fee, marked up by the largest bid spread.
   [[nodiscard]] static ledger::TokenAmount highest_price(const ComputeMarketConfig& config);
   ComputeMarketPeriod take_period() noexcept;
+  // The counters so far in this period.
+  [[nodiscard]] const ComputeMarketPeriod& period() const noexcept { return period_; }
   // Moves the burn share toward the target utilization (when one is set) after a period of `length` in which
   // `slots` slots were active and `completed` jobs finished.
   void adjust_burn(core::SimTime length, std::uint64_t slots, std::uint64_t completed);

@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -278,6 +280,79 @@ TEST_CASE("with a compute market, compute providers are paid for the jobs they s
   CHECK(caught_agents == caught);
   CHECK(caught > 0);
   CHECK(slashed == units("5", d) * static_cast<u128>(caught));
+}
+
+TEST_CASE("developers earn the model fees of the jobs served, by their models' quality", "[models][economy][market]") {
+  nlohmann::json j = small_world();
+  j["market"] = {{"model", "compute"},
+                 {"params", {{"arrival_rate", 6}, {"time_unit", "1h"}, {"fee", "0.5"}, {"model_fee", "0.25"},
+                             {"data_weight", 0.3}, {"quality_sensitivity", 2.0}, {"dishonest_fraction", 0}}}};
+  const scenario::Scenario s = load_json(j, "model_fees");
+  const io::RunOutput out = run(s, 0);
+  check_accounting(s, out);
+  const io::OutputSchema schema = io::with_identity(models::contributor_economy_schema(s, catalog()), {});
+  const unsigned d = s.token.decimals;
+  const u128 model_fee = units("0.25", d);
+  u128 served = 0;
+  u128 model_fees = 0;
+  for (const auto& row : table(schema.epochs, out.epochs)) {
+    // Every job served pays its model fee, to the base unit, while there are developers.
+    REQUIRE(std::stoi(row.at("active_developer")) > 0);
+    REQUIRE(units(row.at("model_fees_tokens"), d) == model_fee * std::stoull(row.at("jobs_served")));
+    REQUIRE(std::stod(row.at("demand_rate")) == 6.0);  // no elasticity: the rate stays
+    served += std::stoull(row.at("jobs_served"));
+    model_fees += units(row.at("model_fees_tokens"), d);
+  }
+  CHECK(units(table(schema.runs, out.run)[0].at("model_fees_tokens"), d) == model_fees);
+  u128 to_developers = 0;
+  std::vector<std::pair<double, double>> quality_and_fees;  // developers present from the start to the end
+  for (const auto& row : table(schema.agents, out.agents)) {
+    if (row.at("role") != "developer") continue;
+    to_developers += units(row.at("fees_tokens"), d);
+    if (row.at("entry_epoch") == "0" && row.at("exit_epoch").empty())
+      quality_and_fees.emplace_back(std::stod(row.at("contribution")), std::stod(row.at("fees_tokens")));
+  }
+  CHECK(to_developers == model_fees);
+  CHECK(served > 0);
+  // Fees go as quality squared: the developer of the best models over the run earns the most.
+  REQUIRE(quality_and_fees.size() >= 2);
+  std::sort(quality_and_fees.begin(), quality_and_fees.end());
+  CHECK(quality_and_fees.back().second > quality_and_fees.front().second);
+}
+
+TEST_CASE("demand follows the developers' mean model quality with its elasticity, from the second epoch",
+          "[models][economy][market]") {
+  nlohmann::json j = small_world();
+  j["entry"] = {{"rate", 0.0}};
+  j["market"] = {{"model", "compute"},
+                 {"params", {{"arrival_rate", 6}, {"time_unit", "1h"}, {"quality_elasticity", 1.5},
+                             {"price_elasticity", 2.0}, {"max_demand_multiplier", 3.0}}}};
+  const scenario::Scenario s = load_json(j, "quality_demand");
+  const io::RunOutput out = run(s, 0);
+  const io::OutputSchema schema = io::with_identity(models::contributor_economy_schema(s, catalog()), {});
+  const auto epochs = table(schema.epochs, out.epochs);
+  const double q0 = std::stod(epochs[0].at("mean_model_quality"));
+  REQUIRE(q0 > 0.0);
+  CHECK(std::stod(epochs[0].at("demand_rate")) == 6.0);
+  int moved = 0;
+  for (std::size_t e = 1; e < epochs.size(); ++e) {
+    // The job's price is constant without a token market: only quality moves the rate.
+    const double q = std::stod(epochs[e - 1].at("mean_model_quality"));
+    const double expected = 6.0 * std::clamp(std::pow(q / q0, 1.5), 1.0 / 3.0, 3.0);
+    CHECK(std::stod(epochs[e].at("demand_rate")) == Approx(expected).epsilon(1e-9));
+    moved += std::stod(epochs[e].at("demand_rate")) != 6.0;
+  }
+  CHECK(moved > 0);
+}
+
+TEST_CASE("model fees without developers to earn them are refused", "[models][economy][market]") {
+  nlohmann::json j = small_world();
+  j["rewards"].erase("developer");
+  j["rewards"]["compute_provider"]["share"] = 0.7;
+  j["agents"].erase(1);
+  j["market"] = {{"model", "compute"}, {"params", {{"model_fee", "1"}}}};
+  const scenario::Scenario s = load_json(j, "no_developers");
+  CHECK_THROWS_WITH(run(s, 0), Catch::Contains("need developers"));
 }
 
 TEST_CASE("a market without compute providers to serve it is refused", "[models][economy][market]") {
