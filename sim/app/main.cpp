@@ -37,7 +37,7 @@ commands:
   run SCENARIO           run every variant and replicate of a scenario, write CSV and a manifest
   compare RESULTS_DIR    paired comparison of the designs of a sweep against a baseline
   replay yuma INPUT      Yuma consensus over recorded stakes and weights, epoch by epoch, to CSV
-  list WHAT              registered rules, schedules, agents, markets or roles, with their parameters
+  list WHAT              registered rules, schedules, agents, markets, token_markets or roles, with their parameters
   evm statetest|bench    run Ethereum state tests, or time the EVM on benchmark tests
   help COMMAND           options and examples of a command
 
@@ -66,7 +66,7 @@ examples:
   dais validate scenarios/*.json
 )";
 
-constexpr const char* list_help = R"(usage: dais list rules|schedules|agents|markets|roles
+constexpr const char* list_help = R"(usage: dais list rules|schedules|agents|markets|token_markets|roles
 
 Lists the registered names with a one-line description and their parameters (type, default, unit).
 
@@ -74,6 +74,7 @@ examples:
   dais list rules
   dais list schedules
   dais list markets
+  dais list token_markets
 )";
 
 const char* help_for(const std::string& command) {
@@ -109,7 +110,7 @@ int cmd_validate(const std::vector<std::string>& args, const models::ModelCatalo
 }
 
 int cmd_list(const std::vector<std::string>& args, const models::ModelCatalog& catalog) {
-  if (args.size() != 1) throw UsageError("list takes one of: rules, schedules, agents, markets, roles");
+  if (args.size() != 1) throw UsageError("list takes one of: rules, schedules, agents, markets, token_markets, roles");
   const std::string& what = args[0];
   if (what == "roles") {
     for (const std::string& role : catalog.roles) std::cout << role << '\n';
@@ -120,9 +121,10 @@ int cmd_list(const std::vector<std::string>& args, const models::ModelCatalog& c
                                           : what == "schedules" ? view.schedules
                                           : what == "agents"    ? view.agents
                                           : what == "markets"   ? view.markets
+                                          : what == "token_markets" ? view.token_markets
                                                                 : nullptr;
   if (index == nullptr)
-    throw UsageError(fmt::format("list: expected rules, schedules, agents, markets or roles, found \"{}\"", what));
+    throw UsageError(fmt::format("list: expected rules, schedules, agents, markets, token_markets or roles, found \"{}\"", what));
   for (const scenario::ComponentInfo* info : index->all()) {
     std::cout << fmt::format("{}\n  {}\n", info->name, info->description);
     if (!info->roles.empty()) {

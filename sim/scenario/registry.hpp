@@ -75,13 +75,14 @@ class Registry final : public ComponentIndex {
 };
 
 // Everything a scenario may name: the roles agents play, agent models, reward rules, emission schedules,
-// market models.
+// market models, token-market models.
 struct Catalog {
   std::vector<std::string> roles;
   const ComponentIndex* agents = nullptr;
   const ComponentIndex* rules = nullptr;
   const ComponentIndex* schedules = nullptr;
   const ComponentIndex* markets = nullptr;
+  const ComponentIndex* token_markets = nullptr;
 };
 
 }  // namespace dais::scenario

@@ -753,7 +753,8 @@ class Loader {
     every_role_known_ = false;
     Scenario s;
     check_object(doc, "", {"name", "description", "extends", "seed", "replicates", "epoch", "horizon", "token",
-                           "emission", "agents", "entry", "rewards", "outputs", "sweep", "chain", "market"});
+                           "emission", "agents", "entry", "rewards", "outputs", "sweep", "chain", "market",
+                           "token_market"});
 
     if (const json* v = required(doc, "", "name", "the name of the output folder")) {
       if (auto name = text(*v, "/name", "a name of letters, digits, '_', '-' and '.'")) {
@@ -787,12 +788,22 @@ class Loader {
     rewards(doc, s);
     outputs(doc, s);
     chain(doc, s);
-    if (doc.contains("market")) {
-      if (catalog_.markets == nullptr) error("/market", "expected no market: no market model is registered");
-      else if (check_object(doc["market"], "/market", {"model", "params"}))
-        s.market = choice(doc["market"], "/market", "model", *catalog_.markets, decimals);
-    }
+    s.market = optional_component(doc, "market", catalog_.markets, decimals);
+    s.token_market = optional_component(doc, "token_market", catalog_.token_markets, decimals);
     return s;
+  }
+
+  // An optional section {"model": NAME, "params": {...}} naming a model of `index`.
+  std::optional<ComponentChoice> optional_component(const json& doc, const std::string& key, const ComponentIndex* index,
+                                                    unsigned decimals) {
+    if (!doc.contains(key)) return std::nullopt;
+    const std::string pointer = "/" + key;
+    if (index == nullptr) {
+      error(pointer, fmt::format("expected no \"{}\": no model of it is registered", key));
+      return std::nullopt;
+    }
+    if (!check_object(doc[key], pointer, {"model", "params"})) return std::nullopt;
+    return choice(doc[key], pointer, "model", *index, decimals);
   }
 
   void timing(const json& doc, Scenario& s) {
@@ -1326,6 +1337,8 @@ nlohmann::json to_json(const Scenario& s) {
     if (!s.chain->url.empty()) out["chain"]["url"] = s.chain->url;
   }
   if (s.market) out["market"] = {{"model", s.market->name}, {"params", params_json(s.market->params, d)}};
+  if (s.token_market)
+    out["token_market"] = {{"model", s.token_market->name}, {"params", params_json(s.token_market->params, d)}};
   return out;
 }
 

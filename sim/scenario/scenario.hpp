@@ -92,7 +92,8 @@ struct Scenario {
   std::vector<RoleRewards> rewards;
   OutputSpec outputs;
   std::optional<ChainSpec> chain;  // present when some rule runs a contract
-  std::optional<ComponentChoice> market;  // the compute market the compute providers serve, if any
+  std::optional<ComponentChoice> market;        // the compute market the compute providers serve, if any
+  std::optional<ComponentChoice> token_market;  // where the token trades against a quote currency, if anywhere
 
   [[nodiscard]] std::int64_t epochs() const noexcept { return horizon.ticks() / epoch_length.ticks(); }
 };
