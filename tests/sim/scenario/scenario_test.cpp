@@ -350,7 +350,7 @@ TEST_CASE("an unknown key with no near match lists every valid key", "[scenario]
   CHECK(s.errors(with(minimal_scenario(), "/colour", "red")) ==
         Lines{s.at("/colour: unknown key \"colour\"; expected one of \"name\", \"description\", \"extends\", \"seed\", "
                    "\"replicates\", \"epoch\", \"horizon\", \"token\", \"emission\", \"agents\", \"entry\", \"rewards\", "
-                   "\"outputs\", \"sweep\", \"chain\" or \"market\"")});
+                   "\"outputs\", \"sweep\", \"chain\", \"market\" or \"token_market\"")});
 }
 
 TEST_CASE("unknown keys inside objects are reported at their JSON pointer", "[scenario][errors]") {
