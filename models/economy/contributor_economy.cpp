@@ -503,6 +503,7 @@ void ContributorEconomy::record_epoch(std::int64_t epoch, TokenAmount emission, 
     row.field(m.started > 0 ? to_double(m.wait_ticks) / static_cast<double>(m.started) / market_->time_unit_ticks() : 0.0);
     row.field(m.verifications).field(m.caught).tokens(m.fees, decimals_).tokens(m.burned, decimals_);
     row.tokens(m.treasury, decimals_).field(market_burn_share_).tokens(m.slashed, decimals_);
+    row.field(m.dropped).field(m.replicated).field(m.disputes).field(m.forced_errors_found).tokens(m.bounties, decimals_);
   }
   row.end_row();
 }
@@ -548,6 +549,7 @@ void ContributorEconomy::write_agents() {
     if (market_) {
       const auto agent = static_cast<std::uint32_t>(i);
       row.field(market_->jobs(agent)).tokens(fees_of(i), decimals_).field(market_->caught(agent) ? 1 : 0);
+      row.tokens(market_->slashed(agent), decimals_);
     }
     row.end_row();
   }
@@ -648,12 +650,13 @@ io::OutputSchema contributor_economy_schema(const scenario::Scenario& scenario, 
   if (scenario.market)
     s.epochs.insert(s.epochs.end(), {"jobs_arrived", "jobs_served", "jobs_waiting", "mean_wait", "jobs_verified",
                                      "cheaters_caught", "fees_tokens", "fees_burned_tokens", "fees_treasury_tokens",
-                                     "burn_share", "slashed_tokens"});
+                                     "burn_share", "slashed_tokens", "jobs_dropped", "jobs_replicated", "disputes",
+                                     "forced_errors_found", "forced_error_bounties_tokens"});
 
   s.agents.insert(s.agents.end(), {"agent_id", "population", "role", "entry_epoch", "exit_epoch", "epochs_active",
                                    "contribution", "rewards_tokens", "costs_tokens", "profit_tokens", "roi",
                                    "balance_tokens", "staked_tokens", "gas_used", "gas_cost_tokens"});
-  if (scenario.market) s.agents.insert(s.agents.end(), {"jobs", "fees_tokens", "caught"});
+  if (scenario.market) s.agents.insert(s.agents.end(), {"jobs", "fees_tokens", "caught", "slashed_tokens"});
 
   s.transfers.insert(s.transfers.end(), {"sequence", "epoch", "operation", "from_account", "to_account",
                                          "amount_tokens", "reason"});
