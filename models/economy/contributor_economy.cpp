@@ -249,8 +249,8 @@ void ContributorEconomy::open_market() {
     if (p.role == market_role_) max_stake = std::max(max_stake, p.behaviour.initial_stake);
   // No verifier agents: forced-error bounties go to an account of their own.
   const AccountId verifiers = market_config_.forced_error_rate > 0.0 ? ledger_.open_account() : ledger::no_account;
-  market_ = std::make_unique<ComputeMarket>(market_config_, ledger_, consumers_, treasury_, verifiers, ledger_.account_count(),
-                                            max_stake, scenario_.horizon, scenario_.seed,
+  market_ = std::make_unique<ComputeMarket>(market_config_, ledger_, consumers_, treasury_, verifiers,
+                                            ledger_.account_count(), max_stake, scenario_.horizon, scenario_.seed,
                                             static_cast<std::uint64_t>(identity_.replicate));
   // The consumers hold what the jobs to expect over the horizon pay, with plenty to spare.
   const auto jobs = static_cast<std::int64_t>(ComputeMarket::jobs_to_fund(market_config_, scenario_.horizon));

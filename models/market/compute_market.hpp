@@ -37,8 +37,9 @@
 // Random draws: arrivals and dispatch from world streams, each provider's service times, verification
 // coins, laziness and skips from its own streams (keyed by the provider number), so a provider's luck does not
 // depend on the others; replication and forced errors from world streams of their own, drawn only when on, so
-// a market without them draws and schedules exactly what it did before they existed. Nothing is scheduled past the horizon: live events are at most 1 + 2 · (busy slots), so memory is
-// bounded by the live events, not the total. Events go straight into the run's core::EventQueue (no virtual
+// a market without them draws and schedules exactly what it did before they existed. Nothing is scheduled past
+// the horizon: live events are at most 1 + 2 · (busy slots), so memory is bounded by the live events, not the
+// total. Events go straight into the run's core::EventQueue (no virtual
 // call); the run routes the kinds this market owns to handle().
 //
 // Workload B2 of ../shared/BENCH.md is run_b2() (P providers, stakes Uniform(100, 1000), 10% dishonest,
@@ -114,8 +115,8 @@ class ComputeMarket {
   // otherwise ledger::no_account).
   // `max_stake` bounds every stake a provider will join with (it fixes the dispatch weights' scale).
   ComputeMarket(const ComputeMarketConfig& config, ledger::Ledger& ledger, ledger::AccountId consumers,
-                ledger::AccountId treasury, ledger::AccountId verifiers, ledger::AccountId first_provider_account, ledger::TokenAmount max_stake, core::SimTime horizon,
-                std::uint64_t seed, std::uint64_t replicate);
+                ledger::AccountId treasury, ledger::AccountId verifiers, ledger::AccountId first_provider_account,
+                ledger::TokenAmount max_stake, core::SimTime horizon, std::uint64_t seed, std::uint64_t replicate);
 
   // A provider who is not `honest` cheats on every job; an honest one may still turn out lazy.
   void join(std::uint32_t provider, ledger::TokenAmount stake, bool honest);
@@ -127,7 +128,9 @@ class ComputeMarket {
   // Per provider; a number that never joined (the owner may ask about any of its agents) has none of these.
   [[nodiscard]] bool caught(std::uint32_t provider) const noexcept { return known(provider) && caught_[provider] != 0; }
   [[nodiscard]] double caught_at(std::uint32_t provider) const noexcept;  // time units; -1 if never
-  [[nodiscard]] std::uint64_t jobs(std::uint32_t provider) const noexcept { return known(provider) ? jobs_[provider] : 0; }
+  [[nodiscard]] std::uint64_t jobs(std::uint32_t provider) const noexcept {
+    return known(provider) ? jobs_[provider] : 0;
+  }
   [[nodiscard]] bool lazy(std::uint32_t provider) const noexcept {
     return known(provider) && conduct_[provider] == Conduct::lazy;
   }
@@ -195,7 +198,8 @@ class ComputeMarket {
   void take_slot(std::uint32_t provider) noexcept;
   // A job starts at `provider`, whose slot is taken, and perhaps at a replica too.
   void begin_job(std::uint32_t provider, core::SimTime now, core::EventQueue& queue);
-  void schedule_completion(std::uint32_t provider, std::uint64_t replica_tag, core::SimTime now, core::EventQueue& queue);
+  void schedule_completion(std::uint32_t provider, std::uint64_t replica_tag, core::SimTime now,
+                           core::EventQueue& queue);
   [[nodiscard]] bool skips_job(std::uint32_t provider) const noexcept;
   void on_arrival(core::SimTime now, core::EventQueue& queue);
   void on_completion(std::uint32_t provider, std::uint64_t replica_tag, core::SimTime now, core::EventQueue& queue);
