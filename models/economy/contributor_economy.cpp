@@ -294,8 +294,11 @@ void ContributorEconomy::open_market() {
   TokenAmount max_stake;
   for (const PopulationState& p : populations_)
     if (p.role == market_role_) max_stake = std::max(max_stake, p.behaviour.initial_stake);
-  market_ = std::make_unique<ComputeMarket>(market_config_, ledger_, consumers_, treasury_, ledger_.account_count(), max_stake,
-                                            scenario_.horizon, scenario_.seed, static_cast<std::uint64_t>(identity_.replicate));
+  // No verifier agents: forced-error bounties go to an account of their own.
+  const AccountId verifiers = market_config_.forced_error_rate > 0.0 ? ledger_.open_account() : ledger::no_account;
+  market_ = std::make_unique<ComputeMarket>(market_config_, ledger_, consumers_, treasury_, verifiers,
+                                            ledger_.account_count(), max_stake, scenario_.horizon, scenario_.seed,
+                                            static_cast<std::uint64_t>(identity_.replicate));
   // The consumers hold what the jobs to expect over the horizon pay, with plenty to spare.
   const auto jobs = static_cast<std::int64_t>(ComputeMarket::jobs_to_fund(market_config_, scenario_.horizon));
   ledger_.mint(consumers_, times(ComputeMarket::highest_price(market_config_) + market_config_.demand.model_fee, jobs),
@@ -589,6 +592,7 @@ void ContributorEconomy::record_epoch(std::int64_t epoch, TokenAmount emission, 
     row.field(m.started > 0 ? to_double(m.wait_ticks) / static_cast<double>(m.started) / market_->time_unit_ticks() : 0.0);
     row.field(m.verifications).field(m.caught).tokens(m.fees, decimals_).tokens(m.burned, decimals_);
     row.tokens(m.treasury, decimals_).field(market_burn_share_).tokens(m.slashed, decimals_);
+    row.field(m.dropped).field(m.replicated).field(m.disputes).field(m.forced_errors_found).tokens(m.bounties, decimals_);
     row.field(arrival_rate_).field(mean_quality_).tokens(model_fees_epoch_, decimals_);
   }
   row.end_row();
@@ -637,6 +641,7 @@ void ContributorEconomy::write_agents() {
       const bool provider = role_is(i, market_role_);
       row.field(provider ? market_->jobs(agent) : 0).tokens(fees_of(i), decimals_);
       row.field(provider && market_->caught(agent) ? 1 : 0);
+      row.tokens(provider ? market_->slashed(agent) : TokenAmount{}, decimals_);
     }
     row.end_row();
   }
@@ -737,13 +742,14 @@ io::OutputSchema contributor_economy_schema(const scenario::Scenario& scenario, 
   if (scenario.market)
     s.epochs.insert(s.epochs.end(), {"jobs_arrived", "jobs_served", "jobs_waiting", "mean_wait", "jobs_verified",
                                      "cheaters_caught", "fees_tokens", "fees_burned_tokens", "fees_treasury_tokens",
-                                     "burn_share", "slashed_tokens", "demand_rate", "mean_model_quality",
-                                     "model_fees_tokens"});
+                                     "burn_share", "slashed_tokens", "jobs_dropped", "jobs_replicated", "disputes",
+                                     "forced_errors_found", "forced_error_bounties_tokens", "demand_rate",
+                                     "mean_model_quality", "model_fees_tokens"});
 
   s.agents.insert(s.agents.end(), {"agent_id", "population", "role", "entry_epoch", "exit_epoch", "epochs_active",
                                    "contribution", "rewards_tokens", "costs_tokens", "profit_tokens", "roi",
                                    "balance_tokens", "staked_tokens", "gas_used", "gas_cost_tokens"});
-  if (scenario.market) s.agents.insert(s.agents.end(), {"jobs", "fees_tokens", "caught"});
+  if (scenario.market) s.agents.insert(s.agents.end(), {"jobs", "fees_tokens", "caught", "slashed_tokens"});
 
   s.transfers.insert(s.transfers.end(), {"sequence", "epoch", "operation", "from_account", "to_account",
                                          "amount_tokens", "reason"});

@@ -24,7 +24,8 @@ constexpr std::int32_t arrival_priority = 1;
 constexpr std::int32_t verification_priority = 2;
 
 enum Purpose : std::uint64_t { arrivals_purpose = 101, dispatch_purpose = 102, service_purpose = 103,
-                               verify_purpose = 104, setup_purpose = 105, bid_purpose = 106 };
+                               verify_purpose = 104, setup_purpose = 105, bid_purpose = 106, lazy_purpose = 107,
+                               skip_purpose = 108, replication_purpose = 109, forced_error_purpose = 110 };
 constexpr std::uint64_t world_entity = std::uint64_t{1} << 40;
 
 // floor(amount * m / 10^6), exactly.
@@ -49,6 +50,13 @@ const ComputeMarketConfig& validated(const ComputeMarketConfig& c) {
     throw std::invalid_argument("compute market: target_utilization must be in [0, 1]");
   if (!(c.bid_spread >= 0.0 && c.bid_spread <= 1000.0))
     throw std::invalid_argument("compute market: bid_spread must be in [0, 1000]");
+  if (!(c.lazy_fraction >= 0.0 && c.lazy_fraction <= 1.0) || !(c.lazy_skip >= 0.0 && c.lazy_skip <= 1.0) ||
+      !(c.replication_probability >= 0.0 && c.replication_probability <= 1.0) ||
+      !(c.referee_reward_share >= 0.0 && c.referee_reward_share <= 1.0) ||
+      !(c.forced_error_rate >= 0.0 && c.forced_error_rate <= 1.0))
+    throw std::invalid_argument(
+        "compute market: lazy_fraction, lazy_skip, replication_probability, referee_reward_share and "
+        "forced_error_rate must be in [0, 1]");
   if (c.target_utilization > 0.0 && !(c.burn_share > 0.0))
     throw std::invalid_argument("compute market: a target_utilization needs a burn_share above 0 to adjust");
   return c;
@@ -98,8 +106,8 @@ std::size_t ComputeMarket::WeightedSampler::find(std::uint64_t target) const noe
 // ---- the market ----
 
 ComputeMarket::ComputeMarket(const ComputeMarketConfig& config, ledger::Ledger& ledger, AccountId consumers,
-                             AccountId treasury, AccountId first_provider_account, TokenAmount max_stake, core::SimTime horizon,
-                             std::uint64_t seed, std::uint64_t replicate)
+                             AccountId treasury, AccountId verifiers, AccountId first_provider_account,
+                             TokenAmount max_stake, core::SimTime horizon, std::uint64_t seed, std::uint64_t replicate)
     : config_(validated(config)),
       ledger_(ledger),
       consumers_(consumers),
@@ -112,8 +120,14 @@ ComputeMarket::ComputeMarket(const ComputeMarketConfig& config, ledger::Ledger& 
       seed_(seed),
       replicate_(replicate),
       slash_millionths_(static_cast<std::uint64_t>(std::llround(config.slash_fraction * 1e6))),
+      referee_millionths_(static_cast<std::uint64_t>(std::llround(config.referee_reward_share * 1e6))),
+      verifiers_(verifiers),
       arrival_rng_({seed, replicate, world_entity, arrivals_purpose}),
-      dispatch_rng_({seed, replicate, world_entity, dispatch_purpose}) {
+      dispatch_rng_({seed, replicate, world_entity, dispatch_purpose}),
+      replication_rng_({seed, replicate, world_entity, replication_purpose}),
+      forced_error_rng_({seed, replicate, world_entity, forced_error_purpose}) {
+  if (config.forced_error_rate > 0.0 && verifiers == ledger::no_account)
+    throw std::invalid_argument("compute market: forced errors need a verifiers' account to pay bounties to");
   // Weights are stakes shifted so that 2^24 providers of the largest stake still sum below 2^62.
   while ((max_stake.base_units() >> weight_shift_) >= (ledger::u128{1} << 38)) ++weight_shift_;
 }
@@ -138,7 +152,10 @@ std::uint64_t ComputeMarket::jobs_to_fund(const ComputeMarketConfig& config, cor
   const double peak_rate = config.arrival_rate * (config.demand.varies() ? config.demand.max_demand_multiplier : 1.0);
   const double expected = peak_rate * static_cast<double>(horizon.ticks()) / static_cast<double>(config.time_unit.ticks());
   if (!(expected < 1e15)) throw std::invalid_argument("compute market: more than 10^15 jobs expected over the horizon");
-  return static_cast<std::uint64_t>(expected + 10.0 * std::sqrt(expected) + 100.0);
+  // Services are A + R, A ~ Poisson(expected) arrivals and R ~ Binomial(A, r) replicas at most: mean A (1 + r),
+  // variance A (1 + 3 r).
+  const double r = config.replication_probability;
+  return static_cast<std::uint64_t>(expected * (1.0 + r) + 10.0 * std::sqrt(expected * (1.0 + 3.0 * r)) + 100.0);
 }
 
 void ComputeMarket::set_arrival_rate(double rate) {
@@ -160,11 +177,12 @@ void ComputeMarket::grow_to(std::size_t providers) {
   weight_.resize(n, 0);
   free_slots_.resize(n, 0);
   joined_.resize(n, 0);
-  honest_.resize(n, 1);
+  conduct_.resize(n, Conduct::honest);
   caught_.resize(n, 0);
   caught_at_.resize(n, -1);
   jobs_.resize(n, 0);
   earned_.resize(n);
+  slashed_.resize(n);
   bid_.resize(n);
   recent_.resize(n);
   service_rng_.reserve(n);
@@ -174,24 +192,30 @@ void ComputeMarket::grow_to(std::size_t providers) {
     verify_rng_.emplace_back(core::StreamKey{seed_, replicate_, p, verify_purpose});
   }
   idle_.resize(n);
-  if (config_.dispatch == Dispatch::lowest_bid) {
+  if (uses_best_free()) {
     // Rebuilt: a node's best depends on the tree's shape.
-    cheapest_leaves_ = 1;
-    while (cheapest_leaves_ < n) cheapest_leaves_ <<= 1;
-    cheapest_.assign(2 * cheapest_leaves_, none);
+    best_free_leaves_ = 1;
+    while (best_free_leaves_ < n) best_free_leaves_ <<= 1;
+    best_free_.assign(2 * best_free_leaves_, none);
     for (std::size_t p = 0; p < n; ++p)
-      set_cheapest(static_cast<std::uint32_t>(p), joined_[p] != 0 && free_slots_[p] > 0);
+      set_best_free(static_cast<std::uint32_t>(p), joined_[p] != 0 && free_slots_[p] > 0);
   }
 }
 
-void ComputeMarket::set_cheapest(std::uint32_t provider, bool free) noexcept {
-  std::size_t node = cheapest_leaves_ + provider;
-  cheapest_[node] = free ? provider : none;
+// For a below b in number: whether a comes first in dispatch order, so ties go to the lower number.
+bool ComputeMarket::goes_before(std::uint32_t a, std::uint32_t b) const noexcept {
+  if (config_.dispatch == Dispatch::least_loaded) return !(free_slots_[b] > free_slots_[a]);
+  return !(bid_[b] < bid_[a]);
+}
+
+void ComputeMarket::set_best_free(std::uint32_t provider, bool free) noexcept {
+  std::size_t node = best_free_leaves_ + provider;
+  best_free_[node] = free ? provider : none;
   for (node /= 2; node > 0; node /= 2) {
-    const std::uint32_t a = cheapest_[2 * node];
-    const std::uint32_t b = cheapest_[2 * node + 1];
-    // The left child holds lower numbers, so it wins ties.
-    cheapest_[node] = b == none || (a != none && !(bid_[b] < bid_[a])) ? a : b;
+    const std::uint32_t a = best_free_[2 * node];
+    const std::uint32_t b = best_free_[2 * node + 1];
+    // The left child holds lower numbers.
+    best_free_[node] = b == none || (a != none && goes_before(a, b)) ? a : b;
   }
 }
 
@@ -201,7 +225,12 @@ void ComputeMarket::join(std::uint32_t provider, TokenAmount stake, bool honest)
   weight_[provider] = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(stake.base_units() >> weight_shift_));
   if (weight_[provider] >= (std::uint64_t{1} << 38)) throw std::logic_error("compute market: a stake above max_stake");
   free_slots_[provider] = static_cast<std::uint32_t>(config_.slots);
-  honest_[provider] = honest ? 1 : 0;
+  conduct_[provider] = honest ? Conduct::honest : Conduct::cheater;
+  if (config_.lazy_fraction > 0.0) {
+    // Drawn for every provider, so that whether one is lazy does not depend on the dishonest fraction.
+    core::RandomStream rng({seed_, replicate_, provider, lazy_purpose});
+    if (rng.uniform01() < config_.lazy_fraction && honest) conduct_[provider] = Conduct::lazy;
+  }
   bid_[provider] = config_.fee;
   if (config_.dispatch == Dispatch::lowest_bid) {
     core::RandomStream rng({seed_, replicate_, provider, bid_purpose});
@@ -220,7 +249,7 @@ void ComputeMarket::leave(std::uint32_t provider) {
 void ComputeMarket::update_weight(std::uint32_t provider) noexcept {
   const bool free = joined_[provider] != 0 && free_slots_[provider] > 0;
   idle_.set(provider, free ? weight_[provider] : 0);
-  if (config_.dispatch == Dispatch::lowest_bid) set_cheapest(provider, free);
+  if (uses_best_free()) set_best_free(provider, free);
 }
 
 void ComputeMarket::start(core::EventQueue& queue, core::SimTime now) {
@@ -232,16 +261,60 @@ void ComputeMarket::start(core::EventQueue& queue, core::SimTime now) {
 void ComputeMarket::handle(const core::Event& event, core::EventQueue& queue) {
   switch (event.data.kind) {
     case arrival: on_arrival(event.time, queue); break;
-    case completion: on_completion(event.data.target, event.time, queue); break;
-    case verification: on_verification(event.data.target, event.time); break;
+    case completion: on_completion(event.data.target, event.data.payload, event.time, queue); break;
+    case verification: on_verification(event.data.target, event.data.payload, event.time); break;
     default: throw std::logic_error("compute market: not its event");
   }
 }
 
-void ComputeMarket::start_job(std::uint32_t provider, core::SimTime now, core::EventQueue& queue) {
+std::uint32_t ComputeMarket::pick_free(core::RandomStream& rng) noexcept {
+  if (uses_best_free()) return best_free_[1];
+  // Uniform on [0, total) by a 64x64-bit multiply (Lemire): no division; the bias is below total / 2^64.
+  const auto target = static_cast<std::uint64_t>((ledger::u128{rng()} * idle_.total()) >> 64);
+  return static_cast<std::uint32_t>(idle_.find(target));
+}
+
+std::uint32_t ComputeMarket::pick_free_other(std::uint32_t provider) noexcept {
+  // Hidden from the dispatch while the other is picked, then restored.
+  idle_.set(provider, 0);
+  if (uses_best_free()) set_best_free(provider, false);
+  const std::uint32_t other = idle_.total() == 0 ? none : pick_free(replication_rng_);
+  update_weight(provider);
+  return other;
+}
+
+void ComputeMarket::take_slot(std::uint32_t provider) noexcept {
+  --free_slots_[provider];
+  update_weight(provider);
+}
+
+void ComputeMarket::begin_job(std::uint32_t provider, core::SimTime now, core::EventQueue& queue) {
   ++period_.started;
+  std::uint64_t replica_tag = 0;
+  if (config_.replication_probability > 0.0 && replication_rng_.uniform01() < config_.replication_probability) {
+    const std::uint32_t twin = pick_free_other(provider);
+    if (twin != none) {
+      take_slot(twin);
+      std::uint32_t pair = 0;
+      if (free_replicas_.empty()) {
+        pair = static_cast<std::uint32_t>(replicas_.size());
+        replicas_.emplace_back();
+      } else {
+        pair = free_replicas_.back();
+        free_replicas_.pop_back();
+      }
+      replica_tag = std::uint64_t{pair} + 1;
+      ++period_.replicated;
+      schedule_completion(twin, replica_tag, now, queue);
+    }
+  }
+  schedule_completion(provider, replica_tag, now, queue);
+}
+
+void ComputeMarket::schedule_completion(std::uint32_t provider, std::uint64_t replica_tag, core::SimTime now,
+                                        core::EventQueue& queue) {
   const core::SimTime done = after(now, core::draw_exponential(service_rng_[provider], config_.service_rate));
-  if (done <= horizon_) queue.push(done, completion_priority, {completion, provider, 0});
+  if (done <= horizon_) queue.push(done, completion_priority, {completion, provider, replica_tag});
 }
 
 void ComputeMarket::push_waiting(std::int64_t arrival_ticks) {
@@ -268,31 +341,47 @@ void ComputeMarket::on_arrival(core::SimTime now, core::EventQueue& queue) {
   const core::SimTime next = after(now, core::draw_exponential(arrival_rng_, config_.arrival_rate));
   if (next <= horizon_) queue.push(next, arrival_priority, {arrival, 0, 0});
   if (idle_.total() == 0) {
-    push_waiting(now.ticks());
+    if (queue_size_ >= config_.queue_capacity)
+      ++period_.dropped;
+    else
+      push_waiting(now.ticks());
     return;
   }
-  std::uint32_t provider = 0;
-  if (config_.dispatch == Dispatch::lowest_bid) {
-    provider = cheapest_[1];
-  } else {
-    // Uniform on [0, total) by a 64x64-bit multiply (Lemire): no division; the bias is below total / 2^64.
-    const auto target = static_cast<std::uint64_t>((ledger::u128{dispatch_rng_()} * idle_.total()) >> 64);
-    provider = static_cast<std::uint32_t>(idle_.find(target));
-  }
-  --free_slots_[provider];
-  update_weight(provider);
-  start_job(provider, now, queue);
+  const std::uint32_t provider = pick_free(dispatch_rng_);
+  take_slot(provider);
+  begin_job(provider, now, queue);
 }
 
-void ComputeMarket::on_completion(std::uint32_t provider, core::SimTime now, core::EventQueue& queue) {
+bool ComputeMarket::skips_job(std::uint32_t provider) const noexcept {
+  switch (conduct_[provider]) {
+    case Conduct::honest: return false;
+    case Conduct::cheater: return true;
+    case Conduct::lazy: {
+      // The n-th job's coin is the n-th substream of the provider's own stream.
+      core::RandomStream rng({seed_, replicate_, provider, skip_purpose}, jobs_[provider]);
+      return rng.uniform01() < config_.lazy_skip;
+    }
+  }
+  return false;
+}
+
+void ComputeMarket::on_completion(std::uint32_t provider, std::uint64_t replica_tag, core::SimTime now,
+                                  core::EventQueue& queue) {
   ++period_.completions;
   ++jobs_[provider];
   pay(provider);
+  const bool skipped = skips_job(provider);
+  std::uint64_t result = skipped ? std::uint64_t{skipped_flag} : 0;
+  if (config_.forced_error_rate > 0.0 && forced_error_rng_.uniform01() < config_.forced_error_rate) {
+    ++period_.forced_errors;
+    result |= forced_error_flag;
+  }
+  if (replica_tag != 0) settle_replica(static_cast<std::uint32_t>(replica_tag - 1), provider, skipped, now);
   if (verify_rng_[provider].uniform01() < config_.verify_probability)
-    queue.push(now, verification_priority, {verification, provider, 0});
+    queue.push(now, verification_priority, {verification, provider, result});
   if (joined_[provider] != 0 && queue_size_ > 0) {
     period_.wait_ticks += static_cast<ledger::u128>(now.ticks() - pop_waiting());
-    start_job(provider, now, queue);
+    begin_job(provider, now, queue);
     return;
   }
   ++free_slots_[provider];
@@ -320,20 +409,53 @@ void ComputeMarket::pay(std::uint32_t provider) {
   }
 }
 
-void ComputeMarket::on_verification(std::uint32_t provider, core::SimTime now) {
+void ComputeMarket::on_verification(std::uint32_t provider, std::uint64_t result, core::SimTime now) {
   ++period_.verifications;
-  if (honest_[provider] != 0 || caught_[provider] != 0) return;
+  if ((result & forced_error_flag) != 0) {
+    ++period_.forced_errors_found;
+    ledger_.mint(verifiers_, config_.forced_error_bounty, "forced error bounty");
+    period_.bounties += config_.forced_error_bounty;
+  }
+  if ((result & skipped_flag) != 0) catch_skipper(provider, now);
+}
+
+void ComputeMarket::settle_replica(std::uint32_t pair, std::uint32_t provider, bool skipped, core::SimTime now) {
+  FirstReplica& first = replicas_[pair];
+  if (first.provider == none) {
+    first = {provider, skipped};
+    return;
+  }
+  const FirstReplica other = first;
+  first = {};
+  free_replicas_.push_back(pair);
+  if (other.skipped == skipped) return;  // agreeing results, right or wrong, call no referee
+  ++period_.disputes;
+  const std::uint32_t skipper = skipped ? provider : other.provider;
+  const std::uint32_t right = skipped ? other.provider : provider;
+  const TokenAmount reward = millionths_of(catch_skipper(skipper, now), referee_millionths_);
+  if (!reward.is_zero()) {
+    ledger_.mint(first_provider_ + right, reward, "referee reward");
+    period_.referee_rewards += reward;
+  }
+}
+
+TokenAmount ComputeMarket::catch_skipper(std::uint32_t provider, core::SimTime now) {
+  if (caught_[provider] != 0) return {};
   const AccountId account = first_provider_ + provider;
-  period_.slashed += ledger_.slash(account, millionths_of(ledger_.staked(account), slash_millionths_), "caught cheating");
+  const TokenAmount slashed =
+      ledger_.slash(account, millionths_of(ledger_.staked(account), slash_millionths_), "caught cheating");
+  period_.slashed += slashed;
+  slashed_[provider] = slashed;
   ++period_.caught;
   caught_[provider] = 1;
   caught_at_[provider] = now.ticks();
   joined_[provider] = 0;
   update_weight(provider);
+  return slashed;
 }
 
 double ComputeMarket::caught_at(std::uint32_t provider) const noexcept {
-  return caught_[provider] != 0 ? static_cast<double>(caught_at_[provider]) / unit_ticks_ : -1.0;
+  return caught(provider) ? static_cast<double>(caught_at_[provider]) / unit_ticks_ : -1.0;
 }
 
 ComputeMarket::Recent ComputeMarket::take_recent(std::uint32_t provider) noexcept {
@@ -355,6 +477,13 @@ ComputeMarketPeriod ComputeMarket::take_period() noexcept {
   totals_.burned += p.burned;
   totals_.treasury += p.treasury;
   totals_.slashed += p.slashed;
+  totals_.dropped += p.dropped;
+  totals_.replicated += p.replicated;
+  totals_.disputes += p.disputes;
+  totals_.forced_errors += p.forced_errors;
+  totals_.forced_errors_found += p.forced_errors_found;
+  totals_.bounties += p.bounties;
+  totals_.referee_rewards += p.referee_rewards;
   period_ = {};
   return p;
 }
@@ -388,7 +517,9 @@ B2Result run_b2(const ComputeMarketConfig& config, const B2Options& options, std
   const AccountId consumers = ledger.open_account();
   const AccountId treasury = ledger.open_account();
   const AccountId first = ledger.open_accounts(static_cast<std::uint32_t>(n));
-  ComputeMarket market(config, ledger, consumers, treasury, first, options.stake_max, horizon, seed, replicate);
+  const AccountId verifiers = config.forced_error_rate > 0.0 ? ledger.open_account() : ledger::no_account;
+  ComputeMarket market(config, ledger, consumers, treasury, verifiers, first, options.stake_max, horizon, seed,
+                       replicate);
   ledger::u128 funds = 0;
   if (__builtin_mul_overflow(ComputeMarket::highest_price(config).base_units(),
                              static_cast<ledger::u128>(ComputeMarket::jobs_to_fund(config, horizon)),
@@ -427,6 +558,7 @@ B2Result run_b2(const ComputeMarketConfig& config, const B2Options& options, std
   r.max_live_events = model.max_live;
   r.queued_at_end = market.queued();
   r.max_queue = market.max_queue();
+  if (verifiers != ledger::no_account) r.verifiers_balance = ledger.balance(verifiers);
   r.mean_wait = r.totals.started > 0
                     ? to_double(r.totals.wait_ticks) / static_cast<double>(r.totals.started) / market.time_unit_ticks()
                     : 0.0;
@@ -439,6 +571,7 @@ B2Result run_b2(const ComputeMarketConfig& config, const B2Options& options, std
     p.caught = market.caught(static_cast<std::uint32_t>(j));
     p.caught_at = market.caught_at(static_cast<std::uint32_t>(j));
     p.jobs = market.jobs(static_cast<std::uint32_t>(j));
+    p.lazy = market.lazy(static_cast<std::uint32_t>(j));
   }
   r.providers = std::move(providers);
   return r;
@@ -450,8 +583,8 @@ void register_compute_market(scenario::Registry<MarketFactory>& markets) {
   using scenario::real_param;
   markets.add(
       {"compute",
-       "inference jobs for the compute providers: Poisson arrivals, stake-weighted dispatch, a FIFO queue, "
-       "verification and slashing of cheaters",
+       "inference jobs for the compute providers: Poisson arrivals, dispatch by stake, bid or load, a FIFO queue, "
+       "verification, refereed replication and forced errors, slashing of cheaters and lazy providers",
        {real_param("arrival_rate", 800.0, "jobs/time unit", "rate of the Poisson arrival of jobs (0: none)", 0.0),
         scenario::duration_param("time_unit", core::SimTime::seconds(1), "the unit of the rates and of the queue's waits",
                                  1e-6),
@@ -459,15 +592,33 @@ void register_compute_market(scenario::Registry<MarketFactory>& markets) {
         scenario::integer_param("slots", 1, "", "jobs a provider serves at once", 1, 1'000'000),
         scenario::tokens_param("fee", "1", "tokens/job", "what the consumers pay the provider for each job served"),
         real_param("verify_probability", 0.1, "", "chance that a served job is verified", 0.0, 1.0),
-        real_param("slash_fraction", 0.5, "", "share of a caught cheater's stake burned", 0.0, 1.0),
+        real_param("slash_fraction", 0.5, "", "share of a caught provider's stake slashed (burned, less any referee reward)",
+                   0.0, 1.0),
         real_param("dishonest_fraction", 0.1, "", "chance that a compute provider cheats on every job", 0.0, 1.0),
         real_param("burn_share", 0.0, "", "share of each fee burned (1 with work-paid emission: burn-and-mint)", 0.0, 1.0),
         real_param("treasury_share", 0.0, "", "share of each fee to the treasury", 0.0, 1.0),
         real_param("target_utilization", 0.0, "",
                    "busy share of the slots the burn share steers toward, EIP-1559-like, each epoch (0: fixed)", 0.0, 1.0),
-        scenario::text_param("dispatch", "stake_weighted", {"stake_weighted", "lowest_bid"},
-                             "who gets a job: a free provider by stake, or the cheapest free bid (a reverse auction)"),
+        scenario::text_param("dispatch", "stake_weighted", {"stake_weighted", "lowest_bid", "least_loaded"},
+                             "who gets a job: a free provider by stake, the cheapest free bid (a reverse auction), "
+                             "or the one with the most free slots"),
         real_param("bid_spread", 0.0, "x fee", "lowest_bid: bids are the fee marked up by Uniform[0, this]", 0.0, 1000.0),
+        scenario::integer_param("queue_capacity", -1, "jobs",
+                                "jobs that may wait for a slot; an arrival that finds them all taken is dropped "
+                                "(-1: unlimited)",
+                                -1, 1e12),
+        real_param("lazy_fraction", 0.0, "", "chance that a compute provider who is not a cheater is lazy", 0.0, 1.0),
+        real_param("lazy_skip", 0.5, "", "chance that a lazy provider skips a job (a skipped job verified is caught)",
+                   0.0, 1.0),
+        real_param("replication_probability", 0.0, "",
+                   "chance that a job also goes to a second free provider; a referee settles replicas that disagree",
+                   0.0, 1.0),
+        real_param("referee_reward_share", 0.0, "",
+                   "share of the slash of a replica that skipped paid to the other (the rest burned)", 0.0, 1.0),
+        real_param("forced_error_rate", 0.0, "", "chance that the protocol makes a job's result wrong on purpose (Truebit)",
+                   0.0, 1.0),
+        scenario::tokens_param("forced_error_bounty", "1", "tokens",
+                               "minted to the verifiers for each forced error a verification finds"),
         real_param("price_elasticity", 0.0, "",
                    "demand: the arrival rate goes as (a job's fiat price / the first epoch's)^-this", 0.0, 100.0),
         real_param("quality_elasticity", 0.0, "",
@@ -503,8 +654,19 @@ void register_compute_market(scenario::Registry<MarketFactory>& markets) {
         c.burn_share = p.real("burn_share");
         c.treasury_share = p.real("treasury_share");
         c.target_utilization = p.real("target_utilization");
-        c.dispatch = p.text("dispatch") == "lowest_bid" ? Dispatch::lowest_bid : Dispatch::stake_weighted;
+        const std::string& dispatch = p.text("dispatch");
+        c.dispatch = dispatch == "lowest_bid"     ? Dispatch::lowest_bid
+                     : dispatch == "least_loaded" ? Dispatch::least_loaded
+                                                  : Dispatch::stake_weighted;
         c.bid_spread = p.real("bid_spread");
+        const std::int64_t capacity = p.integer("queue_capacity");
+        c.queue_capacity = capacity < 0 ? unlimited_queue : static_cast<std::uint64_t>(capacity);
+        c.lazy_fraction = p.real("lazy_fraction");
+        c.lazy_skip = p.real("lazy_skip");
+        c.replication_probability = p.real("replication_probability");
+        c.referee_reward_share = p.real("referee_reward_share");
+        c.forced_error_rate = p.real("forced_error_rate");
+        c.forced_error_bounty = p.tokens("forced_error_bounty");
         c.demand.price_elasticity = p.real("price_elasticity");
         c.demand.quality_elasticity = p.real("quality_elasticity");
         c.demand.max_demand_multiplier = p.real("max_demand_multiplier");

@@ -1,29 +1,45 @@
 #pragma once
 // The compute market, event-driven: inference jobs served by compute providers, verified, cheaters slashed.
 //
-// Providers (numbered from 0; each has `slots` parallel slots, a stake and an honesty) join and leave. Jobs
+// Providers (numbered from 0; each has `slots` parallel slots, a stake and a conduct) join and leave. Jobs
 // arrive as a Poisson process of `arrival_rate` per time unit. A job goes to a provider with a free slot:
 // with `stake_weighted` dispatch one chosen with probability proportional to its stake (providers without stake
 // weigh as one base unit); with `lowest_bid` (a reverse auction, Akash's form, ../shared/MECHANISMS.md §3.1) the
-// one asking the least, ties to the lower number, who is then paid its bid. A provider bids the fee marked up by
-// Uniform[0, bid_spread], drawn once from its own stream (with stake_weighted every provider asks the fee).
-// When no slot is free the job waits in one FIFO queue. Service takes Exp(service_rate) time units; on
-// completion the consumers pay the provider's price (see the fee split), the slot takes the queue's head job if any, and with probability
-// `verify_probability` the job is verified (an event of its own at the same time): a dishonest provider
-// caught loses `slash_fraction` of its stake (to a millionth, rounded down; burned) and takes no new job.
-// A job a provider was serving when it left or was caught still completes and is paid.
+// one asking the least, ties to the lower number, who is then paid its bid; with `least_loaded` the one with the
+// most free slots, ties to the lower number. A provider bids the fee marked up by Uniform[0, bid_spread], drawn
+// once from its own stream (otherwise every provider asks the fee).
+// When no slot is free the job waits in one FIFO queue of at most `queue_capacity` jobs; an arrival that finds it
+// full is dropped. Service takes Exp(service_rate) time units; on completion the consumers pay the provider's price
+// (see the fee split), the slot takes the queue's head job if any, and with probability
+// `verify_probability` the job is verified (an event of its own at the same time).
 //
-// Fee split (../shared/MECHANISMS.md §3.2, §5.3): of each job's price, `burn_share` is burned and `treasury_share`
-// goes to the treasury (each rounded down to the base unit, shares to a millionth), the rest to the provider.
-// burn_share 1 with the compute role paid from emission by jobs served is Render's burn-and-mint equilibrium.
-// With a `target_utilization` u* > 0, the burn share moves each epoch like EIP-1559's base fee:
-// b <- b * (1 + (u - u*) / (8 u*)), within [10^-6, 1 - treasury_share], u the busy share of the active slots'
-// time (jobs completed / service_rate over slots * epoch).
+// Conduct (../shared/MECHANISMS.md §3.3, the inspection game): a cheater (the owner says who) skips every job; a
+// lazy provider (chance `lazy_fraction` among the others, drawn once from its own stream) skips each job with
+// probability `lazy_skip`, drawn from its own stream; the others compute every job. A verification of a skipped
+// job catches its provider: it loses `slash_fraction` of its stake (to a millionth, rounded down; burned) and
+// takes no new job. A lazy provider is so caught within its first n jobs with probability 1 - (1 - f q)^n
+// (f = lazy_skip, q = verify_probability); the inspection game's 1 - (1 - q)^(f n) is that law's value when
+// exactly f n of the n jobs are skipped. A job a provider was serving when it left or was caught still completes
+// and is paid.
 //
-// Random draws: arrivals and dispatch from world streams, each provider's service times and verification
-// coins from its own streams (keyed by the provider number), so a provider's luck does not depend on the
-// others. Nothing is scheduled past the horizon: live events are at most 1 + 2 · (busy slots), so memory is
-// bounded by the live events, not the total. Events go straight into the run's core::EventQueue (no virtual
+// Refereed replication (Verde's refereed delegation, §3.3): with probability `replication_probability` a job
+// that starts is also given to a second provider, another one with a free slot chosen by the same dispatch
+// (a world stream of its own); with none free it runs once. The consumers pay both replicas. When the second
+// result is in and exactly one of the two skipped, the referee settles the dispute: the skipper is caught as
+// above and `referee_reward_share` of its slash goes to the other provider (minted as the slash is burned, so
+// the supply falls by the rest). Two replicas that both skipped agree and go unnoticed.
+//
+// Forced errors (Truebit, §3.4): with probability `forced_error_rate` the protocol makes a served job's result
+// deliberately wrong. A verification of such a job finds it and earns `forced_error_bounty`, minted to the
+// verifiers' account: verifying pays even when nobody cheats. The protocol knows its forced errors, so they
+// never cause a dispute or a slash.
+//
+// Random draws: arrivals and dispatch from world streams, each provider's service times, verification
+// coins, laziness and skips from its own streams (keyed by the provider number), so a provider's luck does not
+// depend on the others; replication and forced errors from world streams of their own, drawn only when on, so
+// a market without them draws and schedules exactly what it did before they existed. Nothing is scheduled past
+// the horizon: live events are at most 1 + 2 · (busy slots), so memory is bounded by the live events, not the
+// total. Events go straight into the run's core::EventQueue (no virtual
 // call); the run routes the kinds this market owns to handle().
 //
 // Workload B2 of ../shared/BENCH.md is run_b2() (P providers, stakes Uniform(100, 1000), 10% dishonest,
@@ -42,7 +58,9 @@
 
 namespace dais::models {
 
-enum class Dispatch { stake_weighted, lowest_bid };
+enum class Dispatch { stake_weighted, lowest_bid, least_loaded };
+
+inline constexpr std::uint64_t unlimited_queue = ~std::uint64_t{0};
 
 struct ComputeMarketConfig {
   double arrival_rate = 800.0;  // jobs per time unit
@@ -57,6 +75,13 @@ struct ComputeMarketConfig {
   double target_utilization = 0.0;  // 0: the burn share stays as set
   Dispatch dispatch = Dispatch::stake_weighted;
   double bid_spread = 0.0;  // lowest_bid: the most a bid marks the fee up, as a fraction of it
+  std::uint64_t queue_capacity = unlimited_queue;  // waiting jobs; an arrival that finds it full is dropped
+  double lazy_fraction = 0.0;  // chance that a provider who is not a cheater is lazy
+  double lazy_skip = 0.5;      // chance that a lazy provider skips a job
+  double replication_probability = 0.0;
+  double referee_reward_share = 0.0;  // of the slash of the replica that skipped, to the other
+  double forced_error_rate = 0.0;
+  ledger::TokenAmount forced_error_bounty = ledger::TokenAmount::whole_tokens(1, 18);
   core::SimTime time_unit = core::SimTime::seconds(1);
   DemandConfig demand;  // how the arrival rate follows price and model quality (the economy applies it)
 };
@@ -73,6 +98,13 @@ struct ComputeMarketPeriod {
   ledger::TokenAmount burned;    // of fees
   ledger::TokenAmount treasury;  // of fees
   ledger::TokenAmount slashed;
+  std::uint64_t dropped = 0;     // arrivals that found the queue full
+  std::uint64_t replicated = 0;  // jobs given to a second provider
+  std::uint64_t disputes = 0;    // replicas that disagreed
+  std::uint64_t forced_errors = 0;
+  std::uint64_t forced_errors_found = 0;
+  ledger::TokenAmount bounties;         // for forced errors found, minted to the verifiers
+  ledger::TokenAmount referee_rewards;  // of slashes, to the provider whose replica was right
 };
 
 class ComputeMarket {
@@ -81,12 +113,14 @@ class ComputeMarket {
   [[nodiscard]] static bool owns(std::uint32_t kind) noexcept { return kind >= arrival && kind <= verification; }
 
   // `first_provider_account` + p is provider p's ledger account; consumers pay fees from `consumers`, the
-  // treasury's share goes to `treasury`.
+  // treasury's share goes to `treasury`, forced-error bounties to `verifiers` (needed only with forced errors;
+  // otherwise ledger::no_account).
   // `max_stake` bounds every stake a provider will join with (it fixes the dispatch weights' scale).
   ComputeMarket(const ComputeMarketConfig& config, ledger::Ledger& ledger, ledger::AccountId consumers,
-                ledger::AccountId treasury, ledger::AccountId first_provider_account, ledger::TokenAmount max_stake, core::SimTime horizon,
-                std::uint64_t seed, std::uint64_t replicate);
+                ledger::AccountId treasury, ledger::AccountId verifiers, ledger::AccountId first_provider_account,
+                ledger::TokenAmount max_stake, core::SimTime horizon, std::uint64_t seed, std::uint64_t replicate);
 
+  // A provider who is not `honest` cheats on every job; an honest one may still turn out lazy.
   void join(std::uint32_t provider, ledger::TokenAmount stake, bool honest);
   void leave(std::uint32_t provider);
   // Schedules the first arrival after `now`.
@@ -96,11 +130,26 @@ class ComputeMarket {
   // memoryless, so only the pending gap keeps the old rate). Must stay positive if it was.
   void set_arrival_rate(double rate);
 
-  [[nodiscard]] bool caught(std::uint32_t provider) const noexcept { return caught_[provider] != 0; }
+  // Per provider; a number that never joined (the owner may ask about any of its agents) has none of these.
+  [[nodiscard]] bool caught(std::uint32_t provider) const noexcept { return known(provider) && caught_[provider] != 0; }
   [[nodiscard]] double caught_at(std::uint32_t provider) const noexcept;  // time units; -1 if never
-  [[nodiscard]] std::uint64_t jobs(std::uint32_t provider) const noexcept { return jobs_[provider]; }
+  [[nodiscard]] std::uint64_t jobs(std::uint32_t provider) const noexcept {
+    return known(provider) ? jobs_[provider] : 0;
+  }
+  [[nodiscard]] bool lazy(std::uint32_t provider) const noexcept {
+    return known(provider) && conduct_[provider] == Conduct::lazy;
+  }
+  // What it lost when caught (a provider is slashed at most once: caught, it is out).
+  [[nodiscard]] ledger::TokenAmount slashed(std::uint32_t provider) const noexcept {
+    return known(provider) ? slashed_[provider] : ledger::TokenAmount{};
+  }
+  [[nodiscard]] std::uint32_t free_slots(std::uint32_t provider) const noexcept {
+    return known(provider) ? free_slots_[provider] : 0;
+  }
   // The fees' share the provider received, over the run; what it asks for a job.
-  [[nodiscard]] ledger::TokenAmount earned(std::uint32_t provider) const noexcept { return earned_[provider]; }
+  [[nodiscard]] ledger::TokenAmount earned(std::uint32_t provider) const noexcept {
+    return known(provider) ? earned_[provider] : ledger::TokenAmount{};
+  }
   [[nodiscard]] ledger::TokenAmount bid(std::uint32_t provider) const noexcept { return bid_[provider]; }
   // Jobs the provider completed, and the fees it received for them, since the last call for it.
   struct Recent {
@@ -121,8 +170,8 @@ class ComputeMarket {
   [[nodiscard]] std::size_t queued() const noexcept { return queue_size_; }
   [[nodiscard]] std::uint64_t max_queue() const noexcept { return max_queue_; }
   [[nodiscard]] double time_unit_ticks() const noexcept { return unit_ticks_; }
-  // Jobs the consumers are funded for over the horizon: the expected arrivals, ten standard deviations and a
-  // hundred more.
+  // Jobs the consumers are funded for over the horizon: the expected services (arrivals and their replicas), ten
+  // standard deviations and a hundred more.
   [[nodiscard]] static std::uint64_t jobs_to_fund(const ComputeMarketConfig& config, core::SimTime horizon);
 
  private:
@@ -140,13 +189,32 @@ class ComputeMarket {
     int top_bit_ = 0;
   };
 
+  [[nodiscard]] bool known(std::uint32_t provider) const noexcept { return provider < jobs_.size(); }
   [[nodiscard]] core::SimTime after(core::SimTime now, double time_units) const noexcept;
+  // A completed job's result as its verification event carries it.
+  enum ResultFlag : std::uint64_t { skipped_flag = 1, forced_error_flag = 2 };
+  enum class Conduct : std::uint8_t { honest, lazy, cheater };
+
   void grow_to(std::size_t providers);
   void update_weight(std::uint32_t provider) noexcept;
-  void start_job(std::uint32_t provider, core::SimTime now, core::EventQueue& queue);
+  [[nodiscard]] bool uses_best_free() const noexcept { return config_.dispatch != Dispatch::stake_weighted; }
+  // The provider with a free slot the dispatch picks (stake_weighted draws from `rng`); one must be free.
+  std::uint32_t pick_free(core::RandomStream& rng) noexcept;
+  // The same, among the others than `provider`; `none` if no other is free.
+  std::uint32_t pick_free_other(std::uint32_t provider) noexcept;
+  void take_slot(std::uint32_t provider) noexcept;
+  // A job starts at `provider`, whose slot is taken, and perhaps at a replica too.
+  void begin_job(std::uint32_t provider, core::SimTime now, core::EventQueue& queue);
+  void schedule_completion(std::uint32_t provider, std::uint64_t replica_tag, core::SimTime now,
+                           core::EventQueue& queue);
+  [[nodiscard]] bool skips_job(std::uint32_t provider) const noexcept;
   void on_arrival(core::SimTime now, core::EventQueue& queue);
-  void on_completion(std::uint32_t provider, core::SimTime now, core::EventQueue& queue);
-  void on_verification(std::uint32_t provider, core::SimTime now);
+  void on_completion(std::uint32_t provider, std::uint64_t replica_tag, core::SimTime now, core::EventQueue& queue);
+  void on_verification(std::uint32_t provider, std::uint64_t result, core::SimTime now);
+  // The referee compares a replicated job's two results once both are in.
+  void settle_replica(std::uint32_t pair, std::uint32_t provider, bool skipped, core::SimTime now);
+  // Slashes and removes a provider found skipping; what was slashed (nothing if it was already caught).
+  ledger::TokenAmount catch_skipper(std::uint32_t provider, core::SimTime now);
   void pay(std::uint32_t provider);
   void push_waiting(std::int64_t arrival_ticks);
   std::int64_t pop_waiting() noexcept;
@@ -164,27 +232,38 @@ class ComputeMarket {
   std::uint64_t seed_;
   std::uint64_t replicate_;
   std::uint64_t slash_millionths_;
+  std::uint64_t referee_millionths_;
+  ledger::AccountId verifiers_;
 
   // Providers, structure of arrays.
   std::vector<std::uint64_t> weight_;
   std::vector<std::uint32_t> free_slots_;
   std::vector<std::uint8_t> joined_;
-  std::vector<std::uint8_t> honest_;
+  std::vector<Conduct> conduct_;
   std::vector<std::uint8_t> caught_;
   std::vector<std::int64_t> caught_at_;
   std::vector<std::uint64_t> jobs_;
   std::vector<ledger::TokenAmount> earned_;
+  std::vector<ledger::TokenAmount> slashed_;
   std::vector<ledger::TokenAmount> bid_;
   std::vector<Recent> recent_;
   std::vector<core::RandomStream> service_rng_;
   std::vector<core::RandomStream> verify_rng_;
   WeightedSampler idle_;
-  // lowest_bid: a min segment tree over (bid, provider) of the providers with a free slot; a node holds the
-  // best provider below it, or `none`.
+  // lowest_bid and least_loaded: a segment tree over the providers with a free slot in dispatch order ((bid,
+  // provider) or (most free slots, provider)); a node holds the first provider below it, or `none`.
   static constexpr std::uint32_t none = 0xffffffffu;
-  std::vector<std::uint32_t> cheapest_;
-  std::size_t cheapest_leaves_ = 0;
-  void set_cheapest(std::uint32_t provider, bool free) noexcept;
+  std::vector<std::uint32_t> best_free_;
+  std::size_t best_free_leaves_ = 0;
+  void set_best_free(std::uint32_t provider, bool free) noexcept;
+  [[nodiscard]] bool goes_before(std::uint32_t a, std::uint32_t b) const noexcept;
+  // Replicated jobs whose first result is in: a completion's tag is its pair's index + 1 (0: not replicated).
+  struct FirstReplica {
+    std::uint32_t provider = none;
+    bool skipped = false;
+  };
+  std::vector<FirstReplica> replicas_;
+  std::vector<std::uint32_t> free_replicas_;
   // Waiting jobs' arrival ticks, a ring that doubles when full: no allocation per job once warm.
   std::vector<std::int64_t> waiting_;
   std::size_t queue_head_ = 0;
@@ -192,6 +271,8 @@ class ComputeMarket {
   std::uint64_t max_queue_ = 0;
   core::RandomStream arrival_rng_;
   core::RandomStream dispatch_rng_;
+  core::RandomStream replication_rng_;
+  core::RandomStream forced_error_rng_;
   ComputeMarketPeriod period_;
   ComputeMarketPeriod totals_;
 };
@@ -210,6 +291,7 @@ struct B2Provider {
   ledger::TokenAmount stake;
   ledger::TokenAmount balance;
   bool honest = true;
+  bool lazy = false;
   bool caught = false;
   double caught_at = -1.0;
   std::uint64_t jobs = 0;
@@ -221,6 +303,7 @@ struct B2Result {
   std::uint64_t max_live_events = 0;
   std::uint64_t queued_at_end = 0;
   std::uint64_t max_queue = 0;
+  ledger::TokenAmount verifiers_balance;
   double mean_wait = 0.0;  // time units, over the jobs started
   std::string fingerprint;
   std::vector<B2Provider> providers;

@@ -274,12 +274,51 @@ TEST_CASE("with a compute market, compute providers are paid for the jobs they s
       ++caught_agents;
       CHECK(!row.at("exit_epoch").empty());
       CHECK(units(row.at("staked_tokens"), d) == units("5", d));  // half of 10 burned
+      CHECK(units(row.at("slashed_tokens"), d) == units("5", d));
+    } else {
+      CHECK(units(row.at("slashed_tokens"), d) == 0);
     }
   }
   CHECK(fees_to_agents == fees);
   CHECK(caught_agents == caught);
   CHECK(caught > 0);
   CHECK(slashed == units("5", d) * static_cast<u128>(caught));
+}
+
+TEST_CASE("the market's drops, replicas, disputes, forced errors and slashes show in the epochs and agents tables",
+          "[models][economy][market]") {
+  nlohmann::json j = small_world();
+  j["market"] = {{"model", "compute"},
+                 {"params", {{"arrival_rate", 6}, {"time_unit", "1h"}, {"fee", "0.5"}, {"dispatch", "least_loaded"},
+                             {"queue_capacity", 0}, {"dishonest_fraction", 0.0}, {"lazy_fraction", 0.5},
+                             {"lazy_skip", 0.5}, {"verify_probability", 0.1}, {"replication_probability", 0.5},
+                             {"referee_reward_share", 0.5}, {"forced_error_rate", 0.1}, {"forced_error_bounty", "2"}}}};
+  const scenario::Scenario s = load_json(j, "market_mechanisms");
+  const io::RunOutput out = run(s, 0);
+  check_accounting(s, out);
+  const io::OutputSchema schema = io::with_identity(models::contributor_economy_schema(s, catalog()), {});
+  const unsigned d = s.token.decimals;
+  std::uint64_t dropped = 0;
+  std::uint64_t replicated = 0;
+  std::uint64_t disputes = 0;
+  std::uint64_t found = 0;
+  u128 slashed = 0;
+  for (const auto& row : table(schema.epochs, out.epochs)) {
+    dropped += std::stoull(row.at("jobs_dropped"));
+    replicated += std::stoull(row.at("jobs_replicated"));
+    disputes += std::stoull(row.at("disputes"));
+    found += std::stoull(row.at("forced_errors_found"));
+    CHECK(units(row.at("forced_error_bounties_tokens"), d) == units("2", d) * std::stoull(row.at("forced_errors_found")));
+    slashed += units(row.at("slashed_tokens"), d);
+  }
+  CHECK(dropped > 0);
+  CHECK(replicated > 0);
+  CHECK(disputes > 0);
+  CHECK(found > 0);
+  u128 slashed_agents = 0;
+  for (const auto& row : table(schema.agents, out.agents)) slashed_agents += units(row.at("slashed_tokens"), d);
+  CHECK(slashed > 0);
+  CHECK(slashed_agents == slashed);
 }
 
 TEST_CASE("developers earn the model fees of the jobs served, by their models' quality", "[models][economy][market]") {
