@@ -24,10 +24,11 @@
 //
 // Refereed replication (Verde's refereed delegation, §3.3): with probability `replication_probability` a job
 // that starts is also given to a second provider, another one with a free slot chosen by the same dispatch
-// (a world stream of its own); with none free it runs once. The consumers pay both replicas. When the second
-// result is in and exactly one of the two skipped, the referee settles the dispute: the skipper is caught as
-// above and `referee_reward_share` of its slash goes to the other provider (minted as the slash is burned, so
-// the supply falls by the rest). Two replicas that both skipped agree and go unnoticed.
+// (a world stream of its own); with none free it runs once. The consumers pay both replicas, and each counts as
+// a job served. When the second result is in and exactly one of the two skipped, the referee settles the
+// dispute: the skipper is caught as above and `referee_reward_share` of its slash goes to the other provider
+// (minted as the slash is burned, so the supply falls by the rest). Two replicas that both skipped agree and go
+// unnoticed.
 //
 // Forced errors (Truebit, §3.4): with probability `forced_error_rate` the protocol makes a served job's result
 // deliberately wrong. A verification of such a job finds it and earns `forced_error_bounty`, minted to the
@@ -39,8 +40,8 @@
 // depend on the others; replication and forced errors from world streams of their own, drawn only when on, so
 // a market without them draws and schedules exactly what it did before they existed. Nothing is scheduled past
 // the horizon: live events are at most 1 + 2 · (busy slots), so memory is bounded by the live events, not the
-// total. Events go straight into the run's core::EventQueue (no virtual
-// call); the run routes the kinds this market owns to handle().
+// total. Events go straight into the run's core::EventQueue (no virtual call); the run routes the kinds this
+// market owns to handle().
 //
 // Workload B2 of ../shared/BENCH.md is run_b2() (P providers, stakes Uniform(100, 1000), 10% dishonest,
 // λ = 0.8 P); the contributor economy runs it with its compute providers (scenario section "market").
