@@ -120,6 +120,7 @@ ComputeMarket::ComputeMarket(const ComputeMarketConfig& config, ledger::Ledger& 
       seed_(seed),
       replicate_(replicate),
       slash_millionths_(static_cast<std::uint64_t>(std::llround(config.slash_fraction * 1e6))),
+      lazy_skip_millionths_(static_cast<std::uint64_t>(std::llround(config.lazy_skip * 1e6))),
       referee_millionths_(static_cast<std::uint64_t>(std::llround(config.referee_reward_share * 1e6))),
       verifiers_(verifiers),
       arrival_rng_({seed, replicate, world_entity, arrivals_purpose}),
@@ -357,9 +358,14 @@ bool ComputeMarket::skips_job(std::uint32_t provider) const noexcept {
     case Conduct::honest: return false;
     case Conduct::cheater: return true;
     case Conduct::lazy: {
-      // The n-th job's coin is the n-th substream of the provider's own stream.
-      core::RandomStream rng({seed_, replicate_, provider, skip_purpose}, jobs_[provider]);
-      return rng.uniform01() < config_.lazy_skip;
+      const std::uint64_t done = jobs_[provider];  // before this one
+      if (config_.lazy_skips_at_random) {
+        // The n-th job's coin is the n-th substream of the provider's own stream.
+        core::RandomStream rng({seed_, replicate_, provider, skip_purpose}, done);
+        return rng.uniform01() < config_.lazy_skip;
+      }
+      // floor(n f) skipped among the first n: in millionths, exact.
+      return (done + 1) * lazy_skip_millionths_ / 1'000'000 > done * lazy_skip_millionths_ / 1'000'000;
     }
   }
   return false;
@@ -608,8 +614,10 @@ void register_compute_market(scenario::Registry<MarketFactory>& markets) {
                                 "(-1: unlimited)",
                                 -1, 1e12),
         real_param("lazy_fraction", 0.0, "", "chance that a compute provider who is not a cheater is lazy", 0.0, 1.0),
-        real_param("lazy_skip", 0.5, "", "chance that a lazy provider skips a job (a skipped job verified is caught)",
+        real_param("lazy_skip", 0.5, "", "fraction of its jobs a lazy provider skips (a skipped job verified is caught)",
                    0.0, 1.0),
+        scenario::text_param("lazy_pattern", "even", {"even", "random"},
+                             "a lazy provider skips floor(n lazy_skip) of its first n jobs, or each with that chance"),
         real_param("replication_probability", 0.0, "",
                    "chance that a job also goes to a second free provider; a referee settles replicas that disagree",
                    0.0, 1.0),
@@ -663,6 +671,7 @@ void register_compute_market(scenario::Registry<MarketFactory>& markets) {
         c.queue_capacity = capacity < 0 ? unlimited_queue : static_cast<std::uint64_t>(capacity);
         c.lazy_fraction = p.real("lazy_fraction");
         c.lazy_skip = p.real("lazy_skip");
+        c.lazy_skips_at_random = p.text("lazy_pattern") == "random";
         c.replication_probability = p.real("replication_probability");
         c.referee_reward_share = p.real("referee_reward_share");
         c.forced_error_rate = p.real("forced_error_rate");

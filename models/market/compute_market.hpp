@@ -14,13 +14,15 @@
 // `verify_probability` the job is verified (an event of its own at the same time).
 //
 // Conduct (../shared/MECHANISMS.md §3.3, the inspection game): a cheater (the owner says who) skips every job; a
-// lazy provider (chance `lazy_fraction` among the others, drawn once from its own stream) skips each job with
-// probability `lazy_skip`, drawn from its own stream; the others compute every job. A verification of a skipped
-// job catches its provider: it loses `slash_fraction` of its stake (to a millionth, rounded down; burned) and
-// takes no new job. A lazy provider is so caught within its first n jobs with probability 1 - (1 - f q)^n
-// (f = lazy_skip, q = verify_probability); the inspection game's 1 - (1 - q)^(f n) is that law's value when
-// exactly f n of the n jobs are skipped. A job a provider was serving when it left or was caught still completes
-// and is paid.
+// lazy provider (chance `lazy_fraction` among the others, drawn once from its own stream) skips a fraction
+// f = `lazy_skip` of its work; the others compute every job. With `lazy_pattern` "even" (the inspection game's
+// lazy solver, ../shared/MECHANISMS.md §7.3) its n-th job is skipped when floor(n f) > floor((n - 1) f), so exactly
+// floor(f n) of its first n jobs are; with "random" each job is skipped with probability f, drawn from its own
+// stream. A verification of a skipped job catches its provider: it loses `slash_fraction` of its stake (to a
+// millionth, rounded down; burned) and takes no new job. A lazy provider is so caught within its first n jobs
+// with probability 1 - (1 - q)^floor(f n) (even) or 1 - (1 - f q)^n (random), q = verify_probability: the same
+// share of skipped work is found more often when skips are spread evenly. A job a provider was serving when it
+// left or was caught still completes and is paid.
 //
 // Refereed replication (Verde's refereed delegation, §3.3): with probability `replication_probability` a job
 // that starts is also given to a second provider, another one with a free slot chosen by the same dispatch
@@ -78,7 +80,8 @@ struct ComputeMarketConfig {
   double bid_spread = 0.0;  // lowest_bid: the most a bid marks the fee up, as a fraction of it
   std::uint64_t queue_capacity = unlimited_queue;  // waiting jobs; an arrival that finds it full is dropped
   double lazy_fraction = 0.0;  // chance that a provider who is not a cheater is lazy
-  double lazy_skip = 0.5;      // chance that a lazy provider skips a job
+  double lazy_skip = 0.5;      // the fraction of a lazy provider's jobs it skips
+  bool lazy_skips_at_random = false;  // each job with probability lazy_skip, rather than evenly spread
   double replication_probability = 0.0;
   double referee_reward_share = 0.0;  // of the slash of the replica that skipped, to the other
   double forced_error_rate = 0.0;
@@ -233,6 +236,7 @@ class ComputeMarket {
   std::uint64_t seed_;
   std::uint64_t replicate_;
   std::uint64_t slash_millionths_;
+  std::uint64_t lazy_skip_millionths_;
   std::uint64_t referee_millionths_;
   ledger::AccountId verifiers_;
 

@@ -305,7 +305,32 @@ TEST_CASE("a full queue drops arrivals: the blocking probabilities of M/M/1/K an
   }
 }
 
-TEST_CASE("a lazy provider is caught within n jobs with probability 1 - (1 - f q)^n, not the fixed-skip 1 - (1 - q)^(f n)",
+// Runs 20,000 lazy providers under a light load and returns the share of them caught within their first n jobs,
+// with its standard error under the law `expected`.
+struct CaughtWithin {
+  double observed = 0.0;
+  double standard_error = 0.0;
+};
+CaughtWithin caught_within(const models::ComputeMarketConfig& c, std::uint64_t n, double expected) {
+  models::B2Options o;
+  o.providers = 20'000;
+  o.horizon = 300;  // ~15 jobs each, unless caught first
+  const auto r = models::run_b2(c, o, 17, 0);
+  std::size_t eligible = 0;
+  std::size_t caught = 0;
+  for (const auto& p : r.providers) {
+    REQUIRE(p.lazy);
+    if (p.caught || p.jobs >= n) ++eligible;
+    if (p.caught && p.jobs <= n) ++caught;
+  }
+  REQUIRE(eligible > 19'900);
+  CHECK(r.totals.caught == static_cast<std::uint64_t>(std::count_if(r.providers.begin(), r.providers.end(),
+                                                                    [](const auto& p) { return p.caught; })));
+  return {static_cast<double>(caught) / static_cast<double>(eligible),
+          std::sqrt(expected * (1.0 - expected) / static_cast<double>(eligible))};
+}
+
+TEST_CASE("a lazy provider skipping a fraction f of its jobs is caught within N with probability 1 - (1 - q)^(f N)",
           "[models][market]") {
   models::ComputeMarketConfig c;
   c.dishonest_fraction = 0.0;
@@ -313,32 +338,26 @@ TEST_CASE("a lazy provider is caught within n jobs with probability 1 - (1 - f q
   c.lazy_skip = 0.5;
   c.verify_probability = 0.5;
   c.arrival_rate = 0.05 * 20'000;  // a light load: a freed provider never finds a queue
-  models::B2Options o;
-  o.providers = 20'000;
-  o.horizon = 300;  // ~15 jobs each, unless caught first
-  const auto r = models::run_b2(c, o, 17, 0);
-  // Each job is skipped with probability f and verified with probability q, independently: the job a lazy
-  // provider is caught on is geometric with parameter f q. The inspection game's 1 - (1 - q)^(f n) assumes exactly
-  // f n skipped jobs; with a random number of them it overstates detection (Jensen): 0.75 against 0.684 here.
   const std::uint64_t n = 4;
-  std::size_t eligible = 0;
-  std::size_t caught_within = 0;
-  for (const auto& p : r.providers) {
-    REQUIRE(p.lazy);
-    if (p.caught || p.jobs >= n) ++eligible;
-    if (p.caught && p.jobs <= n) ++caught_within;
+  const double q = c.verify_probability;
+  const double f = c.lazy_skip;
+  // Evenly spread skips: exactly f N of the first N jobs are skipped, each verified with probability q.
+  const double spread = 1.0 - std::pow(1.0 - q, f * static_cast<double>(n));  // 0.75
+  // Skips at random: the job a lazy provider is caught on is geometric with parameter f q; the same share of
+  // skipped work is found less often (Jensen).
+  const double random = 1.0 - std::pow(1.0 - f * q, static_cast<double>(n));  // 0.6836
+  // Binomial z-tests at 4.5 standard errors (0.003); the two laws are 20 of them apart.
+  SECTION("evenly spread skips") {
+    const CaughtWithin r = caught_within(c, n, spread);
+    CHECK(std::abs(r.observed - spread) < 4.5 * r.standard_error);
+    CHECK(std::abs(r.observed - random) > 10 * r.standard_error);
   }
-  REQUIRE(eligible > 19'900);
-  const double f_q = c.lazy_skip * c.verify_probability;
-  const double expected = 1.0 - std::pow(1.0 - f_q, static_cast<double>(n));  // 0.6836
-  const double fixed_skip = 1.0 - std::pow(1.0 - c.verify_probability, c.lazy_skip * static_cast<double>(n));  // 0.75
-  const double se = std::sqrt(expected * (1.0 - expected) / static_cast<double>(eligible));  // 0.0033
-  const double observed = static_cast<double>(caught_within) / static_cast<double>(eligible);
-  // A binomial z-test at 4.5 standard errors; the fixed-skip value is 20 of them away.
-  CHECK(std::abs(observed - expected) < 4.5 * se);
-  CHECK(std::abs(observed - fixed_skip) > 10 * se);
-  CHECK(r.totals.caught == static_cast<std::uint64_t>(std::count_if(r.providers.begin(), r.providers.end(),
-                                                                    [](const auto& p) { return p.caught; })));
+  SECTION("skips at random") {
+    c.lazy_skips_at_random = true;
+    const CaughtWithin r = caught_within(c, n, random);
+    CHECK(std::abs(r.observed - random) < 4.5 * r.standard_error);
+    CHECK(std::abs(r.observed - spread) > 10 * r.standard_error);
+  }
 }
 
 TEST_CASE("a cheater is a lazy provider with f = 1; lazy providers are a lazy_fraction of the others", "[models][market]") {
