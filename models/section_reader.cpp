@@ -88,6 +88,13 @@ bool SectionReader::object(const json& value, const std::string& pointer, std::i
   return true;
 }
 
+bool SectionReader::not_above(const std::string& pointer, const char* low_key, std::int64_t low, const char* high_key,
+                              std::int64_t high) {
+  if (low <= high) return true;
+  error(child(pointer, low_key), fmt::format("expected {} <= {}, found {} > {}", low_key, high_key, low, high));
+  return false;
+}
+
 std::optional<std::int64_t> SectionReader::integer(const json& v, const std::string& pointer, IntegerRange range) {
   // Unsigned JSON numbers too, once they fit 64 signed bits.
   constexpr auto largest = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());

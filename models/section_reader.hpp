@@ -31,6 +31,9 @@ const char* name_in(const NameTable<E, N>& names, E value) noexcept {
   return "?";
 }
 
+// The scenario loader's limit on a run's epochs: an epoch count beyond it is certainly a mistake.
+inline constexpr std::int64_t max_scenario_epochs = 100'000'000;
+
 struct IntegerRange {
   std::int64_t min = std::numeric_limits<std::int64_t>::min();
   std::int64_t max = std::numeric_limits<std::int64_t>::max();
@@ -103,6 +106,10 @@ class SectionReader {
     for (std::size_t i = 0; i < it->size(); ++i)
       if (auto element = read_element(*this, (*it)[i], child(array_pointer, i))) out.push_back(std::move(*element));
   }
+
+  // Whether low <= high for two values of the object at `pointer`; if not, reports it at low_key.
+  bool not_above(const std::string& pointer, const char* low_key, std::int64_t low, const char* high_key,
+                 std::int64_t high);
 
   void error(const std::string& pointer, std::string message);
   // "expected <what>, found <the value>".

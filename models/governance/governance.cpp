@@ -148,11 +148,11 @@ std::size_t Governance::submit(const ProposalSpec& spec) {
   return proposals_.size() - 1;
 }
 
-u128 Governance::weight(const Electorate& electorate, std::size_t voter, std::int64_t epoch) const {
+u128 Governance::weight(const Electorate& electorate, std::size_t index, std::int64_t epoch) const {
   switch (rules_.weighting) {
-    case Weighting::token: return electorate.tokens[voter].base_units();
-    case Weighting::quadratic: return integer_sqrt(electorate.tokens[voter].base_units());
-    case Weighting::vote_escrow: return electorate.escrow->power(electorate.voters[voter], epoch);
+    case Weighting::token: return electorate.tokens[index].base_units();
+    case Weighting::quadratic: return integer_sqrt(electorate.tokens[index].base_units());
+    case Weighting::vote_escrow: return electorate.escrow->power(electorate.voters[index], epoch);
   }
   throw std::logic_error("governance: unknown weighting");
 }
@@ -183,14 +183,10 @@ void Governance::tally(Proposal& proposal, const BallotRule& rule) {
     // Drawn for every voter, so who takes part does not depend on the others' draws.
     if (!(turnout_stream_.uniform01() < rules_.turnout)) continue;
     const AccountId voter = snapshot.voters[i];
-    u128& bucket = [&]() -> u128& {
-      switch (rule(proposal, voter)) {
-        case Ballot::in_favour: return tally.votes_for;
-        case Ballot::against: return tally.votes_against;
-        case Ballot::abstain: break;
-      }
-      return tally.votes_abstain;
-    }();
+    const Ballot ballot = rule(proposal, voter);
+    u128& bucket = ballot == Ballot::in_favour ? tally.votes_for
+                   : ballot == Ballot::against ? tally.votes_against
+                                               : tally.votes_abstain;
     bucket = checked_sum(bucket, snapshot.weights[i]);
     ++tally.voters_cast;
     if (voter >= votes_cast_.size()) votes_cast_.resize(std::size_t{voter} + 1, 0);

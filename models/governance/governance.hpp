@@ -170,7 +170,8 @@ class Governance {
     std::vector<ledger::AccountId> voters;
     std::vector<u128> weights;
   };
-  [[nodiscard]] u128 weight(const Electorate& electorate, std::size_t voter, std::int64_t epoch) const;
+  // The weight of the electorate's voter at `index` in a snapshot at `epoch`.
+  [[nodiscard]] u128 weight(const Electorate& electorate, std::size_t index, std::int64_t epoch) const;
   void take_snapshot(Proposal& proposal, const Electorate& electorate);
   void tally(Proposal& proposal, const BallotRule& rule);
 

@@ -14,9 +14,6 @@ constexpr NameTable<VoteRule, 3> vote_rule_names{{{VoteRule::always_for, "always
                                                   {VoteRule::always_against, "always_against"},
                                                   {VoteRule::expected_gain, "expected_gain"}}};
 
-// Epoch counts beyond the scenario loader's limit on epochs are certainly mistakes.
-constexpr std::int64_t max_epochs = 100'000'000;
-
 std::optional<ParameterValue> read_value(SectionReader& r, const json& v, const std::string& pointer) {
   if (v.is_number()) {
     if (auto x = r.real(v, pointer, {})) return ParameterValue{*x};
@@ -34,7 +31,7 @@ std::optional<ProposalSpec> read_proposal(SectionReader& r, const json& v, const
   const std::size_t errors_before = r.error_count();
   if (!r.object(v, pointer, {"epoch", "parameter", "value"}, {"epoch", "parameter", "value"})) return std::nullopt;
   ProposalSpec spec;
-  r.read_key(v, pointer, "epoch", spec.epoch, {0, max_epochs});
+  r.read_key(v, pointer, "epoch", spec.epoch, {0, max_scenario_epochs});
   if (const auto parameter = v.find("parameter"); parameter != v.end()) {
     const std::string p = SectionReader::child(pointer, "parameter");
     const std::string what = "a parameter path such as \"market.params.burn_share\"";
@@ -68,8 +65,8 @@ GovernanceConfig read_governance(const json& section, const std::string& file, c
     r.read_key(section, pointer, "voting", rules.weighting, weighting_names);
     r.read_key(section, pointer, "quorum", rules.quorum, {0.0, 1.0});
     r.read_key(section, pointer, "threshold", rules.threshold, {0.0, 1.0, true});
-    r.read_key(section, pointer, "voting_period_epochs", rules.voting_period, {1, max_epochs});
-    r.read_key(section, pointer, "delay_epochs", rules.delay, {0, max_epochs});
+    r.read_key(section, pointer, "voting_period_epochs", rules.voting_period, {1, max_scenario_epochs});
+    r.read_key(section, pointer, "delay_epochs", rules.delay, {0, max_scenario_epochs});
     r.read_key(section, pointer, "turnout", rules.turnout, {0.0, 1.0});
     r.read_key(section, pointer, "vote_rule", rules.vote_rule, vote_rule_names);
     r.read_key(section, pointer, "gain_epsilon", rules.gain_epsilon, {0.0});

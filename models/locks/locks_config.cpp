@@ -1,7 +1,5 @@
 #include "models/locks/locks_config.hpp"
 
-#include <fmt/format.h>
-
 #include "models/section_reader.hpp"
 
 namespace dais::models::locks {
@@ -9,9 +7,6 @@ namespace dais::models::locks {
 using nlohmann::json;
 
 namespace {
-
-// Epoch counts beyond the scenario loader's limit on epochs are certainly mistakes.
-constexpr std::int64_t max_epochs = 100'000'000;
 
 std::optional<VestingSpec> read_vesting(SectionReader& r, const json& v, const std::string& pointer) {
   const std::size_t errors_before = r.error_count();
@@ -26,16 +21,12 @@ std::optional<VestingSpec> read_vesting(SectionReader& r, const json& v, const s
       r.expected(SectionReader::child(pointer, "population"), "a population name", *name);
   }
   r.read_key(v, pointer, "amount", spec.amount);
-  r.read_key(v, pointer, "start_epoch", spec.start_epoch, {0, max_epochs});
-  r.read_key(v, pointer, "cliff_epochs", spec.cliff_epochs, {0, max_epochs});
-  r.read_key(v, pointer, "duration_epochs", spec.duration_epochs, {0, max_epochs});
-  if (r.error_count() != errors_before) return std::nullopt;
-  if (spec.cliff_epochs > spec.duration_epochs) {
-    r.error(SectionReader::child(pointer, "cliff_epochs"),
-            fmt::format("expected cliff_epochs <= duration_epochs, found {} > {}", spec.cliff_epochs,
-                        spec.duration_epochs));
+  r.read_key(v, pointer, "start_epoch", spec.start_epoch, {0, max_scenario_epochs});
+  r.read_key(v, pointer, "cliff_epochs", spec.cliff_epochs, {0, max_scenario_epochs});
+  r.read_key(v, pointer, "duration_epochs", spec.duration_epochs, {0, max_scenario_epochs});
+  if (r.error_count() != errors_before ||
+      !r.not_above(pointer, "cliff_epochs", spec.cliff_epochs, "duration_epochs", spec.duration_epochs))
     return std::nullopt;
-  }
   return spec;
 }
 
@@ -43,16 +34,12 @@ std::optional<VoteEscrowSpec> read_vote_escrow(SectionReader& r, const json& v, 
   const std::size_t errors_before = r.error_count();
   if (!r.object(v, pointer, {"max_lock_epochs", "lock_share", "lock_epochs"})) return std::nullopt;
   VoteEscrowSpec spec;
-  r.read_key(v, pointer, "max_lock_epochs", spec.max_lock_epochs, {1, max_epochs});
+  r.read_key(v, pointer, "max_lock_epochs", spec.max_lock_epochs, {1, max_scenario_epochs});
   r.read_key(v, pointer, "lock_share", spec.lock_share, {0.0, 1.0});
-  r.read_key(v, pointer, "lock_epochs", spec.lock_epochs, {1, max_epochs});
-  if (r.error_count() != errors_before) return std::nullopt;
-  if (spec.lock_epochs > spec.max_lock_epochs) {
-    r.error(SectionReader::child(pointer, "lock_epochs"),
-            fmt::format("expected lock_epochs <= max_lock_epochs ({}), found {}", spec.max_lock_epochs,
-                        spec.lock_epochs));
+  r.read_key(v, pointer, "lock_epochs", spec.lock_epochs, {1, max_scenario_epochs});
+  if (r.error_count() != errors_before ||
+      !r.not_above(pointer, "lock_epochs", spec.lock_epochs, "max_lock_epochs", spec.max_lock_epochs))
     return std::nullopt;
-  }
   return spec;
 }
 

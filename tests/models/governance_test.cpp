@@ -11,7 +11,7 @@
 #include "models/governance/governance.hpp"
 #include "models/governance/governance_config.hpp"
 #include "models/locks/vote_escrow.hpp"
-#include "sim/scenario/scenario.hpp"
+#include "tests/models/section_errors_fixture.hpp"
 
 using namespace dais;
 using namespace dais::models::governance;
@@ -69,13 +69,7 @@ Tally decide(const VotingRules& rules, const World& world, const BallotRule& rul
 }
 
 std::vector<std::string> messages_of(const nlohmann::json& section) {
-  std::vector<std::string> out;
-  try {
-    read_governance(section, "s.json", "/governance", 18);
-  } catch (const scenario::ScenarioErrors& e) {
-    for (const scenario::ScenarioError& error : e.errors()) out.push_back(error.pointer + ": " + error.message);
-  }
-  return out;
+  return test::error_messages([&] { read_governance(section, "s.json", "/governance", 18); });
 }
 
 }  // namespace

@@ -11,7 +11,7 @@
 #include "models/locks/vesting.hpp"
 #include "models/locks/vote_escrow.hpp"
 #include "sim/core/random.hpp"
-#include "sim/scenario/scenario.hpp"
+#include "tests/models/section_errors_fixture.hpp"
 
 using namespace dais;
 using ledger::AccountId;
@@ -35,16 +35,6 @@ ledger::Ledger funded_ledger(std::uint32_t count, u128 each) {
 // A uniform integer in [low, high] from a stream (the tests' own randomness, reproducible).
 std::int64_t draw(core::RandomStream& rng, std::int64_t low, std::int64_t high) {
   return low + static_cast<std::int64_t>(rng() % static_cast<std::uint64_t>(high - low + 1));
-}
-
-std::vector<std::string> messages_of(const auto& read) {
-  std::vector<std::string> out;
-  try {
-    read();
-  } catch (const scenario::ScenarioErrors& e) {
-    for (const scenario::ScenarioError& error : e.errors()) out.push_back(error.pointer + ": " + error.message);
-  }
-  return out;
 }
 
 }  // namespace
@@ -309,7 +299,7 @@ TEST_CASE("the locks section reports every problem with its JSON pointer", "[mod
                 {"amount": "1.0000000000000000001", "cliff_epochs": 10, "duration_epochs": 5}],
     "vote_escrow": {"max_lock_epochs": 100, "lock_share": 1.5, "lock_epochs": 101},
     "escrow": {}})");
-  const auto messages = messages_of([&] { models::locks::read_locks(section, "s.json", "/locks", 18); });
+  const auto messages = test::error_messages([&] { models::locks::read_locks(section, "s.json", "/locks", 18); });
   const std::vector<std::string> expected{
       "/locks/escrow: unknown key \"escrow\"; expected one of \"vesting\" or \"vote_escrow\"",
       "/locks/vesting/0/amount: expected a token amount (a decimal string such as \"10.5\", or a whole number), "
@@ -330,10 +320,10 @@ TEST_CASE("the locks section refuses a cliff after the end and a lock longer tha
   const nlohmann::json section = nlohmann::json::parse(R"({
     "vesting": [{"population": "team", "amount": "1", "cliff_epochs": 9, "duration_epochs": 5}],
     "vote_escrow": {"max_lock_epochs": 100, "lock_epochs": 101}})");
-  const auto messages = messages_of([&] { models::locks::read_locks(section, "s.json", "/locks", 18); });
+  const auto messages = test::error_messages([&] { models::locks::read_locks(section, "s.json", "/locks", 18); });
   const std::vector<std::string> expected{
       "/locks/vesting/0/cliff_epochs: expected cliff_epochs <= duration_epochs, found 9 > 5",
-      "/locks/vote_escrow/lock_epochs: expected lock_epochs <= max_lock_epochs (100), found 101",
+      "/locks/vote_escrow/lock_epochs: expected lock_epochs <= max_lock_epochs, found 101 > 100",
   };
   CHECK(messages == expected);
 }
