@@ -55,14 +55,6 @@ std::vector<scenario::ParamSpec> donor_params() {
                                "spread of donation sizes: 1024 * LogNormal(0, sigma) units, within [1, 2^20]", 0.0, 5.0)};
 }
 
-std::uint64_t integer_sqrt(std::uint64_t x) noexcept {
-  auto r = static_cast<std::uint64_t>(std::sqrt(static_cast<double>(x)));
-  // The double's rounding may leave r one off either way; settle it exactly.
-  while (r > 0 && static_cast<u128>(r) * r > x) --r;
-  while (static_cast<u128>(r + 1) * (r + 1) <= x) ++r;
-  return r;
-}
-
 void draw_donations(const DonorModel& model, const core::StreamKey& key, std::int64_t epoch,
                     std::span<const double> contributions, Donations& out) {
   const std::size_t n = contributions.size();

@@ -55,9 +55,6 @@ void draw_donations(const DonorModel& model, const core::StreamKey& key, std::in
 // The matching weights of the projects (see the header comment); false when there are no donations.
 bool quadratic_funding_weights(const Donations& donations, std::span<std::uint64_t> weights);
 
-// floor(√x), exactly.
-std::uint64_t integer_sqrt(std::uint64_t x) noexcept;
-
 void register_quadratic_funding(scenario::Registry<RuleFactory>& rules);
 
 }  // namespace dais::models

@@ -3,7 +3,9 @@
 // -Wpedantic quiet about the non-standard type in this one place.
 
 #include <bit>
+#include <cmath>
 #include <cstdint>
+#include <limits>
 
 namespace dais {
 
@@ -25,6 +27,21 @@ inline double to_double(u128 x) noexcept {
   const std::uint64_t kept = static_cast<std::uint64_t>(x >> shift) | static_cast<std::uint64_t>(dropped != 0);
   const double scale = std::bit_cast<double>(static_cast<std::uint64_t>(1023 + shift) << 52);  // 2^shift
   return static_cast<double>(kept) * scale;
+}
+
+// floor(√x), exactly.
+inline std::uint64_t integer_sqrt(u128 x) noexcept {
+  constexpr u128 largest_root = std::numeric_limits<std::uint64_t>::max();
+  // The double's root is within one of the answer below 2^106; above, within a few thousand, and one Newton step
+  // (which never lands below the floor of the root) brings it within one.
+  u128 r = static_cast<u128>(std::sqrt(to_double(x)));
+  if ((x >> 106) != 0) {
+    r = (r + x / r) / 2;
+    if (r > largest_root) r = largest_root;
+  }
+  while (r > 0 && r * r > x) --r;
+  while (r < largest_root && (r + 1) * (r + 1) <= x) ++r;
+  return static_cast<std::uint64_t>(r);
 }
 
 }  // namespace dais

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 #include <numeric>
 #include <vector>
 
@@ -39,20 +38,6 @@ std::unique_ptr<models::RewardRule> make_rule(const std::string& rounding, std::
 }
 
 }  // namespace
-
-TEST_CASE("integer_sqrt is the exact floor of the square root", "[models][rewards][quadratic_funding]") {
-  CHECK(models::integer_sqrt(0) == 0);
-  CHECK(models::integer_sqrt(1) == 1);
-  CHECK(models::integer_sqrt(3) == 1);
-  CHECK(models::integer_sqrt(4) == 2);
-  CHECK(models::integer_sqrt(std::uint64_t{1} << 52) == std::uint64_t{1} << 26);
-  const std::uint64_t big = (std::uint64_t{1} << 32) - 1;  // (2^32 - 1)^2 and its neighbours
-  CHECK(models::integer_sqrt(big * big) == big);
-  CHECK(models::integer_sqrt(big * big - 1) == big - 1);
-  CHECK(models::integer_sqrt(std::numeric_limits<std::uint64_t>::max()) == big);
-  const std::uint64_t odd = 94906267;  // x^2 + 2x is just below (x+1)^2, and rounds up to it as a double
-  CHECK(models::integer_sqrt(odd * odd + 2 * odd) == odd);
-}
 
 TEST_CASE("quadratic funding matches broad support: n donations of c weigh c*n*(n-1)", "[models][rewards][quadratic_funding]") {
   // Project 0: two donations of 4; project 1: one of 16; project 2: four of 1.
