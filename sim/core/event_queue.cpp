@@ -29,8 +29,14 @@ EventHandle EventQueue::push(SimTime time, std::int32_t priority, EventData data
   s.data = data;
   s.pending = true;
   const std::uint64_t order = (static_cast<std::uint64_t>(priority + priority_offset) << sequence_bits) | next_sequence_++;
-  heap_.emplace_back();
-  sift_up(heap_.size() - 1, Entry{static_cast<std::uint64_t>(time.ticks()) ^ sign_bit, order, slot});
+  const Entry entry{static_cast<std::uint64_t>(time.ticks()) ^ sign_bit, order, slot};
+  if (root_vacant_) {
+    root_vacant_ = false;
+    sift_down_from_root(entry);
+  } else {
+    heap_.emplace_back();
+    sift_up(heap_.size() - 1, entry);
+  }
   ++live_;
   return EventHandle{slot, s.generation};
 }
@@ -45,12 +51,9 @@ void EventQueue::sift_up(std::size_t hole, Entry entry) noexcept {
   heap_[hole] = entry;
 }
 
-// Removes the root: the last entry moves down from the root's place, the earliest child rising each level.
-void EventQueue::pop_top() noexcept {
-  const Entry last = heap_.back();
-  heap_.pop_back();
+// Puts `entry` in the root's place and moves it down, the earliest child rising each level.
+void EventQueue::sift_down_from_root(Entry entry) noexcept {
   const std::size_t n = heap_.size();
-  if (n == 0) return;
   std::size_t hole = 0;
   while (true) {
     const std::size_t first = 4 * hole + 1;
@@ -64,11 +67,18 @@ void EventQueue::pop_top() noexcept {
     } else {
       for (std::size_t c = first + 1; c < n; ++c) best = earlier(heap_[c], heap_[best]) ? c : best;
     }
-    if (!earlier(heap_[best], last)) break;
+    if (!earlier(heap_[best], entry)) break;
     heap_[hole] = heap_[best];
     hole = best;
   }
-  heap_[hole] = last;
+  heap_[hole] = entry;
+}
+
+// Removes the root: the last entry takes its place.
+void EventQueue::pop_top() noexcept {
+  const Entry last = heap_.back();
+  heap_.pop_back();
+  if (!heap_.empty()) sift_down_from_root(last);
 }
 
 bool EventQueue::cancel(EventHandle handle) noexcept {
@@ -87,6 +97,10 @@ void EventQueue::release(std::uint32_t slot) noexcept {
 }
 
 void EventQueue::drop_stale_top() {
+  if (root_vacant_) {
+    root_vacant_ = false;
+    pop_top();
+  }
   while (!heap_.empty() && !slots_[heap_.front().slot].pending) {
     release(heap_.front().slot);
     pop_top();
@@ -101,7 +115,7 @@ bool EventQueue::pop(Event& out) {
               static_cast<std::int32_t>(top.order >> sequence_bits) - priority_offset, top.order & sequence_mask,
               slots_[top.slot].data};
   release(top.slot);
-  pop_top();
+  root_vacant_ = true;
   --live_;
   return true;
 }

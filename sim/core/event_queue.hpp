@@ -4,6 +4,10 @@
 // Memory is bounded by the live (and not yet dropped) events, not by the total scheduled.
 // A heap entry is 24 bytes, the ordering key and a slot number; the event's data waits in its slot. A 4-ary
 // heap has half the levels of a binary one, and a node's four children share a cache line or two.
+// pop() leaves its entry at the root, vacant, and the next push() moves into that place and sifts down: a
+// handler that schedules a follow-up pays one sift-down instead of a sift-down and a sift-up, and one that
+// schedules the very next event (a Poisson source) pays almost nothing. Keys are unique, so the heap's shape
+// never changes which event comes out next.
 
 #include <cstdint>
 #include <vector>
@@ -67,7 +71,9 @@ class EventQueue {
     return ((u128{a.time} << 64) | a.order) < ((u128{b.time} << 64) | b.order);
   }
   void sift_up(std::size_t hole, Entry entry) noexcept;
+  void sift_down_from_root(Entry entry) noexcept;
   void pop_top() noexcept;
+  // Fills a vacant root and drops cancelled events from the top, so that the root is the earliest live event.
   void drop_stale_top();
   void release(std::uint32_t slot) noexcept;
 
@@ -76,6 +82,7 @@ class EventQueue {
   std::vector<std::uint32_t> free_slots_;
   std::uint64_t next_sequence_ = 0;
   std::size_t live_ = 0;
+  bool root_vacant_ = false;  // the root is the event pop() last returned, its slot already released
 };
 
 }  // namespace dais::core
