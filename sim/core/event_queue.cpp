@@ -87,6 +87,7 @@ bool EventQueue::cancel(EventHandle handle) noexcept {
   if (!s.pending || s.generation != handle.generation) return false;
   s.pending = false;  // stays in the heap as a stale entry until it reaches the top
   --live_;
+  ++stale_;
   return true;
 }
 
@@ -101,9 +102,10 @@ void EventQueue::drop_stale_top() {
     root_vacant_ = false;
     pop_top();
   }
-  while (!heap_.empty() && !slots_[heap_.front().slot].pending) {
+  while (stale_ > 0 && !heap_.empty() && !slots_[heap_.front().slot].pending) {
     release(heap_.front().slot);
     pop_top();
+    --stale_;
   }
 }
 

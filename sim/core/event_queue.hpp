@@ -82,6 +82,7 @@ class EventQueue {
   std::vector<std::uint32_t> free_slots_;
   std::uint64_t next_sequence_ = 0;
   std::size_t live_ = 0;
+  std::size_t stale_ = 0;  // cancelled entries still in the heap; while 0, the top needs no check
   bool root_vacant_ = false;  // the root is the event pop() last returned, its slot already released
 };
 
