@@ -6,7 +6,6 @@ namespace dais::core {
 
 namespace {
 
-constexpr std::uint64_t sign_bit = std::uint64_t{1} << 63;
 constexpr int sequence_bits = 48;
 constexpr std::uint64_t sequence_mask = (std::uint64_t{1} << sequence_bits) - 1;
 constexpr std::int32_t priority_offset = 32768;
@@ -29,7 +28,7 @@ EventHandle EventQueue::push(SimTime time, std::int32_t priority, EventData data
   s.data = data;
   s.pending = true;
   const std::uint64_t order = (static_cast<std::uint64_t>(priority + priority_offset) << sequence_bits) | next_sequence_++;
-  const Key key = (u128{static_cast<std::uint64_t>(time.ticks()) ^ sign_bit} << 64) | order;
+  const Key key = (Key{static_cast<std::uint64_t>(time.ticks()) ^ sign_bit} << 64) | order;
   if (root_vacant_) {
     root_vacant_ = false;
     sift_down_from_root(key, slot);
@@ -105,11 +104,12 @@ void EventQueue::release(std::uint32_t slot) noexcept {
   free_slots_.push_back(slot);
 }
 
-void EventQueue::drop_stale_top() {
-  if (root_vacant_) {
-    root_vacant_ = false;
-    pop_top();
-  }
+void EventQueue::fill_vacant_root() noexcept {
+  root_vacant_ = false;
+  pop_top();
+}
+
+void EventQueue::drop_cancelled_top() noexcept {
   while (stale_ > 0 && !keys_.empty() && !slots_[slot_at_.front()].pending) {
     release(slot_at_.front());
     pop_top();
@@ -120,7 +120,7 @@ void EventQueue::drop_stale_top() {
 bool EventQueue::pop(Event& out) {
   drop_stale_top();
   if (keys_.empty()) return false;
-  const auto time = static_cast<std::uint64_t>(keys_.front() >> 64);
+  const std::uint64_t time = time_bits(keys_.front());
   const auto order = static_cast<std::uint64_t>(keys_.front());
   const std::uint32_t slot = slot_at_.front();
   out = Event{SimTime::from_ticks(static_cast<SimTime::rep>(time ^ sign_bit)),
@@ -130,12 +130,6 @@ bool EventQueue::pop(Event& out) {
   root_vacant_ = true;
   --live_;
   return true;
-}
-
-SimTime EventQueue::next_time() noexcept {
-  drop_stale_top();
-  return keys_.empty() ? SimTime::max()
-                       : SimTime::from_ticks(static_cast<SimTime::rep>(static_cast<std::uint64_t>(keys_.front() >> 64) ^ sign_bit));
 }
 
 void EventQueue::reserve(std::size_t n) {

@@ -48,7 +48,10 @@ class EventQueue {
   [[nodiscard]] bool empty() noexcept { drop_stale_top(); return keys_.empty(); }
   [[nodiscard]] std::size_t live() const noexcept { return live_; }
   // Time of the earliest live event (SimTime::max() if none).
-  [[nodiscard]] SimTime next_time() noexcept;
+  [[nodiscard]] SimTime next_time() noexcept {
+    drop_stale_top();
+    return keys_.empty() ? SimTime::max() : SimTime::from_ticks(static_cast<SimTime::rep>(time_bits(keys_.front()) ^ sign_bit));
+  }
   [[nodiscard]] std::uint64_t scheduled_total() const noexcept { return next_sequence_; }
   void reserve(std::size_t n);
 
@@ -57,6 +60,8 @@ class EventQueue {
   // borrow): the time with its sign bit flipped, so that unsigned order is time order, in the high word; the
   // priority (offset to 16 unsigned bits) above the 48-bit sequence in the low word.
   using Key = u128;
+  static constexpr std::uint64_t sign_bit = std::uint64_t{1} << 63;
+  static std::uint64_t time_bits(Key key) noexcept { return static_cast<std::uint64_t>(key >> 64); }
   struct Slot {
     EventData data;
     std::uint32_t generation = 0;
@@ -66,7 +71,14 @@ class EventQueue {
   void sift_down_from_root(Key key, std::uint32_t slot) noexcept;
   void pop_top() noexcept;
   // Fills a vacant root and drops cancelled events from the top, so that the root is the earliest live event.
-  void drop_stale_top();
+  // Inline, with the work out of line: every pop and next_time() passes here, and usually finds nothing to do
+  // but the one sift-down.
+  void drop_stale_top() {
+    if (root_vacant_) fill_vacant_root();
+    if (stale_ > 0) drop_cancelled_top();
+  }
+  void fill_vacant_root() noexcept;
+  void drop_cancelled_top() noexcept;
   void release(std::uint32_t slot) noexcept;
 
   // The heap as two parallel arrays: the keys, which sifting compares, packed four children to 64 bytes, and
