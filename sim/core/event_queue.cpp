@@ -6,7 +6,6 @@ namespace dais::core {
 
 namespace {
 
-constexpr std::uint64_t sign_bit = std::uint64_t{1} << 63;
 constexpr int sequence_bits = 48;
 constexpr std::uint64_t sequence_mask = (std::uint64_t{1} << sequence_bits) - 1;
 constexpr std::int32_t priority_offset = 32768;
@@ -29,46 +28,64 @@ EventHandle EventQueue::push(SimTime time, std::int32_t priority, EventData data
   s.data = data;
   s.pending = true;
   const std::uint64_t order = (static_cast<std::uint64_t>(priority + priority_offset) << sequence_bits) | next_sequence_++;
-  heap_.emplace_back();
-  sift_up(heap_.size() - 1, Entry{static_cast<std::uint64_t>(time.ticks()) ^ sign_bit, order, slot});
+  const Key key = (Key{static_cast<std::uint64_t>(time.ticks()) ^ sign_bit} << 64) | order;
+  if (root_vacant_) {
+    root_vacant_ = false;
+    sift_down_from_root(key, slot);
+  } else {
+    keys_.emplace_back();
+    slot_at_.emplace_back();
+    sift_up(keys_.size() - 1, key, slot);
+  }
   ++live_;
   return EventHandle{slot, s.generation};
 }
 
-void EventQueue::sift_up(std::size_t hole, Entry entry) noexcept {
+void EventQueue::sift_up(std::size_t hole, Key key, std::uint32_t slot) noexcept {
   while (hole > 0) {
     const std::size_t parent = (hole - 1) / 4;
-    if (!earlier(entry, heap_[parent])) break;
-    heap_[hole] = heap_[parent];
+    if (!(key < keys_[parent])) break;
+    keys_[hole] = keys_[parent];
+    slot_at_[hole] = slot_at_[parent];
     hole = parent;
   }
-  heap_[hole] = entry;
+  keys_[hole] = key;
+  slot_at_[hole] = slot;
 }
 
-// Removes the root: the last entry moves down from the root's place, the earliest child rising each level.
-void EventQueue::pop_top() noexcept {
-  const Entry last = heap_.back();
-  heap_.pop_back();
-  const std::size_t n = heap_.size();
-  if (n == 0) return;
+// Puts `key` in the root's place and moves it down, the earliest child rising each level.
+void EventQueue::sift_down_from_root(Key key, std::uint32_t slot) noexcept {
+  Key* const keys = keys_.data();
+  std::uint32_t* const slots = slot_at_.data();
+  const std::size_t n = keys_.size();
   std::size_t hole = 0;
-  while (true) {
-    const std::size_t first = 4 * hole + 1;
-    if (first >= n) break;
+  for (std::size_t first = 1; first < n; first = 4 * hole + 1) {
     std::size_t best = first;
     if (first + 4 <= n) {
-      // A tournament of the four children, selected with conditional moves.
-      const std::size_t a = earlier(heap_[first + 1], heap_[first]) ? first + 1 : first;
-      const std::size_t b = earlier(heap_[first + 3], heap_[first + 2]) ? first + 3 : first + 2;
-      best = earlier(heap_[b], heap_[a]) ? b : a;
+      // A tournament of the four children in arithmetic on the comparisons' results, without a branch: which
+      // comes first is a coin toss to the branch predictor.
+      const std::size_t a = first + static_cast<std::size_t>(keys[first + 1] < keys[first]);
+      const std::size_t b = first + 2 + static_cast<std::size_t>(keys[first + 3] < keys[first + 2]);
+      best = a ^ ((a ^ b) & (std::size_t{0} - static_cast<std::size_t>(keys[b] < keys[a])));
     } else {
-      for (std::size_t c = first + 1; c < n; ++c) best = earlier(heap_[c], heap_[best]) ? c : best;
+      for (std::size_t c = first + 1; c < n; ++c) best = keys[c] < keys[best] ? c : best;
     }
-    if (!earlier(heap_[best], last)) break;
-    heap_[hole] = heap_[best];
+    if (!(keys[best] < key)) break;
+    keys[hole] = keys[best];
+    slots[hole] = slots[best];
     hole = best;
   }
-  heap_[hole] = last;
+  keys[hole] = key;
+  slots[hole] = slot;
+}
+
+// Removes the root: the last entry takes its place.
+void EventQueue::pop_top() noexcept {
+  const Key key = keys_.back();
+  const std::uint32_t slot = slot_at_.back();
+  keys_.pop_back();
+  slot_at_.pop_back();
+  if (!keys_.empty()) sift_down_from_root(key, slot);
 }
 
 bool EventQueue::cancel(EventHandle handle) noexcept {
@@ -77,6 +94,7 @@ bool EventQueue::cancel(EventHandle handle) noexcept {
   if (!s.pending || s.generation != handle.generation) return false;
   s.pending = false;  // stays in the heap as a stale entry until it reaches the top
   --live_;
+  ++stale_;
   return true;
 }
 
@@ -86,33 +104,37 @@ void EventQueue::release(std::uint32_t slot) noexcept {
   free_slots_.push_back(slot);
 }
 
-void EventQueue::drop_stale_top() {
-  while (!heap_.empty() && !slots_[heap_.front().slot].pending) {
-    release(heap_.front().slot);
+void EventQueue::fill_vacant_root() noexcept {
+  root_vacant_ = false;
+  pop_top();
+}
+
+void EventQueue::drop_cancelled_top() noexcept {
+  while (stale_ > 0 && !keys_.empty() && !slots_[slot_at_.front()].pending) {
+    release(slot_at_.front());
     pop_top();
+    --stale_;
   }
 }
 
 bool EventQueue::pop(Event& out) {
   drop_stale_top();
-  if (heap_.empty()) return false;
-  const Entry top = heap_.front();
-  out = Event{SimTime::from_ticks(static_cast<SimTime::rep>(top.time ^ sign_bit)),
-              static_cast<std::int32_t>(top.order >> sequence_bits) - priority_offset, top.order & sequence_mask,
-              slots_[top.slot].data};
-  release(top.slot);
-  pop_top();
+  if (keys_.empty()) return false;
+  const std::uint64_t time = time_bits(keys_.front());
+  const auto order = static_cast<std::uint64_t>(keys_.front());
+  const std::uint32_t slot = slot_at_.front();
+  out = Event{SimTime::from_ticks(static_cast<SimTime::rep>(time ^ sign_bit)),
+              static_cast<std::int32_t>(order >> sequence_bits) - priority_offset, order & sequence_mask,
+              slots_[slot].data};
+  release(slot);
+  root_vacant_ = true;
   --live_;
   return true;
 }
 
-SimTime EventQueue::next_time() noexcept {
-  drop_stale_top();
-  return heap_.empty() ? SimTime::max() : SimTime::from_ticks(static_cast<SimTime::rep>(heap_.front().time ^ sign_bit));
-}
-
 void EventQueue::reserve(std::size_t n) {
-  heap_.reserve(n);
+  keys_.reserve(n);
+  slot_at_.reserve(n);
   slots_.reserve(n);
   free_slots_.reserve(n);
 }

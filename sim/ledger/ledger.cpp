@@ -8,14 +8,19 @@ namespace {
 
 std::string units(TokenAmount a) { return u128_to_string(a.base_units()); }
 
-// Refuses an operation that takes more than a bucket holds, naming the operation, the account and both amounts.
-void require_funds(const char* operation, const char* preposition, AccountId a, TokenAmount amount, TokenAmount held,
-                   const char* bucket) {
-  if (held >= amount) return;
+[[noreturn, gnu::cold]] void refuse_funds(const char* operation, const char* preposition, AccountId a,
+                                          TokenAmount amount, TokenAmount held, const char* bucket) {
   const std::string has = std::string_view(bucket) == "balance" ? "its balance is only " + units(held)
                                                                 : "it has only " + units(held) + " " + bucket;
   throw LedgerError(std::string(operation) + " of " + units(amount) + " base units " + preposition + " account " +
                     std::to_string(a) + ": " + has);
+}
+
+// Refuses an operation that takes more than a bucket holds, naming the operation, the account and both amounts.
+// The message is built out of line, so the check inlines into every operation.
+inline void require_funds(const char* operation, const char* preposition, AccountId a, TokenAmount amount,
+                          TokenAmount held, const char* bucket) {
+  if (held < amount) refuse_funds(operation, preposition, a, amount, held, bucket);
 }
 
 }  // namespace
@@ -45,10 +50,9 @@ AccountId Ledger::open_accounts(std::uint32_t count) {
   return static_cast<AccountId>(first);
 }
 
-void Ledger::require_account(AccountId a, const char* what) const {
-  if (a >= balance_.size())
-    throw LedgerError(std::string(what) + ": no account " + std::to_string(a) + " (the ledger has " +
-                      std::to_string(balance_.size()) + ")");
+void Ledger::refuse_account(AccountId a, const char* what) const {
+  throw LedgerError(std::string(what) + ": no account " + std::to_string(a) + " (the ledger has " +
+                    std::to_string(balance_.size()) + ")");
 }
 
 std::vector<TokenAmount>& Ledger::bucket(Bucket b) noexcept {
@@ -83,10 +87,16 @@ TokenAmount Ledger::locked(AccountId a) const {
   return get(Bucket::locked, a);
 }
 
-void Ledger::set(Bucket b, AccountId a, TokenAmount value) {
+// The rare parts of set() out of line, so that set() inlines: a bucket's first use, and an undo record.
+void Ledger::allocate_bucket(std::vector<TokenAmount>& v) { v.resize(balance_.size()); }
+void Ledger::keep_undo(Bucket b, AccountId a, TokenAmount old_amount) {
+  undo_.push_back(Undo{Undo::Kind::bucket, b, a, 0, old_amount, {}});
+}
+
+inline void Ledger::set(Bucket b, AccountId a, TokenAmount value) {
   std::vector<TokenAmount>& v = bucket(b);
-  if (v.size() != balance_.size()) v.resize(balance_.size());  // first use of this bucket
-  if (recording()) undo_.push_back(Undo{Undo::Kind::bucket, b, a, 0, v[a], {}});
+  if (v.size() != balance_.size()) [[unlikely]] allocate_bucket(v);
+  if (recording()) [[unlikely]] keep_undo(b, a, v[a]);
   v[a] = value;
 }
 
@@ -95,7 +105,7 @@ void Ledger::set_total(Undo::Kind kind, TokenAmount& total, TokenAmount value) {
   total = value;
 }
 
-void Ledger::record(Operation op, AccountId from, AccountId to, TokenAmount amount, const char* reason) {
+inline void Ledger::record(Operation op, AccountId from, AccountId to, TokenAmount amount, const char* reason) {
   const JournalEntry e{sequence_++, epoch_, op, from, to, amount, reason};
   recent_[e.sequence % recent_capacity] = e;
   if (journal_on_) journal_.push_back(e);

@@ -138,10 +138,16 @@ class Ledger {
   };
 
   void record(Operation op, AccountId from, AccountId to, TokenAmount amount, const char* reason);
-  void require_account(AccountId a, const char* what) const;
+  // The check inline, the message out of line: every operation checks its accounts.
+  void require_account(AccountId a, const char* what) const {
+    if (a >= balance_.size()) [[unlikely]] refuse_account(a, what);
+  }
+  [[noreturn, gnu::cold]] void refuse_account(AccountId a, const char* what) const;
   std::vector<TokenAmount>& bucket(Bucket b) noexcept;
   // Sets a bucket of an account, keeping an undo record inside a checkpoint.
   void set(Bucket b, AccountId a, TokenAmount value);
+  void allocate_bucket(std::vector<TokenAmount>& v);
+  void keep_undo(Bucket b, AccountId a, TokenAmount old_amount);
   void set_total(Undo::Kind kind, TokenAmount& total, TokenAmount value);
   [[nodiscard]] TokenAmount get(Bucket b, AccountId a) const noexcept;
   void insert_unbonding(const Unbonding& entry);

@@ -1,10 +1,13 @@
 #include <catch2/catch.hpp>
 
+#include <set>
+#include <tuple>
 #include <vector>
 
 #include "sim/core/event_queue.hpp"
 
 using dais::core::Event;
+using dais::core::EventHandle;
 using dais::core::EventQueue;
 using dais::core::SimTime;
 
@@ -16,6 +19,15 @@ std::vector<std::uint64_t> drain_payloads(EventQueue& q) {
   while (q.pop(e)) out.push_back(e.data.payload);
   return out;
 }
+
+// A 64-bit LCG: the tests' random operations, the same on every platform.
+struct Lcg {
+  std::uint64_t state = 12345;
+  std::uint64_t operator()() {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return state >> 33;
+  }
+};
 
 }  // namespace
 
@@ -76,11 +88,7 @@ TEST_CASE("cancelled events do not make the queue grow without bound", "[core][q
 TEST_CASE("the queue matches a sorted reference on many random operations", "[core][queue]") {
   EventQueue q;
   std::vector<std::tuple<std::int64_t, std::int32_t, std::uint64_t>> reference;
-  std::uint64_t state = 12345;
-  auto next = [&] {
-    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
-    return state >> 33;
-  };
+  Lcg next;
   std::uint64_t seq = 0;
   for (int i = 0; i < 5000; ++i) {
     const auto t = static_cast<std::int64_t>(next() % 100);
@@ -97,4 +105,46 @@ TEST_CASE("the queue matches a sorted reference on many random operations", "[co
     CHECK(e.data.payload == s);
   }
   CHECK_FALSE(q.pop(e));
+}
+
+TEST_CASE("interleaved pushes, pops and cancels keep (time, priority, sequence) order", "[core][queue]") {
+  // A std::set of (time, priority, sequence) is the reference; the payload carries the sequence. Pushes right
+  // after a pop take the vacant root's place, so this exercises that path as well as the plain push.
+  using Key = std::tuple<std::int64_t, std::int32_t, std::uint64_t>;
+  EventQueue q;
+  std::set<Key> reference;
+  std::vector<std::pair<Key, EventHandle>> handles;  // every event pushed, by sequence
+  Lcg next;
+  for (int i = 0; i < 200'000; ++i) {
+    const std::uint64_t op = next() % 8;
+    if (op < 4) {  // push, mostly near the front, like a simulation's follow-up events
+      const auto t = static_cast<std::int64_t>(op == 0 ? next() % 4 : next() % 1000);
+      const auto p = static_cast<std::int32_t>(next() % 3) - 1;
+      const std::uint64_t sequence = handles.size();
+      handles.emplace_back(Key{t, p, sequence}, q.push(SimTime::from_ticks(t), p, {0, 0, sequence}));
+      reference.emplace(t, p, sequence);
+    } else if (op < 7) {
+      Event e;
+      REQUIRE(q.pop(e) == !reference.empty());
+      if (reference.empty()) continue;
+      const auto [t, p, sequence] = *reference.begin();
+      reference.erase(reference.begin());
+      REQUIRE(e.time.ticks() == t);
+      REQUIRE(e.priority == p);
+      REQUIRE(e.sequence == sequence);
+      REQUIRE(e.data.payload == sequence);
+    } else if (!handles.empty()) {  // cancel any event pushed so far, live or not
+      const auto& [key, handle] = handles[next() % handles.size()];
+      REQUIRE(q.cancel(handle) == (reference.erase(key) == 1));
+    }
+    REQUIRE(q.live() == reference.size());
+    if (i % 16 != 0) continue;  // next_time() fills a vacant root; most pushes should find it still vacant
+    REQUIRE(q.next_time().ticks() == (reference.empty() ? SimTime::max().ticks() : std::get<0>(*reference.begin())));
+  }
+  for (const auto& [t, p, sequence] : reference) {
+    Event e;
+    REQUIRE(q.pop(e));
+    REQUIRE(e.sequence == sequence);
+  }
+  CHECK(q.empty());
 }
