@@ -29,6 +29,7 @@ void register_builtin_models(ModelCatalog& catalog) {
   register_target_inflation(catalog.schedules);
 
   register_compute_market(catalog.markets);
+  register_token_market(catalog.token_markets);
 }
 
 }  // namespace dais::models

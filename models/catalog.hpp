@@ -1,5 +1,6 @@
 #pragma once
-// Every model dais knows, by name: roles, agent models, reward rules, emission schedules, market models. sim/app fills one
+// Every model dais knows, by name: roles, agent models, reward rules, emission schedules, market and token-market
+// models. sim/app fills one
 // ModelCatalog with register_builtin_models() and hands its view() to the scenario loader.
 
 #include <filesystem>
@@ -9,6 +10,7 @@
 #include "models/agents/contributor.hpp"
 #include "models/emission/schedule.hpp"
 #include "models/market/compute_market.hpp"
+#include "models/market/token_market.hpp"
 #include "models/rewards/reward_rule.hpp"
 #include "sim/scenario/registry.hpp"
 
@@ -24,8 +26,11 @@ struct ModelCatalog {
   scenario::Registry<RuleFactory> rules{"reward rule"};
   scenario::Registry<ScheduleFactory> schedules{"emission schedule"};
   scenario::Registry<MarketFactory> markets{"market model"};
+  scenario::Registry<TokenMarketFactory> token_markets{"token-market model"};
 
-  [[nodiscard]] scenario::Catalog view() const { return {roles, &agents, &rules, &schedules, &markets}; }
+  [[nodiscard]] scenario::Catalog view() const {
+    return {roles, &agents, &rules, &schedules, &markets, &token_markets};
+  }
 };
 
 void register_builtin_models(ModelCatalog& catalog);
