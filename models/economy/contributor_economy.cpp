@@ -9,6 +9,7 @@
 #include <numeric>
 
 #include "models/market/compute_market.hpp"
+#include "models/market/token_trading.hpp"
 #include "models/rewards/pipeline.hpp"
 #include "sim/chain/embedded.hpp"
 #include "sim/chain/rpc.hpp"
@@ -57,6 +58,9 @@ struct PopulationState {
   std::int64_t initial_count = 0;
 };
 
+// A quote amount written like a token amount with the quote's decimals (both are integers in base units).
+TokenAmount quote_units(QuoteAmount q) noexcept { return TokenAmount::from_base_units(q.base_units()); }
+
 // Tokens as a double: one rounding to the nearest double of the base units, one of the scaling.
 inline double as_tokens(TokenAmount amount, double base_unit) noexcept { return to_double(amount.base_units()) * base_unit; }
 
@@ -103,6 +107,8 @@ class ContributorEconomy {
   void serve_models(RoleState& role);
   // Sets the next epoch's arrival rate from this epoch's price and model quality.
   void update_demand();
+  // The epoch's token sales and purchases, and the price they leave.
+  void trade_tokens(std::int64_t epoch);
   void genesis();
   void add_agents(std::size_t population, std::int64_t count, std::int64_t entry_epoch);
   void run_epoch(std::int64_t epoch, core::SimTime now);
@@ -183,6 +189,12 @@ class ContributorEconomy {
   std::vector<double> demand_weights_;
   std::vector<TokenAmount> model_fees_;  // per agent, over the run; allocated only when models earn fees
 
+  // The token's market (scenario "token_market"): its price values rewards and fees in fiat.
+  std::optional<TokenMarketConfig> token_market_config_;
+  std::unique_ptr<TokenTrading> trading_;
+  std::vector<std::uint32_t> buyers_;      // the active agents, when the epoch closes
+  std::vector<double> income_fiat_;        // per agent: rewards and fees, each valued at its epoch's price
+
   // Agents, structure of arrays; an agent's index is its id and fixes its ledger account.
   std::vector<std::uint16_t> population_;
   std::vector<double> profit_;
@@ -238,6 +250,8 @@ ContributorEconomy::ContributorEconomy(const scenario::Scenario& scenario, const
     populations_.push_back(std::move(pop));
     entry_weights_.push_back(static_cast<double>(p.count));
   }
+  if (scenario.token_market)
+    token_market_config_ = catalog.token_markets.factory(scenario.token_market->name)(scenario.token_market->params);
   if (scenario.market) {
     market_config_ = catalog.markets.factory(scenario.market->name)(scenario.market->params);
     market_role_ = role_index("compute_provider");
@@ -327,6 +341,10 @@ void ContributorEconomy::add_agents(std::size_t population, std::int64_t count, 
     contribution_total_.push_back(0.0);
     reward_total_.push_back(TokenAmount{});
     if (models_matter_) model_fees_.push_back(TokenAmount{});
+    if (trading_) {
+      trading_->add_agent(account_of(agent));
+      income_fiat_.push_back(0.0);
+    }
     if (chain_) {
       gas_used_.push_back(0);
       gas_cost_.push_back(TokenAmount{});
@@ -348,6 +366,10 @@ void ContributorEconomy::genesis() {
   treasury_ = ledger_.open_account();
   if (!scenario_.token.initial_supply.is_zero()) ledger_.mint(treasury_, scenario_.token.initial_supply, "genesis");
   if (scenario_.market) open_market();
+  if (token_market_config_)
+    trading_ = std::make_unique<TokenTrading>(*token_market_config_, ledger_, treasury_, decimals_,
+                                              scenario_.file.parent_path(), scenario_.epoch_length, epochs_, scenario_.seed,
+                                              static_cast<std::uint64_t>(identity_.replicate));
   first_agent_account_ = ledger_.account_count();
   std::int64_t total = 0;
   for (const PopulationState& p : populations_) total += p.initial_count;
@@ -432,6 +454,15 @@ void ContributorEconomy::serve_models(RoleState& role) {
   model_fees_run_ += owed;
 }
 
+void ContributorEconomy::trade_tokens(std::int64_t epoch) {
+  buyers_.clear();
+  for (const RoleState& r : roles_)
+    for (AccountId a : r.active) buyers_.push_back(agent_of(a));
+  std::sort(buyers_.begin(), buyers_.end());
+  trading_->close_epoch(epoch, buyers_);
+  token_price_ = trading_->price();
+}
+
 void ContributorEconomy::update_demand() {
   if (!demand_) return;
   const DemandConfig& demand = market_config_.demand;
@@ -446,6 +477,7 @@ std::int64_t ContributorEconomy::update_agents(RoleState& role, std::int64_t epo
   const std::span<const std::int64_t> gas = role.rule->contributor_gas();
   const bool market = serves_market(role);
   const bool earns_fees = market || builds_models(role);
+  const double price_ratio = trading_ ? trading_->price_ratio() : 1.0;
   for (std::size_t k = 0; k < n; ++k) {
     const std::uint32_t agent = agent_of(role.active[k]);
     const ContributorBehaviour& b = populations_[population_[agent]].behaviour;
@@ -465,7 +497,13 @@ std::int64_t ContributorEconomy::update_agents(RoleState& role, std::int64_t epo
     // A compute provider serving the market also earns its jobs' fees (its contribution is their number), a
     // developer the model fees of its share of the jobs.
     const double fees = earns_fees ? as_tokens(fees_epoch_[k], base_unit_) : 0.0;
-    const double gain = as_tokens(shares_[k], base_unit_) + fees - b.cost_tokens - gas_cost_tokens;
+    const double income = as_tokens(shares_[k], base_unit_) + fees;
+    // With a token market, income counts at the last close's price relative to genesis (costs are fixed in fiat).
+    const double gain = income * price_ratio - b.cost_tokens - gas_cost_tokens;
+    if (trading_) {
+      income_fiat_[agent] += income * trading_->price();
+      trading_->order_sale(agent, shares_[k]);
+    }
     const double p = (1.0 - b.smoothing) * profit_[agent] + b.smoothing * gain;
     profit_[agent] = p;
     if (market && market_->caught(agent)) {  // caught cheating: slashed and out
@@ -539,6 +577,7 @@ void ContributorEconomy::run_epoch(std::int64_t epoch, core::SimTime now) {
                              static_cast<std::uint64_t>(market_config_.slots),
                          market_epoch_.completions);
   }
+  if (trading_) trade_tokens(epoch);
   const double retention = metrics::retention(active_before, active_before - exited);
   const std::int64_t entered = admit_entrants(epoch);
   ledger_.check_conservation();
@@ -595,6 +634,13 @@ void ContributorEconomy::record_epoch(std::int64_t epoch, TokenAmount emission, 
     row.field(m.dropped).field(m.replicated).field(m.disputes).field(m.forced_errors_found).tokens(m.bounties, decimals_);
     row.field(arrival_rate_).field(mean_quality_).tokens(model_fees_epoch_, decimals_);
   }
+  if (trading_) {
+    const TradingPeriod& t = trading_->period();
+    const unsigned qd = trading_->quote_decimals();
+    row.field(trading_->price()).tokens(t.tokens_sold, decimals_).tokens(t.tokens_bought, decimals_);
+    row.tokens(quote_units(t.quote_received), qd).tokens(quote_units(t.quote_paid), qd);
+    row.tokens(trading_->pool_tokens(), decimals_).tokens(quote_units(trading_->pool_quote()), qd);
+  }
   row.end_row();
 }
 
@@ -643,6 +689,12 @@ void ContributorEconomy::write_agents() {
       row.field(provider && market_->caught(agent) ? 1 : 0);
       row.tokens(provider ? market_->slashed(agent) : TokenAmount{}, decimals_);
     }
+    if (trading_) {
+      const auto agent = static_cast<std::uint32_t>(i);
+      const double costs_fiat = costs.to_tokens(decimals_) * token_market_config_->initial_price;
+      row.tokens(quote_units(trading_->quote_of(agent)), trading_->quote_decimals());
+      row.field(income_fiat_[i]).field(metrics::roi(income_fiat_[i], costs_fiat));
+    }
     row.end_row();
   }
 }
@@ -681,6 +733,10 @@ void ContributorEconomy::write_run_row(std::int64_t events, const std::string& f
     const ComputeMarketPeriod& m = market_->totals();
     row.field(m.arrivals).field(m.completions).field(m.caught).tokens(m.fees, decimals_).tokens(m.burned, decimals_);
     row.tokens(m.treasury, decimals_).tokens(m.slashed, decimals_).tokens(model_fees_run_, decimals_);
+  }
+  if (trading_) {
+    const TradingPeriod& t = trading_->totals();
+    row.field(trading_->price()).tokens(t.tokens_sold, decimals_).tokens(t.tokens_bought, decimals_);
   }
   row.tokens(ledger_.supply(), decimals_).field(events).field(std::string_view{fingerprint});
   row.end_row();
@@ -731,6 +787,7 @@ io::OutputSchema contributor_economy_schema(const scenario::Scenario& scenario, 
   if (scenario.market)
     s.runs.insert(s.runs.end(), {"jobs_arrived", "jobs_served", "cheaters_caught", "fees_tokens", "fees_burned_tokens",
                                  "fees_treasury_tokens", "slashed_tokens", "model_fees_tokens"});
+  if (scenario.token_market) s.runs.insert(s.runs.end(), {"price_final", "tokens_sold_tokens", "tokens_bought_tokens"});
   s.runs.insert(s.runs.end(), {"supply_tokens", "events", "fingerprint"});
 
   s.epochs.insert(s.epochs.end(), {"epoch", "active"});
@@ -745,11 +802,15 @@ io::OutputSchema contributor_economy_schema(const scenario::Scenario& scenario, 
                                      "burn_share", "slashed_tokens", "jobs_dropped", "jobs_replicated", "disputes",
                                      "forced_errors_found", "forced_error_bounties_tokens", "demand_rate",
                                      "mean_model_quality", "model_fees_tokens"});
+  if (scenario.token_market)
+    s.epochs.insert(s.epochs.end(), {"price", "tokens_sold_tokens", "tokens_bought_tokens", "quote_received",
+                                     "quote_paid", "pool_tokens", "pool_quote"});
 
   s.agents.insert(s.agents.end(), {"agent_id", "population", "role", "entry_epoch", "exit_epoch", "epochs_active",
                                    "contribution", "rewards_tokens", "costs_tokens", "profit_tokens", "roi",
                                    "balance_tokens", "staked_tokens", "gas_used", "gas_cost_tokens"});
   if (scenario.market) s.agents.insert(s.agents.end(), {"jobs", "fees_tokens", "caught", "slashed_tokens"});
+  if (scenario.token_market) s.agents.insert(s.agents.end(), {"quote_holdings", "income_fiat", "roi_fiat"});
 
   s.transfers.insert(s.transfers.end(), {"sequence", "epoch", "operation", "from_account", "to_account",
                                          "amount_tokens", "reason"});

@@ -28,13 +28,6 @@ enum Purpose : std::uint64_t { arrivals_purpose = 101, dispatch_purpose = 102, s
                                skip_purpose = 108, replication_purpose = 109, forced_error_purpose = 110 };
 constexpr std::uint64_t world_entity = std::uint64_t{1} << 40;
 
-// floor(amount * m / 10^6), exactly.
-TokenAmount millionths_of(TokenAmount amount, std::uint64_t m) {
-  if (m == 0) return {};  // the common case, without two 128-bit divisions
-  const ledger::u128 a = amount.base_units();
-  return TokenAmount::from_base_units(a / 1'000'000 * m + a % 1'000'000 * m / 1'000'000);
-}
-
 const ComputeMarketConfig& validated(const ComputeMarketConfig& c) {
   if (c.slots < 1 || c.slots > 1'000'000) throw std::invalid_argument("compute market: slots must be in [1, 10^6]");
   if (!(c.arrival_rate >= 0.0) || !(c.service_rate > 0.0) || !std::isfinite(c.arrival_rate) || !std::isfinite(c.service_rate))

@@ -394,6 +394,92 @@ TEST_CASE("model fees without developers to earn them are refused", "[models][ec
   CHECK_THROWS_WITH(run(s, 0), Catch::Contains("need developers"));
 }
 
+TEST_CASE("agents trade on the AMM: batched sales and purchases conserve tokens and quote, and set the price",
+          "[models][economy][token_market]") {
+  nlohmann::json j = small_world();
+  j["token_market"] = {{"model", "amm"},
+                       {"params", {{"initial_price", 0.5}, {"liquidity_tokens", "20000"}, {"sell_share", 0.6},
+                                   {"buy_to_stake_share", 0.25}}}};
+  const scenario::Scenario s = load_json(j, "token_market");
+  const io::RunOutput out = run(s, 0);
+  check_accounting(s, out);
+  const io::OutputSchema schema = io::with_identity(models::contributor_economy_schema(s, catalog()), {});
+  const unsigned d = s.token.decimals;
+  const unsigned qd = 6;
+  const u128 genesis_quote = units("10000", qd);  // 20,000 tokens at 0.5
+  u128 received = 0;
+  u128 paid = 0;
+  double previous_price = 0.5;
+  int moved = 0;
+  for (const auto& row : table(schema.epochs, out.epochs)) {
+    u128 rewards = 0;
+    for (const char* role : {"rewards_data_provider_tokens", "rewards_developer_tokens", "rewards_compute_provider_tokens"})
+      rewards += units(row.at(role), d);
+    // Each seller offers 60% of its reward, rounded down: at most 60% of the epoch's rewards, short by under a
+    // base unit a seller.
+    const u128 sold = units(row.at("tokens_sold_tokens"), d);
+    CHECK(sold <= rewards * 6 / 10);
+    CHECK(sold + 50 >= rewards * 6 / 10);
+    received += units(row.at("quote_received"), qd);
+    paid += units(row.at("quote_paid"), qd);
+    // The price is the pool's reserve ratio after the epoch's trades.
+    const double pool_price = static_cast<double>(units(row.at("pool_quote"), qd)) * 1e-6 /
+                              (static_cast<double>(units(row.at("pool_tokens"), d)) * 1e-18);
+    CHECK(std::stod(row.at("price")) == Approx(pool_price).epsilon(1e-12));
+    moved += std::stod(row.at("price")) != previous_price;
+    previous_price = std::stod(row.at("price"));
+  }
+  CHECK(moved > 20);
+  // Quote is conserved between the agents and the pool, to the base unit.
+  u128 holdings = 0;
+  for (const auto& row : table(schema.agents, out.agents)) holdings += units(row.at("quote_holdings"), qd);
+  CHECK(holdings == received - paid);
+  const auto last = table(schema.epochs, out.epochs).back();
+  CHECK(units(last.at("pool_quote"), qd) + received == genesis_quote + paid);
+  CHECK(paid > 0);
+}
+
+TEST_CASE("an external price path sets the price, and a collapse in it drives agents out through their fiat profit",
+          "[models][economy][token_market]") {
+  const fs::path dir = fs::temp_directory_path() / ("dais_economy_prices_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::string steady = "epoch,price\n";
+  std::string collapse = "epoch,price\n";
+  for (int e = 0; e < 30; ++e) {
+    steady += std::to_string(e) + ",1\n";
+    collapse += std::to_string(e) + (e < 10 ? ",1\n" : ",0.02\n");
+  }
+  io::write_file_atomically(dir / "steady.csv", steady);
+  io::write_file_atomically(dir / "collapse.csv", collapse);
+  auto world = [&](const std::string& file) {
+    nlohmann::json j = small_world();
+    j["entry"] = {{"rate", 0.0}};
+    // Costs that income covers at the genesis price but not at a fiftieth of it, and quick to react.
+    for (auto& population : j["agents"])
+      population["params"].update({{"fixed_cost", "2"}, {"profit_smoothing", 0.5}, {"exit_probability", 0.3}});
+    j["token_market"] = {{"model", "amm"},
+                         {"params", {{"initial_price", 1.0}, {"sell_share", 0.5}, {"price_path", "csv"},
+                                     {"price_file", (dir / file).string()}}}};
+    return load_json(j, "price_" + file.substr(0, file.size() - 4));
+  };
+  const scenario::Scenario steady_world = world("steady.csv");
+  const scenario::Scenario collapse_world = world("collapse.csv");
+  const io::RunOutput a = run(steady_world, 0);
+  const io::RunOutput b = run(collapse_world, 0);
+  check_accounting(collapse_world, b);
+  const io::OutputSchema schema = io::with_identity(models::contributor_economy_schema(steady_world, catalog()), {});
+  const auto ea = table(schema.epochs, a.epochs);
+  const auto eb = table(schema.epochs, b.epochs);
+  for (std::size_t e = 0; e < eb.size(); ++e) {
+    CHECK(std::stod(ea[e].at("price")) == 1.0);
+    CHECK(std::stod(eb[e].at("price")) == (e < 10 ? 1.0 : 0.02));
+    // The same world until the price falls (the valuation uses the last close, so from epoch 11 on).
+    if (e <= 10) CHECK(ea[e].at("active") == eb[e].at("active"));
+  }
+  CHECK(std::stoi(eb.back().at("active")) < std::stoi(ea.back().at("active")));
+  fs::remove_all(dir);
+}
+
 TEST_CASE("a market without compute providers to serve it is refused", "[models][economy][market]") {
   nlohmann::json j = small_world();
   j["rewards"] = {{"data_provider", {{"share", 1}, {"rule", "proportional"}}}};
