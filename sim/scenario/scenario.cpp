@@ -124,7 +124,8 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   return d[a.size()][b.size()];
 }
 
-// The closest candidate within a third of the word's length (at least 1 edit, at most 3), or "".
+}  // namespace
+
 std::string closest(std::string_view word, const std::vector<std::string>& candidates) {
   const std::size_t limit = std::clamp<std::size_t>(word.size() / 3, 1, 3);
   std::string best;
@@ -138,6 +139,8 @@ std::string closest(std::string_view word, const std::vector<std::string>& candi
   }
   return best;
 }
+
+namespace {
 
 std::string quoted_list(const std::vector<std::string>& names) {
   std::string out;
@@ -751,10 +754,13 @@ class Loader {
     played_roles_.clear();
     population_names_.clear();
     every_role_known_ = false;
+    const std::size_t errors_before = errors_.size();
     Scenario s;
-    check_object(doc, "", {"name", "description", "extends", "seed", "replicates", "epoch", "horizon", "token",
-                           "emission", "agents", "entry", "rewards", "outputs", "sweep", "chain", "market",
-                           "token_market"});
+    std::vector<std::string> top_level_keys{"name", "description", "extends", "seed", "replicates", "epoch",
+                                            "horizon", "token", "emission", "agents", "entry", "rewards",
+                                            "outputs", "sweep", "chain", "market", "token_market"};
+    for (const ScenarioSection& section : model_sections()) top_level_keys.push_back(section.name);
+    check_object(doc, "", top_level_keys);
 
     if (const json* v = required(doc, "", "name", "the name of the output folder")) {
       if (auto name = text(*v, "/name", "a name of letters, digits, '_', '-' and '.'")) {
@@ -790,7 +796,31 @@ class Loader {
     chain(doc, s);
     s.market = optional_component(doc, "market", catalog_.markets, decimals);
     s.token_market = optional_component(doc, "token_market", catalog_.token_markets, decimals);
+    read_model_sections(doc, s, errors_before);
     return s;
+  }
+
+  const std::vector<ScenarioSection>& model_sections() const {
+    static const std::vector<ScenarioSection> none;
+    return catalog_.sections != nullptr ? *catalog_.sections : none;
+  }
+
+  // Keeps each model-owned section and has its model check it against the scenario, once the rest of the
+  // scenario is free of errors (a section that names parameters or populations would otherwise report
+  // follow-on errors of theirs).
+  void read_model_sections(const json& doc, Scenario& s, std::size_t errors_before) {
+    for (const ScenarioSection& section : model_sections())
+      if (const auto it = doc.find(section.name); it != doc.end()) s.sections[section.name] = *it;
+    if (errors_.size() != errors_before) return;
+    for (const ScenarioSection& section : model_sections()) {
+      const auto it = s.sections.find(section.name);
+      if (it == s.sections.end()) continue;
+      try {
+        section.validate(it->second, s, catalog_, root_file_);
+      } catch (const ScenarioErrors& problems) {
+        for (const ScenarioError& e : problems.errors()) error(e.pointer, e.message);  // the file that set the value
+      }
+    }
   }
 
   // An optional section {"model": NAME, "params": {...}} naming a model of `index`.
@@ -1339,6 +1369,7 @@ nlohmann::json to_json(const Scenario& s) {
   if (s.market) out["market"] = {{"model", s.market->name}, {"params", params_json(s.market->params, d)}};
   if (s.token_market)
     out["token_market"] = {{"model", s.token_market->name}, {"params", params_json(s.token_market->params, d)}};
+  for (const auto& [name, section] : s.sections) out[name] = section;
   return out;
 }
 
