@@ -1,5 +1,6 @@
 #include "models/catalog.hpp"
 
+#include "models/governance/governable.hpp"
 #include "models/rewards/contract_rule.hpp"
 #include "models/rewards/ocean_df.hpp"
 #include "models/rewards/data_shapley.hpp"
@@ -29,6 +30,8 @@ void register_builtin_models(ModelCatalog& catalog) {
   register_target_inflation(catalog.schedules);
 
   register_compute_market(catalog.markets);
+
+  catalog.sections = governance::governance_sections();
 }
 
 }  // namespace dais::models

@@ -1,5 +1,6 @@
 #pragma once
-// Every model dais knows, by name: roles, agent models, reward rules, emission schedules, market models. sim/app fills one
+// Every model dais knows, by name: roles, agent models, reward rules, emission schedules, market models, and the
+// scenario sections models read (governance, locks). sim/app fills one
 // ModelCatalog with register_builtin_models() and hands its view() to the scenario loader.
 
 #include <filesystem>
@@ -24,8 +25,13 @@ struct ModelCatalog {
   scenario::Registry<RuleFactory> rules{"reward rule"};
   scenario::Registry<ScheduleFactory> schedules{"emission schedule"};
   scenario::Registry<MarketFactory> markets{"market model"};
+  std::vector<scenario::ScenarioSection> sections;  // "governance", "locks"
 
-  [[nodiscard]] scenario::Catalog view() const { return {roles, &agents, &rules, &schedules, &markets}; }
+  [[nodiscard]] scenario::Catalog view() const {
+    scenario::Catalog catalog{roles, &agents, &rules, &schedules, &markets};
+    catalog.sections = &sections;
+    return catalog;
+  }
 };
 
 void register_builtin_models(ModelCatalog& catalog);
