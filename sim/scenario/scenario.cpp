@@ -580,26 +580,9 @@ class Loader {
   }
 
   std::optional<ledger::TokenAmount> tokens(const json& v, const std::string& pointer, unsigned decimals) {
-    const std::string what = "a token amount (a decimal string such as \"10.5\", or a whole number)";
-    if (v.is_string()) {
-      std::string reason;
-      if (auto amount = ledger::TokenAmount::parse_decimal(v.get<std::string>(), decimals, &reason)) return amount;
-      if (reason == "more decimal places than the token has") reason = fmt::format("the token has {} decimals", decimals);
-      expected(pointer, what, v);
-      errors_.back().message += " (" + reason + ")";
-      return std::nullopt;
-    }
-    if (v.is_number_unsigned()) {
-      try {
-        return ledger::TokenAmount::whole_tokens(v.get<std::uint64_t>(), decimals);
-      } catch (const ledger::AmountError&) {
-        expected(pointer, what + " that fits 128 bits", v);
-        return std::nullopt;
-      }
-    }
-    expected(pointer, what, v);
-    if (v.is_number_float())
-      errors_.back().message += " (write it as a string: a binary float cannot hold most decimals exactly)";
+    std::string problem;
+    if (auto amount = read_token_amount(v, decimals, &problem)) return amount;
+    error(pointer, std::move(problem));
     return std::nullopt;
   }
 
@@ -1324,6 +1307,28 @@ json params_json(const Params& params, unsigned decimals) {
 }
 
 }  // namespace
+
+std::optional<ledger::TokenAmount> read_token_amount(const json& v, unsigned decimals, std::string* problem) {
+  const std::string what = "a token amount (a decimal string such as \"10.5\", or a whole number)";
+  const auto fail = [&](const std::string& expectation, const std::string& reason) -> std::optional<ledger::TokenAmount> {
+    if (problem != nullptr) *problem = "expected " + expectation + ", found " + describe_found(v) + reason;
+    return std::nullopt;
+  };
+  if (v.is_string()) {
+    std::string reason;
+    if (auto amount = ledger::TokenAmount::parse_decimal(v.get<std::string>(), decimals, &reason)) return amount;
+    if (reason == "more decimal places than the token has") reason = fmt::format("the token has {} decimals", decimals);
+    return fail(what, " (" + reason + ")");
+  }
+  if (v.is_number_unsigned()) {
+    try {
+      return ledger::TokenAmount::whole_tokens(v.get<std::uint64_t>(), decimals);
+    } catch (const ledger::AmountError&) {
+      return fail(what + " that fits 128 bits", "");
+    }
+  }
+  return fail(what, v.is_number_float() ? " (write it as a string: a binary float cannot hold most decimals exactly)" : "");
+}
 
 Batch load_batch(const fs::path& file, const Catalog& catalog) { return Loader(catalog).load(file); }
 

@@ -146,6 +146,11 @@ Scenario load_scenario(const std::filesystem::path& file, const Catalog& catalog
 // scenario.
 nlohmann::json to_json(const Scenario& scenario);
 
+// A token amount as scenarios write it: a decimal string ("10.5") or a whole number of tokens, converted exactly
+// with the token's `decimals`. nullopt otherwise, with *problem set to "expected ..., found ..." and the reason.
+std::optional<ledger::TokenAmount> read_token_amount(const nlohmann::json& value, unsigned decimals,
+                                                     std::string* problem);
+
 // For "did you mean": the candidate closest to `word`, within a third of its length (at least 1 edit, at most 3),
 // or "".
 std::string closest(std::string_view word, const std::vector<std::string>& candidates);
