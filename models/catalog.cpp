@@ -1,5 +1,6 @@
 #include "models/catalog.hpp"
 
+#include "models/governance/governable.hpp"
 #include "models/rewards/contract_rule.hpp"
 #include "models/rewards/ocean_df.hpp"
 #include "models/rewards/data_shapley.hpp"
@@ -30,6 +31,8 @@ void register_builtin_models(ModelCatalog& catalog) {
 
   register_compute_market(catalog.markets);
   register_token_market(catalog.token_markets);
+
+  catalog.sections = governance::governance_sections();
 }
 
 }  // namespace dais::models

@@ -1,6 +1,6 @@
 #pragma once
 // Every model dais knows, by name: roles, agent models, reward rules, emission schedules, market and token-market
-// models. sim/app fills one
+// models, and the scenario sections models read (governance, locks). sim/app fills one
 // ModelCatalog with register_builtin_models() and hands its view() to the scenario loader.
 
 #include <filesystem>
@@ -27,9 +27,12 @@ struct ModelCatalog {
   scenario::Registry<ScheduleFactory> schedules{"emission schedule"};
   scenario::Registry<MarketFactory> markets{"market model"};
   scenario::Registry<TokenMarketFactory> token_markets{"token-market model"};
+  std::vector<scenario::ScenarioSection> sections;  // "governance", "locks"
 
   [[nodiscard]] scenario::Catalog view() const {
-    return {roles, &agents, &rules, &schedules, &markets, &token_markets};
+    scenario::Catalog catalog{roles, &agents, &rules, &schedules, &markets, &token_markets};
+    catalog.sections = &sections;
+    return catalog;
   }
 };
 

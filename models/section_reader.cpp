@@ -118,27 +118,9 @@ std::optional<double> SectionReader::real(const json& v, const std::string& poin
 }
 
 std::optional<ledger::TokenAmount> SectionReader::tokens(const json& v, const std::string& pointer) {
-  const std::string what = "a token amount (a decimal string such as \"10.5\", or a whole number)";
-  if (v.is_string()) {
-    std::string reason;
-    if (auto amount = ledger::TokenAmount::parse_decimal(v.get<std::string>(), decimals_, &reason)) return amount;
-    if (reason == "more decimal places than the token has")
-      reason = fmt::format("the token has {} decimals", decimals_);
-    expected(pointer, what, v);
-    errors_.back().message += " (" + reason + ")";
-    return std::nullopt;
-  }
-  if (v.is_number_unsigned()) {
-    try {
-      return ledger::TokenAmount::whole_tokens(v.get<std::uint64_t>(), decimals_);
-    } catch (const ledger::AmountError&) {
-      expected(pointer, what + " that fits 128 bits", v);
-      return std::nullopt;
-    }
-  }
-  expected(pointer, what, v);
-  if (v.is_number_float())
-    errors_.back().message += " (write it as a string: a binary float cannot hold most decimals exactly)";
+  std::string problem;
+  if (auto amount = scenario::read_token_amount(v, decimals_, &problem)) return amount;
+  error(pointer, std::move(problem));
   return std::nullopt;
 }
 

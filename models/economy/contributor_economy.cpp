@@ -8,6 +8,11 @@
 #include <memory>
 #include <numeric>
 
+#include "models/governance/governable.hpp"
+#include "models/governance/governance_config.hpp"
+#include "models/locks/locks_config.hpp"
+#include "models/locks/vesting.hpp"
+#include "models/locks/vote_escrow.hpp"
 #include "models/market/compute_market.hpp"
 #include "models/market/token_trading.hpp"
 #include "models/rewards/pipeline.hpp"
@@ -30,7 +35,7 @@ using ledger::AccountId;
 using ledger::TokenAmount;
 
 // Purposes of random streams; an agent's stream for a purpose is independent of every other stream.
-enum Purpose : std::uint64_t { contribution = 1, exit_decision = 2, entry = 3, honesty = 4 };
+enum Purpose : std::uint64_t { contribution = 1, exit_decision = 2, entry = 3, honesty = 4, turnout = 5 };
 // Entity id of world-level streams: above every possible agent id.
 constexpr std::uint64_t world_entity = std::uint64_t{1} << 40;
 // Entity id of the streams of role r's reward rule (its donors, say).
@@ -60,6 +65,24 @@ struct PopulationState {
 
 // A quote amount written like a token amount with the quote's decimals (both are integers in base units).
 TokenAmount quote_units(QuoteAmount q) noexcept { return TokenAmount::from_base_units(q.base_units()); }
+// What a proposal would change, in the terms voters' expected gains are read from (voter_gain()).
+struct ProposalEffect {
+  double emission_change = 0.0;   // tokens of this epoch's emission, all roles
+  double burn_change = 0.0;       // tokens of fees burned per epoch
+  double fee_income_ratio = 1.0;  // a compute provider's fee income, after over before
+  double model_fee_ratio = 1.0;   // a developer's model fees, after over before
+  double entry_change = 0.0;      // entrants per epoch
+};
+
+// after / before, and 1 when there was nothing before.
+double ratio(TokenAmount after, TokenAmount before) noexcept {
+  return before.is_zero() ? 1.0 : to_double(after.base_units()) / to_double(before.base_units());
+}
+
+// part / whole as doubles; 0 of nothing.
+double share_of(TokenAmount part, TokenAmount whole) noexcept {
+  return whole.is_zero() ? 0.0 : to_double(part.base_units()) / to_double(whole.base_units());
+}
 
 // Tokens as a double: one rounding to the nearest double of the base units, one of the scaling.
 inline double as_tokens(TokenAmount amount, double base_unit) noexcept { return to_double(amount.base_units()) * base_unit; }
@@ -117,6 +140,19 @@ class ContributorEconomy {
   std::int64_t admit_entrants(std::int64_t epoch);
   void record_epoch(std::int64_t epoch, TokenAmount emission, TokenAmount minted, std::int64_t entered,
                     std::int64_t exited, double retention);
+  // Governance and locks (scenario "governance" and "locks").
+  void open_governance_and_locks(const ModelCatalog& catalog);
+  void grant_vesting();
+  // Releases what has vested by `epoch` into the agents' balances.
+  void release_vested(std::int64_t epoch);
+  // The epoch's end: agents top up their vote-escrow locks, the proposals' votes are taken, and the changes
+  // that take effect from the next epoch are applied (before its jobs, which run ahead of its epoch event).
+  void end_governed_epoch(std::int64_t epoch);
+  void apply_change(const governance::ParameterChange& change);
+  void update_escrow(std::int64_t epoch);
+  [[nodiscard]] ProposalEffect proposal_effect(const governance::Proposal& proposal) const;
+  double voter_gain(const governance::Proposal& proposal, AccountId voter);
+  [[nodiscard]] TokenAmount locked_total() const noexcept;
   metrics::Concentration reward_concentration();
   void write_agents();
   void write_run_row(std::int64_t events, const std::string& fingerprint);
@@ -194,6 +230,28 @@ class ContributorEconomy {
   std::unique_ptr<TokenTrading> trading_;
   std::vector<std::uint32_t> buyers_;      // the active agents, when the epoch closes
   std::vector<double> income_fiat_;        // per agent: rewards and fees, each valued at its epoch's price
+  // Governance (models/governance): proposals change the parameters below from the epoch they take effect.
+  std::optional<governance::Governance> governance_;
+  governance::BallotRule ballot_rule_;
+  std::vector<governance::GovernableParameter> governable_;
+  ScheduleFactory schedule_factory_ = nullptr;
+  scenario::Params emission_params_;  // the schedule's, as governance has set them
+  EmissionContext emission_context_;  // this epoch's, for the voters' estimates
+  TokenAmount emission_epoch_;
+  double entry_rate_ = 0.0;
+  std::uint64_t proposals_passed_epoch_ = 0;
+  std::uint64_t proposals_executed_epoch_ = 0;
+  std::uint64_t proposals_passed_total_ = 0;
+  std::vector<AccountId> voters_;  // the electorate of the epoch's vote
+  std::size_t effect_proposal_ = static_cast<std::size_t>(-1);  // whose effect_ is computed: one per tally
+  ProposalEffect effect_;
+  // Locks (models/locks): vesting grants at genesis; vote escrow topped up each epoch.
+  std::unique_ptr<locks::VestingBook> vesting_;
+  std::unique_ptr<locks::VoteEscrow> escrow_;
+  std::uint64_t lock_share_millionths_ = 0;
+  std::int64_t lock_epochs_ = 0;
+  std::vector<locks::VestingSpec> vesting_specs_;
+  TokenAmount vested_released_epoch_;
 
   // Agents, structure of arrays; an agent's index is its id and fixes its ledger account.
   std::vector<std::uint16_t> population_;
@@ -274,6 +332,7 @@ ContributorEconomy::ContributorEconomy(const scenario::Scenario& scenario, const
   // With no initial agents, entrants join every population with equal probability.
   if (std::all_of(entry_weights_.begin(), entry_weights_.end(), [](double w) { return w == 0.0; }))
     std::fill(entry_weights_.begin(), entry_weights_.end(), 1.0);
+  open_governance_and_locks(catalog);
 }
 
 void ContributorEconomy::start_chain(const scenario::ChainSpec& spec, const ModelCatalog& catalog,
@@ -387,6 +446,7 @@ void ContributorEconomy::genesis() {
   ledger_.reserve_accounts(static_cast<std::uint32_t>(capacity) + 1);
   for (std::size_t p = 0; p < populations_.size(); ++p) add_agents(p, populations_[p].initial_count, 0);
   initial_agents_ = total;
+  if (vesting_) grant_vesting();
   ledger_.check_conservation();
 }
 
@@ -526,7 +586,7 @@ std::int64_t ContributorEconomy::update_agents(RoleState& role, std::int64_t epo
 }
 
 std::int64_t ContributorEconomy::admit_entrants(std::int64_t epoch) {
-  if (scenario_.entry.rate <= 0.0) return 0;
+  if (entry_rate_ <= 0.0) return 0;
   if (scenario_.entry.condition == scenario::EntryCondition::mean_profit_positive) {
     double sum = 0.0;
     std::int64_t count = 0;
@@ -539,7 +599,7 @@ std::int64_t ContributorEconomy::admit_entrants(std::int64_t epoch) {
   }
   core::RandomStream rng({scenario_.seed, static_cast<std::uint64_t>(identity_.replicate), world_entity, entry},
                          static_cast<std::uint64_t>(epoch));
-  const std::int64_t arrivals = core::draw_poisson(rng, scenario_.entry.rate);
+  const std::int64_t arrivals = core::draw_poisson(rng, entry_rate_);
   double total_weight = 0.0;
   for (double w : entry_weights_) total_weight += w;
   for (std::int64_t a = 0; a < arrivals; ++a) {
@@ -557,9 +617,11 @@ void ContributorEconomy::run_epoch(std::int64_t epoch, core::SimTime now) {
   if (clock_) clock_->advance_to(now.ticks() / core::SimTime::ticks_per_second);
   gas_epoch_ = 0;
   gas_cost_epoch_ = TokenAmount{};
+  release_vested(epoch);
   const TokenAmount minted_before = ledger_.total_minted();
-  const TokenAmount emission = schedule_->emission(
-      {epoch, scenario_.epoch_length, ledger_.supply(), ledger_.total_minted(), ledger_.total_staked()});
+  emission_context_ = {epoch, scenario_.epoch_length, ledger_.supply(), ledger_.total_minted(), ledger_.total_staked()};
+  const TokenAmount emission = schedule_->emission(emission_context_);
+  emission_epoch_ = emission;
   ledger::apportion(emission, role_shares_, role_budgets_, apportion_scratch_);
 
   const std::int64_t active_before = active_count();
@@ -580,9 +642,179 @@ void ContributorEconomy::run_epoch(std::int64_t epoch, core::SimTime now) {
   if (trading_) trade_tokens(epoch);
   const double retention = metrics::retention(active_before, active_before - exited);
   const std::int64_t entered = admit_entrants(epoch);
+  end_governed_epoch(epoch);
   ledger_.check_conservation();
   record_epoch(epoch, emission, ledger_.total_minted() - minted_before, entered, exited, retention);
   if (market_) update_demand();
+}
+
+// ---- governance and locks ----
+
+void ContributorEconomy::open_governance_and_locks(const ModelCatalog& catalog) {
+  schedule_factory_ = catalog.schedules.factory(scenario_.emission.name);
+  emission_params_ = scenario_.emission.params;
+  entry_rate_ = scenario_.entry.rate;
+  const std::string file = scenario_.file.string();
+  if (const auto section = scenario_.sections.find("governance"); section != scenario_.sections.end()) {
+    const governance::GovernanceConfig config = governance::read_governance(section->second, file, "/governance", decimals_);
+    governable_ = governance::governable_parameters(scenario_, catalog.view());
+    governance_.emplace(config, core::RandomStream({scenario_.seed, static_cast<std::uint64_t>(identity_.replicate),
+                                                    world_entity, turnout}));
+    ballot_rule_ = governance::ballot_rule(config.rules, [this](const governance::Proposal& proposal, AccountId voter) {
+      return voter_gain(proposal, voter);
+    });
+  }
+  if (const auto section = scenario_.sections.find("locks"); section != scenario_.sections.end()) {
+    const locks::LocksConfig config = locks::read_locks(section->second, file, "/locks", decimals_);
+    vesting_ = std::make_unique<locks::VestingBook>(ledger_);
+    if (config.vote_escrow) {
+      escrow_ = std::make_unique<locks::VoteEscrow>(ledger_, config.vote_escrow->max_lock_epochs);
+      lock_share_millionths_ = static_cast<std::uint64_t>(std::llround(config.vote_escrow->lock_share * 1e6));
+      lock_epochs_ = config.vote_escrow->lock_epochs;
+    }
+    vesting_specs_ = config.vesting;
+  }
+}
+
+// Each initial agent of a vesting population is granted the amount: minted to it, then locked by the book.
+void ContributorEconomy::grant_vesting() {
+  for (const locks::VestingSpec& spec : vesting_specs_) {
+    const auto population = static_cast<std::size_t>(
+        std::find_if(populations_.begin(), populations_.end(), [&](const PopulationState& p) { return p.name == spec.population; }) -
+        populations_.begin());
+    for (std::size_t i = 0; i < population_.size(); ++i) {
+      if (population_[i] != population) continue;
+      const AccountId account = account_of(static_cast<std::uint32_t>(i));
+      ledger_.mint(account, spec.amount, "vesting grant");
+      vesting_->grant({account, spec.amount, spec.start_epoch, spec.cliff_epochs, spec.duration_epochs});
+    }
+  }
+}
+
+void ContributorEconomy::release_vested(std::int64_t epoch) {
+  vested_released_epoch_ = TokenAmount{};
+  if (vesting_)
+    for (const locks::VestingRelease& release : vesting_->release_due(epoch)) vested_released_epoch_ += release.amount;
+}
+
+void ContributorEconomy::end_governed_epoch(std::int64_t epoch) {
+  if (escrow_) update_escrow(epoch);
+  if (!governance_) return;
+  voters_.clear();
+  for (const RoleState& r : roles_) voters_.insert(voters_.end(), r.active.begin(), r.active.end());
+  const std::vector<TokenAmount> tokens = governance::holdings(ledger_, voters_);
+  effect_proposal_ = static_cast<std::size_t>(-1);  // the state the estimates read has moved on
+  const governance::EpochReport report = governance_->step(epoch, {voters_, tokens, escrow_.get()}, ballot_rule_);
+  proposals_passed_epoch_ = report.passed.size();
+  proposals_executed_epoch_ = report.executed.size();
+  proposals_passed_total_ += proposals_passed_epoch_;
+  for (const governance::ParameterChange& change : governance_->pending_changes(epoch + 1)) apply_change(change);
+}
+
+void ContributorEconomy::apply_change(const governance::ParameterChange& change) {
+  // The loader has checked the parameter and value against this scenario's governable parameters.
+  const governance::GovernableParameter& parameter = *governance::find_governable(governable_, change.parameter.dotted());
+  const scenario::ParamValue value = *governance::parameter_value(change.value, parameter.spec, decimals_);
+  const std::string& section = change.parameter.components.front();
+  if (section == "entry") {
+    entry_rate_ = std::get<double>(value);
+  } else if (section == "emission") {
+    emission_params_.set(parameter.spec.name, value);
+    schedule_ = schedule_factory_(emission_params_);  // only stateless schedules are governable
+  } else {
+    const auto job_price = [](const ComputeMarketConfig& c) { return ComputeMarket::highest_price(c) + c.demand.model_fee; };
+    const TokenAmount before = job_price(market_config_);
+    set_market_term(market_config_, parameter.spec.name, value);
+    // The consumers were funded for the horizon's jobs at the old price; a dearer job is funded the same way.
+    if (job_price(market_config_) > before) {
+      const auto jobs = static_cast<std::int64_t>(ComputeMarket::jobs_to_fund(market_config_, scenario_.horizon));
+      ledger_.mint(consumers_, times(job_price(market_config_) - before, jobs), "consumer funds");
+    }
+    market_->retune(market_config_);
+  }
+}
+
+// Every active agent keeps lock_share of its tokens (balance plus escrowed) in the escrow, locked until
+// lock_epochs from now: it tops the lock up to that share and moves its end forward each epoch. A lock of an
+// agent that has left runs out and is withdrawn once it has.
+void ContributorEconomy::update_escrow(std::int64_t epoch) {
+  escrow_->checkpoint(epoch);
+  const std::int64_t end = epoch + lock_epochs_;
+  for (const RoleState& r : roles_) {
+    for (AccountId account : r.active) {
+      const locks::EscrowLock& lock = escrow_->lock_of(account);
+      const TokenAmount wanted = ledger::millionths_of(ledger_.balance(account) + lock.amount, lock_share_millionths_);
+      const TokenAmount added = wanted > lock.amount ? wanted - lock.amount : TokenAmount{};
+      if (lock.amount.is_zero()) {
+        if (!added.is_zero()) escrow_->create_lock(account, added, end, epoch);
+        continue;
+      }
+      if (!added.is_zero()) escrow_->increase_amount(account, added, epoch);
+      if (lock.end < end) escrow_->extend_lock(account, end, epoch);
+    }
+  }
+  for (std::size_t i = 0; i < exit_epoch_.size(); ++i) {
+    const AccountId account = account_of(static_cast<std::uint32_t>(i));
+    if (exit_epoch_[i] >= 0 && !escrow_->lock_of(account).amount.is_zero() && escrow_->lock_of(account).end <= epoch)
+      escrow_->withdraw(account, epoch);
+  }
+}
+
+TokenAmount ContributorEconomy::locked_total() const noexcept {
+  return vesting_->still_locked() + (escrow_ ? escrow_->total_locked() : TokenAmount{});
+}
+
+ProposalEffect ContributorEconomy::proposal_effect(const governance::Proposal& proposal) const {
+  ProposalEffect effect;
+  const governance::GovernableParameter& parameter =
+      *governance::find_governable(governable_, proposal.spec.parameter.dotted());
+  const scenario::ParamValue value = *governance::parameter_value(proposal.spec.value, parameter.spec, decimals_);
+  const std::string& section = proposal.spec.parameter.components.front();
+  if (section == "entry") {
+    effect.entry_change = std::get<double>(value) - entry_rate_;
+  } else if (section == "emission") {
+    scenario::Params params = emission_params_;
+    params.set(parameter.spec.name, value);
+    effect.emission_change =
+        as_tokens(schedule_factory_(params)->emission(emission_context_), base_unit_) - as_tokens(emission_epoch_, base_unit_);
+  } else {
+    ComputeMarketConfig next = market_config_;
+    set_market_term(next, parameter.spec.name, value);
+    const double fee_ratio = ratio(next.fee, market_config_.fee);
+    const double burn_now = market_->burn_share();
+    const double burn_next = parameter.spec.name == "burn_share" ? next.burn_share : burn_now;
+    const double take_now = 1.0 - burn_now - market_config_.treasury_share;
+    const double take_next = 1.0 - burn_next - next.treasury_share;
+    effect.fee_income_ratio = take_now > 0.0 ? fee_ratio * take_next / take_now : 1.0;
+    const ComputeMarketPeriod& totals = market_->totals();
+    const double gross_per_epoch = as_tokens(totals.fees + totals.burned + totals.treasury, base_unit_) /
+                                   static_cast<double>(proposal.last_voting_epoch + 1);
+    effect.burn_change = (burn_next * fee_ratio - burn_now) * gross_per_epoch;
+    effect.model_fee_ratio = ratio(next.demand.model_fee, market_config_.demand.model_fee);
+  }
+  return effect;
+}
+
+// expected_gain's estimate, in tokens per epoch (README "Governance and locks"): the voter's share of its role's
+// rewards so far times the change of the role's budget; its share of the supply times the change of the fees
+// burned (a burn shrinks the supply every holder shares); a provider's fee income and a developer's model fees
+// as the new terms scale them; less the change of the entry rate (incumbents lose from more competitors).
+double ContributorEconomy::voter_gain(const governance::Proposal& proposal, AccountId voter) {
+  if (effect_proposal_ != proposal.id) {
+    effect_ = proposal_effect(proposal);
+    effect_proposal_ = proposal.id;
+  }
+  const std::uint32_t agent = agent_of(voter);
+  const RoleState& role = roles_[populations_[population_[agent]].role];
+  const double epochs = static_cast<double>(proposal.last_voting_epoch + 1);
+  double gain = -effect_.entry_change;
+  gain += share_of(reward_total_[agent], role.paid_total) * role.share * effect_.emission_change;
+  gain += share_of(ledger_.balance(voter) + ledger_.staked(voter), ledger_.supply()) * effect_.burn_change;
+  if (serves_market(role))
+    gain += (effect_.fee_income_ratio - 1.0) * as_tokens(market_->earned(agent), base_unit_) / epochs;
+  if (!model_fees_.empty() && builds_models(role))
+    gain += (effect_.model_fee_ratio - 1.0) * as_tokens(model_fees_[agent], base_unit_) / epochs;
+  return gain;
 }
 
 // The concentration measures are ratios, so every amount may be scaled by one power of two: shifted to fit
@@ -641,6 +873,11 @@ void ContributorEconomy::record_epoch(std::int64_t epoch, TokenAmount emission, 
     row.tokens(quote_units(t.quote_received), qd).tokens(quote_units(t.quote_paid), qd);
     row.tokens(trading_->pool_tokens(), decimals_).tokens(quote_units(trading_->pool_quote()), qd);
   }
+  if (governance_) row.field(proposals_passed_epoch_).field(proposals_executed_epoch_);
+  if (vesting_) {
+    row.tokens(locked_total(), decimals_).tokens(vested_released_epoch_, decimals_);
+    row.tokens(TokenAmount::from_base_units(escrow_ ? escrow_->total_power(epoch) : 0), decimals_);
+  }
   row.end_row();
 }
 
@@ -695,6 +932,11 @@ void ContributorEconomy::write_agents() {
       row.tokens(quote_units(trading_->quote_of(agent)), trading_->quote_decimals());
       row.field(income_fiat_[i]).field(metrics::roi(income_fiat_[i], costs_fiat));
     }
+    if (governance_) row.field(static_cast<std::uint64_t>(governance_->votes_cast(account)));
+    if (vesting_) {
+      row.tokens(ledger_.locked(account), decimals_);
+      row.tokens(TokenAmount::from_base_units(escrow_ ? escrow_->power(account, epochs_ - 1) : 0), decimals_);
+    }
     row.end_row();
   }
 }
@@ -738,6 +980,7 @@ void ContributorEconomy::write_run_row(std::int64_t events, const std::string& f
     const TradingPeriod& t = trading_->totals();
     row.field(trading_->price()).tokens(t.tokens_sold, decimals_).tokens(t.tokens_bought, decimals_);
   }
+  if (governance_) row.field(proposals_passed_total_);
   row.tokens(ledger_.supply(), decimals_).field(events).field(std::string_view{fingerprint});
   row.end_row();
 }
@@ -788,6 +1031,9 @@ io::OutputSchema contributor_economy_schema(const scenario::Scenario& scenario, 
     s.runs.insert(s.runs.end(), {"jobs_arrived", "jobs_served", "cheaters_caught", "fees_tokens", "fees_burned_tokens",
                                  "fees_treasury_tokens", "slashed_tokens", "model_fees_tokens"});
   if (scenario.token_market) s.runs.insert(s.runs.end(), {"price_final", "tokens_sold_tokens", "tokens_bought_tokens"});
+  const bool governed = scenario.sections.contains("governance");
+  const bool locked = scenario.sections.contains("locks");
+  if (governed) s.runs.push_back("proposals_passed_total");
   s.runs.insert(s.runs.end(), {"supply_tokens", "events", "fingerprint"});
 
   s.epochs.insert(s.epochs.end(), {"epoch", "active"});
@@ -805,12 +1051,16 @@ io::OutputSchema contributor_economy_schema(const scenario::Scenario& scenario, 
   if (scenario.token_market)
     s.epochs.insert(s.epochs.end(), {"price", "tokens_sold_tokens", "tokens_bought_tokens", "quote_received",
                                      "quote_paid", "pool_tokens", "pool_quote"});
+  if (governed) s.epochs.insert(s.epochs.end(), {"proposals_passed", "proposals_executed"});
+  if (locked) s.epochs.insert(s.epochs.end(), {"locked_tokens", "vested_released_tokens", "ve_power_total"});
 
   s.agents.insert(s.agents.end(), {"agent_id", "population", "role", "entry_epoch", "exit_epoch", "epochs_active",
                                    "contribution", "rewards_tokens", "costs_tokens", "profit_tokens", "roi",
                                    "balance_tokens", "staked_tokens", "gas_used", "gas_cost_tokens"});
   if (scenario.market) s.agents.insert(s.agents.end(), {"jobs", "fees_tokens", "caught", "slashed_tokens"});
   if (scenario.token_market) s.agents.insert(s.agents.end(), {"quote_holdings", "income_fiat", "roi_fiat"});
+  if (governed) s.agents.push_back("votes");
+  if (locked) s.agents.insert(s.agents.end(), {"locked_tokens", "ve_power"});
 
   s.transfers.insert(s.transfers.end(), {"sequence", "epoch", "operation", "from_account", "to_account",
                                          "amount_tokens", "reason"});

@@ -8,7 +8,11 @@
 //   3. each role's rule allocates the role budget; the reward pipeline mints it to the agents;
 //   4. each agent updates its smoothed profit and, while it is negative, may leave for good;
 //   5. if the entry condition holds, Poisson(rate) new agents join (active from epoch t + 1);
-//   6. the ledger's conservation is checked and the epoch's metrics are recorded.
+//   6. with "locks", every active agent tops its vote-escrow lock up to its lock_share; with "governance", the
+//      proposals' snapshots and tallies are taken, and the changes in effect from epoch t + 1 are applied;
+//   7. the ledger's conservation is checked and the epoch's metrics are recorded.
+// Vested tokens are released at the epoch's start, before the emission (models/governance/governable.hpp and
+// the README's "Governance and locks" say what may change and how voters estimate their gain).
 // Random draws are keyed by (seed, replicate, agent id, purpose, epoch): an agent's draws are the same
 // whatever the rule, the other agents or the thread schedule did, so designs compare paired.
 

@@ -225,13 +225,46 @@ void ComputeMarket::join(std::uint32_t provider, TokenAmount stake, bool honest)
     core::RandomStream rng({seed_, replicate_, provider, lazy_purpose});
     if (rng.uniform01() < config_.lazy_fraction && honest) conduct_[provider] = Conduct::lazy;
   }
-  bid_[provider] = config_.fee;
-  if (config_.dispatch == Dispatch::lowest_bid) {
-    core::RandomStream rng({seed_, replicate_, provider, bid_purpose});
-    bid_[provider] += millionths_of(config_.fee, static_cast<std::uint64_t>(std::llround(rng.uniform01() * config_.bid_spread * 1e6)));
-  }
+  bid_[provider] = ask(provider);
   joined_[provider] = 1;
   update_weight(provider);
+}
+
+TokenAmount ComputeMarket::ask(std::uint32_t provider) const {
+  if (config_.dispatch != Dispatch::lowest_bid) return config_.fee;
+  core::RandomStream rng({seed_, replicate_, provider, bid_purpose});
+  return config_.fee +
+         millionths_of(config_.fee, static_cast<std::uint64_t>(std::llround(rng.uniform01() * config_.bid_spread * 1e6)));
+}
+
+// ---- governance ----
+
+void set_market_term(ComputeMarketConfig& config, const std::string& name, const scenario::ParamValue& value) {
+  if (name == "fee") config.fee = std::get<TokenAmount>(value);
+  else if (name == "model_fee") config.demand.model_fee = std::get<TokenAmount>(value);
+  else if (name == "burn_share") config.burn_share = std::get<double>(value);
+  else if (name == "treasury_share") config.treasury_share = std::get<double>(value);
+  else if (name == "verify_probability") config.verify_probability = std::get<double>(value);
+  else if (name == "slash_fraction") config.slash_fraction = std::get<double>(value);
+  else throw std::invalid_argument("compute market: \"" + name + "\" is not a term governance may change");
+}
+
+void ComputeMarket::retune(const ComputeMarketConfig& terms) {
+  ComputeMarketConfig next = config_;
+  next.fee = terms.fee;
+  next.verify_probability = terms.verify_probability;
+  next.slash_fraction = terms.slash_fraction;
+  next.burn_share = terms.burn_share;
+  next.treasury_share = terms.treasury_share;
+  validated(next);
+  // A burn share steered toward a target utilization keeps its steered value unless governance sets it.
+  if (next.burn_share != config_.burn_share) burn_millionths_ = static_cast<std::uint64_t>(std::llround(next.burn_share * 1e6));
+  treasury_millionths_ = static_cast<std::uint64_t>(std::llround(next.treasury_share * 1e6));
+  slash_millionths_ = static_cast<std::uint64_t>(std::llround(next.slash_fraction * 1e6));
+  const bool new_fee = next.fee != config_.fee;
+  config_ = next;
+  if (new_fee)
+    for (std::uint32_t p = 0; p < bid_.size(); ++p) bid_[p] = ask(p);
 }
 
 void ComputeMarket::leave(std::uint32_t provider) {

@@ -90,6 +90,13 @@ struct ComputeMarketConfig {
   DemandConfig demand;  // how the arrival rate follows price and model quality (the economy applies it)
 };
 
+// The terms of a market that governance may change mid-run (the "market.params" of a scenario), and how.
+inline constexpr const char* governable_market_terms[] = {"burn_share", "treasury_share", "verify_probability",
+                                                          "slash_fraction", "fee", "model_fee"};
+// Sets one of those terms in `config` to `value` (a real number, or tokens for the fees). Throws
+// std::invalid_argument for a name not among them.
+void set_market_term(ComputeMarketConfig& config, const std::string& name, const scenario::ParamValue& value);
+
 // Counters since the last take_period(): one epoch's row in the economy.
 struct ComputeMarketPeriod {
   std::uint64_t arrivals = 0;
@@ -133,6 +140,10 @@ class ComputeMarket {
   // Arrivals after the next one come at this rate (the next one was drawn at the old rate: the process is
   // memoryless, so only the pending gap keeps the old rate). Must stay positive if it was.
   void set_arrival_rate(double rate);
+  // Takes the governable terms of `terms` (fee, verify_probability, slash_fraction, burn_share, treasury_share)
+  // for the jobs paid and verified from now on; a new fee scales every provider's bid with it (its markup
+  // stays). std::invalid_argument when they are out of range, as at construction.
+  void retune(const ComputeMarketConfig& terms);
 
   // Per provider; a number that never joined (the owner may ask about any of its agents) has none of these.
   [[nodiscard]] bool caught(std::uint32_t provider) const noexcept { return known(provider) && caught_[provider] != 0; }
@@ -220,6 +231,8 @@ class ComputeMarket {
   // Slashes and removes a provider found skipping; what was slashed (nothing if it was already caught).
   ledger::TokenAmount catch_skipper(std::uint32_t provider, core::SimTime now);
   void pay(std::uint32_t provider);
+  // What the provider asks for a job: the fee, marked up by its own draw under lowest_bid.
+  [[nodiscard]] ledger::TokenAmount ask(std::uint32_t provider) const;
   void push_waiting(std::int64_t arrival_ticks);
   std::int64_t pop_waiting() noexcept;
 

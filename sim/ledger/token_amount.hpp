@@ -59,17 +59,17 @@ class TokenAmount {
   u128 units_ = 0;
 };
 
-// floor(amount * m / 10^6), exactly: a share given in millionths.
-inline TokenAmount millionths_of(TokenAmount amount, std::uint64_t m) {
-  if (m == 0) return {};  // the common case, without two 128-bit divisions
-  const u128 a = amount.base_units();
-  return TokenAmount::from_base_units(a / 1'000'000 * m + a % 1'000'000 * m / 1'000'000);
-}
-
 // 10^decimals as a u128; decimals must be at most 38.
 u128 pow10_u128(unsigned decimals);
 
 // Decimal digits of a u128 (no sign, no separators).
 std::string u128_to_string(u128 value);
+
+// floor(amount * m / 10^6), exactly: a share held in millionths (m <= 10^6) of an amount.
+inline TokenAmount millionths_of(TokenAmount amount, std::uint64_t m) noexcept {
+  if (m == 0) return {};  // the common case, without two 128-bit divisions
+  const u128 a = amount.base_units();
+  return TokenAmount::from_base_units(a / 1'000'000 * m + a % 1'000'000 * m / 1'000'000);
+}
 
 }  // namespace dais::ledger

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -74,8 +75,23 @@ class Registry final : public ComponentIndex {
   std::vector<Entry> entries_;
 };
 
+struct Scenario;
+struct Catalog;
+
+// A top-level scenario section a model reads itself ("governance", "locks"): the loader keeps its JSON in
+// Scenario::sections and leaves the checks to the model, which may look at the whole scenario.
+struct ScenarioSection {
+  std::string name;
+  std::string description;  // one line
+  // Throws ScenarioErrors listing every problem of `section`, the value at "/<name>" of the scenario `file`.
+  // Called only for a scenario that has loaded without other errors, so `scenario` is complete.
+  std::function<void(const nlohmann::json& section, const Scenario& scenario, const Catalog& catalog,
+                     const std::string& file)>
+      validate;
+};
+
 // Everything a scenario may name: the roles agents play, agent models, reward rules, emission schedules,
-// market models, token-market models.
+// market models, token-market models, and the sections models own.
 struct Catalog {
   std::vector<std::string> roles;
   const ComponentIndex* agents = nullptr;
@@ -83,6 +99,7 @@ struct Catalog {
   const ComponentIndex* schedules = nullptr;
   const ComponentIndex* markets = nullptr;
   const ComponentIndex* token_markets = nullptr;
+  const std::vector<ScenarioSection>* sections = nullptr;
 };
 
 }  // namespace dais::scenario

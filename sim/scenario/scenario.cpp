@@ -124,7 +124,8 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   return d[a.size()][b.size()];
 }
 
-// The closest candidate within a third of the word's length (at least 1 edit, at most 3), or "".
+}  // namespace
+
 std::string closest(std::string_view word, const std::vector<std::string>& candidates) {
   const std::size_t limit = std::clamp<std::size_t>(word.size() / 3, 1, 3);
   std::string best;
@@ -138,6 +139,8 @@ std::string closest(std::string_view word, const std::vector<std::string>& candi
   }
   return best;
 }
+
+namespace {
 
 std::string quoted_list(const std::vector<std::string>& names) {
   std::string out;
@@ -577,26 +580,9 @@ class Loader {
   }
 
   std::optional<ledger::TokenAmount> tokens(const json& v, const std::string& pointer, unsigned decimals) {
-    const std::string what = "a token amount (a decimal string such as \"10.5\", or a whole number)";
-    if (v.is_string()) {
-      std::string reason;
-      if (auto amount = ledger::TokenAmount::parse_decimal(v.get<std::string>(), decimals, &reason)) return amount;
-      if (reason == "more decimal places than the token has") reason = fmt::format("the token has {} decimals", decimals);
-      expected(pointer, what, v);
-      errors_.back().message += " (" + reason + ")";
-      return std::nullopt;
-    }
-    if (v.is_number_unsigned()) {
-      try {
-        return ledger::TokenAmount::whole_tokens(v.get<std::uint64_t>(), decimals);
-      } catch (const ledger::AmountError&) {
-        expected(pointer, what + " that fits 128 bits", v);
-        return std::nullopt;
-      }
-    }
-    expected(pointer, what, v);
-    if (v.is_number_float())
-      errors_.back().message += " (write it as a string: a binary float cannot hold most decimals exactly)";
+    std::string problem;
+    if (auto amount = read_token_amount(v, decimals, &problem)) return amount;
+    error(pointer, std::move(problem));
     return std::nullopt;
   }
 
@@ -751,10 +737,13 @@ class Loader {
     played_roles_.clear();
     population_names_.clear();
     every_role_known_ = false;
+    const std::size_t errors_before = errors_.size();
     Scenario s;
-    check_object(doc, "", {"name", "description", "extends", "seed", "replicates", "epoch", "horizon", "token",
-                           "emission", "agents", "entry", "rewards", "outputs", "sweep", "chain", "market",
-                           "token_market"});
+    std::vector<std::string> top_level_keys{"name", "description", "extends", "seed", "replicates", "epoch",
+                                            "horizon", "token", "emission", "agents", "entry", "rewards",
+                                            "outputs", "sweep", "chain", "market", "token_market"};
+    for (const ScenarioSection& section : model_sections()) top_level_keys.push_back(section.name);
+    check_object(doc, "", top_level_keys);
 
     if (const json* v = required(doc, "", "name", "the name of the output folder")) {
       if (auto name = text(*v, "/name", "a name of letters, digits, '_', '-' and '.'")) {
@@ -790,7 +779,31 @@ class Loader {
     chain(doc, s);
     s.market = optional_component(doc, "market", catalog_.markets, decimals);
     s.token_market = optional_component(doc, "token_market", catalog_.token_markets, decimals);
+    read_model_sections(doc, s, errors_before);
     return s;
+  }
+
+  const std::vector<ScenarioSection>& model_sections() const {
+    static const std::vector<ScenarioSection> none;
+    return catalog_.sections != nullptr ? *catalog_.sections : none;
+  }
+
+  // Keeps each model-owned section and has its model check it against the scenario, once the rest of the
+  // scenario is free of errors (a section that names parameters or populations would otherwise report
+  // follow-on errors of theirs).
+  void read_model_sections(const json& doc, Scenario& s, std::size_t errors_before) {
+    for (const ScenarioSection& section : model_sections())
+      if (const auto it = doc.find(section.name); it != doc.end()) s.sections[section.name] = *it;
+    if (errors_.size() != errors_before) return;
+    for (const ScenarioSection& section : model_sections()) {
+      const auto it = s.sections.find(section.name);
+      if (it == s.sections.end()) continue;
+      try {
+        section.validate(it->second, s, catalog_, root_file_);
+      } catch (const ScenarioErrors& problems) {
+        for (const ScenarioError& e : problems.errors()) error(e.pointer, e.message);  // the file that set the value
+      }
+    }
   }
 
   // An optional section {"model": NAME, "params": {...}} naming a model of `index`.
@@ -1295,6 +1308,28 @@ json params_json(const Params& params, unsigned decimals) {
 
 }  // namespace
 
+std::optional<ledger::TokenAmount> read_token_amount(const json& v, unsigned decimals, std::string* problem) {
+  const std::string what = "a token amount (a decimal string such as \"10.5\", or a whole number)";
+  const auto fail = [&](const std::string& expectation, const std::string& reason) -> std::optional<ledger::TokenAmount> {
+    if (problem != nullptr) *problem = "expected " + expectation + ", found " + describe_found(v) + reason;
+    return std::nullopt;
+  };
+  if (v.is_string()) {
+    std::string reason;
+    if (auto amount = ledger::TokenAmount::parse_decimal(v.get<std::string>(), decimals, &reason)) return amount;
+    if (reason == "more decimal places than the token has") reason = fmt::format("the token has {} decimals", decimals);
+    return fail(what, " (" + reason + ")");
+  }
+  if (v.is_number_unsigned()) {
+    try {
+      return ledger::TokenAmount::whole_tokens(v.get<std::uint64_t>(), decimals);
+    } catch (const ledger::AmountError&) {
+      return fail(what + " that fits 128 bits", "");
+    }
+  }
+  return fail(what, v.is_number_float() ? " (write it as a string: a binary float cannot hold most decimals exactly)" : "");
+}
+
 Batch load_batch(const fs::path& file, const Catalog& catalog) { return Loader(catalog).load(file); }
 
 Scenario load_scenario(const fs::path& file, const Catalog& catalog) {
@@ -1339,6 +1374,7 @@ nlohmann::json to_json(const Scenario& s) {
   if (s.market) out["market"] = {{"model", s.market->name}, {"params", params_json(s.market->params, d)}};
   if (s.token_market)
     out["token_market"] = {{"model", s.token_market->name}, {"params", params_json(s.token_market->params, d)}};
+  for (const auto& [name, section] : s.sections) out[name] = section;
   return out;
 }
 

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
@@ -94,6 +95,8 @@ struct Scenario {
   std::optional<ChainSpec> chain;  // present when some rule runs a contract
   std::optional<ComponentChoice> market;        // the compute market the compute providers serve, if any
   std::optional<ComponentChoice> token_market;  // where the token trades against a quote currency, if anywhere
+  // The sections models read themselves (Catalog::sections), by name, as written and validated by their model.
+  std::map<std::string, nlohmann::json> sections;
 
   [[nodiscard]] std::int64_t epochs() const noexcept { return horizon.ticks() / epoch_length.ticks(); }
 };
@@ -142,6 +145,15 @@ Scenario load_scenario(const std::filesystem::path& file, const Catalog& catalog
 // decimals, durations in their shortest unit. What the manifest records and hashes; it loads back to the same
 // scenario.
 nlohmann::json to_json(const Scenario& scenario);
+
+// A token amount as scenarios write it: a decimal string ("10.5") or a whole number of tokens, converted exactly
+// with the token's `decimals`. nullopt otherwise, with *problem set to "expected ..., found ..." and the reason.
+std::optional<ledger::TokenAmount> read_token_amount(const nlohmann::json& value, unsigned decimals,
+                                                     std::string* problem);
+
+// For "did you mean": the candidate closest to `word`, within a third of its length (at least 1 edit, at most 3),
+// or "".
+std::string closest(std::string_view word, const std::vector<std::string>& candidates);
 
 // Parses "12s", "1.5h", "1d", "2w", "1y" (y = 365 d), "500ms", "10us", "30min". Returns nullopt if malformed.
 std::optional<core::SimTime> parse_duration(std::string_view text);

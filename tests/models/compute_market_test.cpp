@@ -495,3 +495,30 @@ TEST_CASE("the new mechanisms cost nothing when off: B2's event sequence is the 
   CHECK(after.totals.fees == before.totals.fees);
   CHECK(after.totals.slashed == before.totals.slashed);
 }
+
+TEST_CASE("retune: a new fee scales every bid with its markup kept, and new shares split the next jobs' fees",
+          "[models][market][governance]") {
+  models::ComputeMarketConfig c;
+  c.dispatch = models::Dispatch::lowest_bid;
+  c.bid_spread = 0.5;
+  c.dishonest_fraction = 0.0;
+  c.arrival_rate = 0.0;
+  DrivenMarket m(c, 5, 10);
+  std::array<TokenAmount, 5> before{};
+  for (std::uint32_t p = 0; p < 5; ++p) before[p] = m.market.bid(p);
+  models::ComputeMarketConfig terms = c;
+  models::set_market_term(terms, "fee", TokenAmount::whole_tokens(2, 18));
+  models::set_market_term(terms, "burn_share", 0.25);
+  m.market.retune(terms);
+  CHECK(m.market.burn_share() == 0.25);
+  // Each bid is fee + floor(fee * markup millionths / 10^6): doubling the fee doubles it, to a base unit.
+  for (std::uint32_t p = 0; p < 5; ++p) {
+    const u128 twice = before[p].base_units() * 2;
+    CHECK(m.market.bid(p).base_units() >= twice - 1);
+    CHECK(m.market.bid(p).base_units() <= twice + 1);
+  }
+  terms.burn_share = 0.9;
+  terms.treasury_share = 0.2;
+  CHECK_THROWS_AS(m.market.retune(terms), std::invalid_argument);
+  CHECK_THROWS_AS(models::set_market_term(terms, "arrival_rate", 1.0), std::invalid_argument);
+}

@@ -331,3 +331,34 @@ TEST_CASE("in a chain of three files a missing base is reported by the file nami
   CHECK(errors_of(child) ==
         Lines{at(parent, "/extends: cannot use \"" + (dir.path() / "grand.json").string() + "\": no such file")});
 }
+
+TEST_CASE("a model's own section is inherited, checked by its model against the whole scenario, and kept",
+          "[scenario][extends]") {
+  // A section "ballots": {"voters": n}, valid while n is at most the scenario's agents.
+  Catalog catalog = test_catalog();
+  const std::vector<ScenarioSection> sections{
+      {"ballots", "who votes", [](const nlohmann::json& section, const Scenario& s, const Catalog&, const std::string& file) {
+         std::int64_t agents = 0;
+         for (const Population& p : s.populations) agents += p.count;
+         if (section.value("voters", 0) > agents)
+           throw ScenarioErrors({{file, "/ballots/voters", "expected at most " + std::to_string(agents) + " voters"}});
+       }}};
+  catalog.sections = &sections;
+  const TempDir dir;
+  ojson parent = minimal_scenario();
+  parent["ballots"] = {{"voters", 9}};
+  const fs::path parent_file = dir.write("parent.json", parent);
+  const fs::path child_file = dir.write("child.json", ojson{{"extends", "parent.json"}, {"name", "child"}});
+  try {
+    load_batch(child_file, catalog);
+    FAIL("expected an error");
+  } catch (const ScenarioErrors& e) {
+    CHECK(e.errors().size() == 1);
+    CHECK(e.errors().front().to_string() == parent_file.string() + ": /ballots/voters: expected at most 4 voters");
+  }
+  dir.write("child.json", ojson{{"extends", "parent.json"}, {"name", "child"}, {"ballots", {{"voters", 3}}}});
+  const Scenario s = load_scenario(child_file, catalog);
+  CHECK(s.sections.at("ballots") == nlohmann::json{{"voters", 3}});
+  CHECK(to_json(s).at("ballots") == nlohmann::json{{"voters", 3}});
+  CHECK_THROWS_AS(load_scenario(child_file, test_catalog()), ScenarioErrors);  // unknown without the model
+}
