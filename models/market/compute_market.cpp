@@ -169,7 +169,10 @@ core::SimTime ComputeMarket::after(core::SimTime now, double time_units) const n
   const double ticks = time_units * unit_ticks_;
   // Past the horizon is as good as never: clamped so the sum cannot overflow.
   if (!(ticks < static_cast<double>(horizon_.ticks() - now.ticks()) + 1.0)) return core::SimTime::max();
-  return now + core::SimTime::from_ticks(static_cast<core::SimTime::rep>(std::llround(ticks)));
+  // std::llround's result, without its library call: ticks is in [0, 2^63) here, and ticks - whole is exact.
+  auto whole = static_cast<core::SimTime::rep>(ticks);
+  if (ticks - static_cast<double>(whole) >= 0.5) ++whole;
+  return now + core::SimTime::from_ticks(whole);
 }
 
 void ComputeMarket::grow_to(std::size_t providers) {
