@@ -92,14 +92,25 @@ void ComputeMarket::WeightedSampler::set(std::size_t i, std::uint64_t w) noexcep
 
 std::size_t ComputeMarket::WeightedSampler::find(std::uint64_t target) const noexcept {
   // The index i with prefix(i) <= target < prefix(i + 1). Each step goes right or not with probability near
-  // 1/2, which no branch predictor guesses: masks instead of branches.
+  // 1/2, which no branch predictor guesses: masks instead of branches. The descent is a chain of dependent
+  // loads, so each round loads a node and both of the children it may lead to at once, and takes two steps.
+  // tree_[leaves] is the total, above every target: the descent starts below it.
   std::size_t pos = 0;
-  for (std::size_t step = std::size_t{1} << top_bit_; step > 0; step >>= 1) {
+  std::size_t step = (std::size_t{1} << top_bit_) >> 1;
+  for (; step > 1; step >>= 2) {
+    const std::size_t half = step >> 1;
     const std::uint64_t below = tree_[pos + step];
+    const std::uint64_t left = tree_[pos + half];
+    const std::uint64_t right_below = tree_[pos + step + half];
     const std::uint64_t right = std::uint64_t{0} - static_cast<std::uint64_t>(below <= target);
     pos += step & right;
     target -= below & right;
+    const std::uint64_t next = (left & ~right) | (right_below & right);
+    const std::uint64_t next_right = std::uint64_t{0} - static_cast<std::uint64_t>(next <= target);
+    pos += half & next_right;
+    target -= next & next_right;
   }
+  if (step == 1) pos += static_cast<std::size_t>(tree_[pos + 1] <= target);
   return pos;
 }
 
