@@ -187,25 +187,16 @@ core::SimTime ComputeMarket::after(core::SimTime now, double time_units) const n
 }
 
 void ComputeMarket::grow_to(std::size_t providers) {
-  if (providers <= weight_.size()) return;
-  const std::size_t n = std::max(providers, weight_.size() + weight_.size() / 8 + 16);
-  weight_.resize(n, 0);
-  free_slots_.resize(n, 0);
-  joined_.resize(n, 0);
-  conduct_.resize(n, Conduct::honest);
+  if (providers <= providers_.size()) return;
+  const std::size_t n = std::max(providers, providers_.size() + providers_.size() / 8 + 16);
+  providers_.reserve(n);
+  for (std::size_t p = providers_.size(); p < n; ++p)
+    providers_.emplace_back(core::StreamKey{seed_, replicate_, p, service_purpose},
+                            core::StreamKey{seed_, replicate_, p, verify_purpose});
   caught_.resize(n, 0);
   caught_at_.resize(n, -1);
-  jobs_.resize(n, 0);
-  earned_.resize(n);
   slashed_.resize(n);
-  bid_.resize(n);
-  recent_.resize(n);
-  service_rng_.reserve(n);
-  verify_rng_.reserve(n);
-  for (std::size_t p = service_rng_.size(); p < n; ++p) {
-    service_rng_.emplace_back(core::StreamKey{seed_, replicate_, p, service_purpose});
-    verify_rng_.emplace_back(core::StreamKey{seed_, replicate_, p, verify_purpose});
-  }
+  earned_before_recent_.resize(n);
   idle_.resize(n);
   if (uses_best_free()) {
     // Rebuilt: a node's best depends on the tree's shape.
@@ -213,14 +204,16 @@ void ComputeMarket::grow_to(std::size_t providers) {
     while (best_free_leaves_ < n) best_free_leaves_ <<= 1;
     best_free_.assign(2 * best_free_leaves_, none);
     for (std::size_t p = 0; p < n; ++p)
-      set_best_free(static_cast<std::uint32_t>(p), joined_[p] != 0 && free_slots_[p] > 0);
+      set_best_free(static_cast<std::uint32_t>(p), providers_[p].joined && providers_[p].free_slots > 0);
   }
 }
 
 // For a below b in number: whether a comes first in dispatch order, so ties go to the lower number.
 bool ComputeMarket::goes_before(std::uint32_t a, std::uint32_t b) const noexcept {
-  if (config_.dispatch == Dispatch::least_loaded) return !(free_slots_[b] > free_slots_[a]);
-  return !(bid_[b] < bid_[a]);
+  const Provider& pa = providers_[a];
+  const Provider& pb = providers_[b];
+  if (config_.dispatch == Dispatch::least_loaded) return !(pb.free_slots > pa.free_slots);
+  return !(pb.bid < pa.bid);
 }
 
 void ComputeMarket::set_best_free(std::uint32_t provider, bool free) noexcept {
@@ -236,34 +229,36 @@ void ComputeMarket::set_best_free(std::uint32_t provider, bool free) noexcept {
 
 void ComputeMarket::join(std::uint32_t provider, TokenAmount stake, bool honest) {
   grow_to(std::size_t{provider} + 1);
-  if (joined_[provider] != 0 || caught_[provider] != 0) throw std::logic_error("compute market: provider joined twice");
-  weight_[provider] = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(stake.base_units() >> weight_shift_));
-  if (weight_[provider] >= (std::uint64_t{1} << 38)) throw std::logic_error("compute market: a stake above max_stake");
-  free_slots_[provider] = static_cast<std::uint32_t>(config_.slots);
-  conduct_[provider] = honest ? Conduct::honest : Conduct::cheater;
+  Provider& p = providers_[provider];
+  if (p.joined || caught_[provider] != 0) throw std::logic_error("compute market: provider joined twice");
+  p.weight = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(stake.base_units() >> weight_shift_));
+  if (p.weight >= (std::uint64_t{1} << 38)) throw std::logic_error("compute market: a stake above max_stake");
+  p.free_slots = static_cast<std::uint32_t>(config_.slots);
+  p.conduct = honest ? Conduct::honest : Conduct::cheater;
   if (config_.lazy_fraction > 0.0) {
     // Drawn for every provider, so that whether one is lazy does not depend on the dishonest fraction.
     core::RandomStream rng({seed_, replicate_, provider, lazy_purpose});
-    if (rng.uniform01() < config_.lazy_fraction && honest) conduct_[provider] = Conduct::lazy;
+    if (rng.uniform01() < config_.lazy_fraction && honest) p.conduct = Conduct::lazy;
   }
-  bid_[provider] = config_.fee;
+  p.bid = config_.fee;
   if (config_.dispatch == Dispatch::lowest_bid) {
     core::RandomStream rng({seed_, replicate_, provider, bid_purpose});
-    bid_[provider] += millionths_of(config_.fee, static_cast<std::uint64_t>(std::llround(rng.uniform01() * config_.bid_spread * 1e6)));
+    p.bid += millionths_of(config_.fee, static_cast<std::uint64_t>(std::llround(rng.uniform01() * config_.bid_spread * 1e6)));
   }
-  joined_[provider] = 1;
+  p.joined = true;
   update_weight(provider);
 }
 
 void ComputeMarket::leave(std::uint32_t provider) {
-  if (provider >= joined_.size()) return;
-  joined_[provider] = 0;
+  if (!known(provider)) return;
+  providers_[provider].joined = false;
   update_weight(provider);
 }
 
 void ComputeMarket::update_weight(std::uint32_t provider) noexcept {
-  const bool free = joined_[provider] != 0 && free_slots_[provider] > 0;
-  idle_.set(provider, free ? weight_[provider] : 0);
+  const Provider& p = providers_[provider];
+  const bool free = p.joined && p.free_slots > 0;
+  idle_.set(provider, free ? p.weight : 0);
   if (uses_best_free()) set_best_free(provider, free);
 }
 
@@ -299,7 +294,7 @@ std::uint32_t ComputeMarket::pick_free_other(std::uint32_t provider) noexcept {
 }
 
 void ComputeMarket::take_slot(std::uint32_t provider) noexcept {
-  --free_slots_[provider];
+  --providers_[provider].free_slots;
   update_weight(provider);
 }
 
@@ -328,7 +323,7 @@ void ComputeMarket::begin_job(std::uint32_t provider, core::SimTime now, core::E
 
 void ComputeMarket::schedule_completion(std::uint32_t provider, std::uint64_t replica_tag, core::SimTime now,
                                         core::EventQueue& queue) {
-  const core::SimTime done = after(now, core::draw_exponential(service_rng_[provider], config_.service_rate));
+  const core::SimTime done = after(now, core::draw_exponential(providers_[provider].service_rng, config_.service_rate));
   if (done <= horizon_) queue.push(done, completion_priority, {completion, provider, replica_tag});
 }
 
@@ -368,11 +363,11 @@ void ComputeMarket::on_arrival(core::SimTime now, core::EventQueue& queue) {
 }
 
 bool ComputeMarket::skips_job(std::uint32_t provider) const noexcept {
-  switch (conduct_[provider]) {
+  switch (providers_[provider].conduct) {
     case Conduct::honest: return false;
     case Conduct::cheater: return true;
     case Conduct::lazy: {
-      const std::uint64_t done = jobs_[provider];  // before this one
+      const std::uint64_t done = providers_[provider].jobs;  // before this one
       if (config_.lazy_skips_at_random) {
         // The n-th job's coin is the n-th substream of the provider's own stream.
         core::RandomStream rng({seed_, replicate_, provider, skip_purpose}, done);
@@ -388,7 +383,8 @@ bool ComputeMarket::skips_job(std::uint32_t provider) const noexcept {
 void ComputeMarket::on_completion(std::uint32_t provider, std::uint64_t replica_tag, core::SimTime now,
                                   core::EventQueue& queue) {
   ++period_.completions;
-  ++jobs_[provider];
+  Provider& p = providers_[provider];
+  ++p.jobs;
   pay(provider);
   const bool skipped = skips_job(provider);
   std::uint64_t result = skipped ? std::uint64_t{skipped_flag} : 0;
@@ -397,28 +393,28 @@ void ComputeMarket::on_completion(std::uint32_t provider, std::uint64_t replica_
     result |= forced_error_flag;
   }
   if (replica_tag != 0) settle_replica(static_cast<std::uint32_t>(replica_tag - 1), provider, skipped, now);
-  if (verify_rng_[provider].uniform01() < config_.verify_probability)
+  if (p.verify_rng.uniform01() < config_.verify_probability)
     queue.push(now, verification_priority, {verification, provider, result});
-  if (joined_[provider] != 0 && queue_size_ > 0) {
+  if (p.joined && queue_size_ > 0) {
     period_.wait_ticks += static_cast<ledger::u128>(now.ticks() - pop_waiting());
     begin_job(provider, now, queue);
     return;
   }
-  ++free_slots_[provider];
+  ++p.free_slots;
   update_weight(provider);
 }
 
 // The consumers pay the provider's price: the burn's and the treasury's shares (rounded down), the rest to it.
 void ComputeMarket::pay(std::uint32_t provider) {
-  const TokenAmount price = bid_[provider];
+  Provider& p = providers_[provider];
+  const TokenAmount price = p.bid;
   const TokenAmount burned = millionths_of(price, burn_millionths_);
   const TokenAmount to_treasury = millionths_of(price, treasury_millionths_);
   const TokenAmount earned = price - burned - to_treasury;
   ledger_.transfer(consumers_, first_provider_ + provider, earned, "job fee");
   period_.fees += earned;
-  earned_[provider] += earned;
-  ++recent_[provider].jobs;
-  recent_[provider].earned += earned;
+  ++p.recent.jobs;
+  p.recent.earned += earned;
   if (!burned.is_zero()) {
     ledger_.burn(consumers_, burned, "job fee burn");
     period_.burned += burned;
@@ -469,7 +465,7 @@ TokenAmount ComputeMarket::catch_skipper(std::uint32_t provider, core::SimTime n
   ++period_.caught;
   caught_[provider] = 1;
   caught_at_[provider] = now.ticks();
-  joined_[provider] = 0;
+  providers_[provider].joined = false;
   update_weight(provider);
   return slashed;
 }
@@ -479,9 +475,10 @@ double ComputeMarket::caught_at(std::uint32_t provider) const noexcept {
 }
 
 ComputeMarket::Recent ComputeMarket::take_recent(std::uint32_t provider) noexcept {
-  if (provider >= recent_.size()) return {};
-  const Recent r = recent_[provider];
-  recent_[provider] = {};
+  if (!known(provider)) return {};
+  const Recent r = providers_[provider].recent;
+  providers_[provider].recent = {};
+  earned_before_recent_[provider] += r.earned;
   return r;
 }
 
