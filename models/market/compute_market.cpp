@@ -70,7 +70,8 @@ const ComputeMarketConfig& validated(const ComputeMarketConfig& c) {
 
 void ComputeMarket::WeightedSampler::resize(std::size_t n) {
   // A power of two of leaves, so the descent needs no bounds check; rebuilt from the weights, since a Fenwick
-  // tree's nodes depend on its size.
+  // tree's nodes depend on its size. Its root, tree_[leaves], would hold the total: total_ does, and the
+  // descent starts below it, so it is not kept.
   std::size_t leaves = 1;
   top_bit_ = 0;
   while (leaves < n) {
@@ -78,9 +79,9 @@ void ComputeMarket::WeightedSampler::resize(std::size_t n) {
     ++top_bit_;
   }
   weights_.resize(leaves, 0);
-  tree_.assign(leaves + 1, 0);
+  tree_.assign(leaves, 0);
   for (std::size_t i = 0; i < leaves; ++i)
-    for (std::size_t k = i + 1; k <= leaves; k += k & (~k + 1)) tree_[k] += weights_[i];
+    for (std::size_t k = i + 1; k < leaves; k += k & (~k + 1)) tree_[k] += weights_[i];
 }
 
 void ComputeMarket::WeightedSampler::set(std::size_t i, std::uint64_t w) noexcept {
@@ -94,7 +95,6 @@ std::size_t ComputeMarket::WeightedSampler::find(std::uint64_t target) const noe
   // The index i with prefix(i) <= target < prefix(i + 1). Each step goes right or not with probability near
   // 1/2, which no branch predictor guesses: masks instead of branches. The descent is a chain of dependent
   // loads, so each round loads a node and both of the children it may lead to at once, and takes two steps.
-  // tree_[leaves] is the total, above every target: the descent starts below it.
   std::size_t pos = 0;
   std::size_t step = (std::size_t{1} << top_bit_) >> 1;
   for (; step > 1; step >>= 2) {

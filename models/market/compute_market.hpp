@@ -187,7 +187,7 @@ class ComputeMarket {
     [[nodiscard]] std::size_t find(std::uint64_t target) const noexcept;
 
    private:
-    std::vector<std::uint64_t> tree_{0, 0};
+    std::vector<std::uint64_t> tree_{0};  // nodes 1 .. leaves - 1 (0 unused); at first one leaf, no node
     std::vector<std::uint64_t> weights_;
     std::uint64_t total_ = 0;
     int top_bit_ = 0;
