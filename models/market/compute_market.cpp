@@ -69,24 +69,18 @@ const ComputeMarketConfig& validated(const ComputeMarketConfig& c) {
 // the same on every platform.
 
 void ComputeMarket::WeightedSampler::resize(std::size_t n) {
-  // A power of two of leaves, so the descent needs no bounds check; rebuilt from the weights, since a Fenwick
-  // tree's nodes depend on its size. Its root, tree_[leaves], would hold the total: total_ does, and the
-  // descent starts below it, so it is not kept.
-  std::size_t leaves = 1;
-  top_bit_ = 0;
-  while (leaves < n) {
-    leaves <<= 1;
+  // A power of two of leaves, so the descent needs no bounds check. The root, tree_[leaves], would hold the
+  // total: total_ does, and the descent starts below it, so it is not kept. Doubling the leaves keeps every
+  // node: the old root becomes a node, and the nodes above it cover only new leaves, of weight 0.
+  while (tree_.size() < n) {
+    const std::size_t leaves = tree_.size();
+    tree_.resize(2 * leaves, 0);
+    tree_[leaves] = total_;
     ++top_bit_;
   }
-  weights_.resize(leaves, 0);
-  tree_.assign(leaves, 0);
-  for (std::size_t i = 0; i < leaves; ++i)
-    for (std::size_t k = i + 1; k < leaves; k += k & (~k + 1)) tree_[k] += weights_[i];
 }
 
-void ComputeMarket::WeightedSampler::set(std::size_t i, std::uint64_t w) noexcept {
-  const std::uint64_t delta = w - weights_[i];  // modular: exact once every update is applied
-  weights_[i] = w;
+void ComputeMarket::WeightedSampler::add(std::size_t i, std::uint64_t delta) noexcept {
   total_ += delta;
   for (std::size_t k = i + 1; k < tree_.size(); k += k & (~k + 1)) tree_[k] += delta;
 }
@@ -258,8 +252,14 @@ void ComputeMarket::leave(std::uint32_t provider) {
 void ComputeMarket::update_weight(std::uint32_t provider) noexcept {
   const Provider& p = providers_[provider];
   const bool free = p.joined && p.free_slots > 0;
-  idle_.set(provider, free ? p.weight : 0);
+  set_idle_weight(provider, free ? p.weight : 0);
   if (uses_best_free()) set_best_free(provider, free);
+}
+
+void ComputeMarket::set_idle_weight(std::uint32_t provider, std::uint64_t weight) noexcept {
+  std::uint64_t& idle_weight = providers_[provider].idle_weight;
+  idle_.add(provider, weight - idle_weight);  // modular: exact once every change is applied
+  idle_weight = weight;
 }
 
 void ComputeMarket::start(core::EventQueue& queue, core::SimTime now) {
@@ -286,7 +286,7 @@ std::uint32_t ComputeMarket::pick_free(core::RandomStream& rng) noexcept {
 
 std::uint32_t ComputeMarket::pick_free_other(std::uint32_t provider) noexcept {
   // Hidden from the dispatch while the other is picked, then restored.
-  idle_.set(provider, 0);
+  set_idle_weight(provider, 0);
   if (uses_best_free()) set_best_free(provider, false);
   const std::uint32_t other = idle_.total() == 0 ? none : pick_free(replication_rng_);
   update_weight(provider);

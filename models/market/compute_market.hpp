@@ -181,14 +181,15 @@ class ComputeMarket {
  private:
   class WeightedSampler {
    public:
+    // Room for n weights; the new ones are 0.
     void resize(std::size_t n);
-    void set(std::size_t i, std::uint64_t w) noexcept;
+    // Adds `delta` (modulo 2^64, so a decrease too) to the i-th weight.
+    void add(std::size_t i, std::uint64_t delta) noexcept;
     [[nodiscard]] std::uint64_t total() const noexcept { return total_; }
     [[nodiscard]] std::size_t find(std::uint64_t target) const noexcept;
 
    private:
     std::vector<std::uint64_t> tree_{0};  // nodes 1 .. leaves - 1 (0 unused); at first one leaf, no node
-    std::vector<std::uint64_t> weights_;
     std::uint64_t total_ = 0;
     int top_bit_ = 0;
   };
@@ -201,6 +202,8 @@ class ComputeMarket {
 
   void grow_to(std::size_t providers);
   void update_weight(std::uint32_t provider) noexcept;
+  // The provider's weight in the stake-weighted dispatch: its stake's while it has a free slot, else 0.
+  void set_idle_weight(std::uint32_t provider, std::uint64_t weight) noexcept;
   [[nodiscard]] bool uses_best_free() const noexcept { return config_.dispatch != Dispatch::stake_weighted; }
   // The provider with a free slot the dispatch picks (stake_weighted draws from `rng`); one must be free.
   std::uint32_t pick_free(core::RandomStream& rng) noexcept;
@@ -246,6 +249,7 @@ class ComputeMarket {
     Provider(const core::StreamKey& service, const core::StreamKey& verify) : service_rng(service), verify_rng(verify) {}
     Recent recent;
     std::uint64_t weight = 0;
+    std::uint64_t idle_weight = 0;  // its weight in idle_
     std::uint64_t jobs = 0;
     std::uint32_t free_slots = 0;
     bool joined = false;
