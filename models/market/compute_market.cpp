@@ -252,14 +252,15 @@ void ComputeMarket::leave(std::uint32_t provider) {
 void ComputeMarket::update_weight(std::uint32_t provider) noexcept {
   const Provider& p = providers_[provider];
   const bool free = p.joined && p.free_slots > 0;
-  set_idle_weight(provider, free ? p.weight : 0);
+  set_idle(provider, free);
   if (uses_best_free()) set_best_free(provider, free);
 }
 
-void ComputeMarket::set_idle_weight(std::uint32_t provider, std::uint64_t weight) noexcept {
-  std::uint64_t& idle_weight = providers_[provider].idle_weight;
-  idle_.add(provider, weight - idle_weight);  // modular: exact once every change is applied
-  idle_weight = weight;
+void ComputeMarket::set_idle(std::uint32_t provider, bool idle) noexcept {
+  Provider& p = providers_[provider];
+  // Its weight changes only while it is out (at join), so it goes in or out whole; modular, for the way out.
+  if (idle != p.idle) idle_.add(provider, idle ? p.weight : std::uint64_t{0} - p.weight);
+  p.idle = idle;
 }
 
 void ComputeMarket::start(core::EventQueue& queue, core::SimTime now) {
@@ -286,7 +287,7 @@ std::uint32_t ComputeMarket::pick_free(core::RandomStream& rng) noexcept {
 
 std::uint32_t ComputeMarket::pick_free_other(std::uint32_t provider) noexcept {
   // Hidden from the dispatch while the other is picked, then restored.
-  set_idle_weight(provider, 0);
+  set_idle(provider, false);
   if (uses_best_free()) set_best_free(provider, false);
   const std::uint32_t other = idle_.total() == 0 ? none : pick_free(replication_rng_);
   update_weight(provider);
@@ -413,8 +414,8 @@ void ComputeMarket::pay(std::uint32_t provider) {
   const TokenAmount earned = price - burned - to_treasury;
   ledger_.transfer(consumers_, first_provider_ + provider, earned, "job fee");
   period_.fees += earned;
-  ++p.recent.jobs;
-  p.recent.earned += earned;
+  ++p.recent_jobs;
+  p.recent_earned += earned;
   if (!burned.is_zero()) {
     ledger_.burn(consumers_, burned, "job fee burn");
     period_.burned += burned;
@@ -476,8 +477,10 @@ double ComputeMarket::caught_at(std::uint32_t provider) const noexcept {
 
 ComputeMarket::Recent ComputeMarket::take_recent(std::uint32_t provider) noexcept {
   if (!known(provider)) return {};
-  const Recent r = providers_[provider].recent;
-  providers_[provider].recent = {};
+  Provider& p = providers_[provider];
+  const Recent r{p.recent_jobs, p.recent_earned};
+  p.recent_jobs = 0;
+  p.recent_earned = {};
   earned_before_recent_[provider] += r.earned;
   return r;
 }

@@ -152,7 +152,7 @@ class ComputeMarket {
   }
   // The fees' share the provider received, over the run; what it asks for a job.
   [[nodiscard]] ledger::TokenAmount earned(std::uint32_t provider) const noexcept {
-    return known(provider) ? earned_before_recent_[provider] + providers_[provider].recent.earned : ledger::TokenAmount{};
+    return known(provider) ? earned_before_recent_[provider] + providers_[provider].recent_earned : ledger::TokenAmount{};
   }
   [[nodiscard]] ledger::TokenAmount bid(std::uint32_t provider) const noexcept { return providers_[provider].bid; }
   // Jobs the provider completed, and the fees it received for them, since the last call for it.
@@ -202,8 +202,8 @@ class ComputeMarket {
 
   void grow_to(std::size_t providers);
   void update_weight(std::uint32_t provider) noexcept;
-  // The provider's weight in the stake-weighted dispatch: its stake's while it has a free slot, else 0.
-  void set_idle_weight(std::uint32_t provider, std::uint64_t weight) noexcept;
+  // Puts the provider's weight in the stake-weighted dispatch (while it has a free slot) or takes it out.
+  void set_idle(std::uint32_t provider, bool idle) noexcept;
   [[nodiscard]] bool uses_best_free() const noexcept { return config_.dispatch != Dispatch::stake_weighted; }
   // The provider with a free slot the dispatch picks (stake_weighted draws from `rng`); one must be free.
   std::uint32_t pick_free(core::RandomStream& rng) noexcept;
@@ -244,17 +244,19 @@ class ComputeMarket {
   ledger::AccountId verifiers_;
 
   // A provider's fields that jobs touch, together: an event touches a few cache lines of one struct rather
-  // than a line in each of a dozen arrays. Cache-line aligned, so that none straddles more lines than it fills.
+  // than a line in each of a dozen arrays. Cache-line aligned, and the fields before the streams fill the first
+  // line: all a completion reads but its verification coin.
   struct alignas(64) Provider {
     Provider(const core::StreamKey& service, const core::StreamKey& verify) : service_rng(service), verify_rng(verify) {}
-    Recent recent;
+    ledger::TokenAmount bid;
+    ledger::TokenAmount recent_earned;
     std::uint64_t weight = 0;
-    std::uint64_t idle_weight = 0;  // its weight in idle_
     std::uint64_t jobs = 0;
+    std::uint32_t recent_jobs = 0;
     std::uint32_t free_slots = 0;
     bool joined = false;
+    bool idle = false;  // its weight is in idle_
     Conduct conduct = Conduct::honest;
-    ledger::TokenAmount bid;
     core::RandomStream service_rng;
     core::RandomStream verify_rng;
   };
