@@ -62,37 +62,42 @@ const ComputeMarketConfig& validated(const ComputeMarketConfig& c) {
 // the same on every platform.
 
 void ComputeMarket::WeightedSampler::resize(std::size_t n) {
-  // A power of two of leaves, so the descent needs no bounds check; rebuilt from the weights, since a Fenwick
-  // tree's nodes depend on its size.
-  std::size_t leaves = 1;
-  top_bit_ = 0;
-  while (leaves < n) {
-    leaves <<= 1;
+  // A power of two of leaves, so the descent needs no bounds check. The root, tree_[leaves], would hold the
+  // total: total_ does, and the descent starts below it, so it is not kept. Doubling the leaves keeps every
+  // node: the old root becomes a node, and the nodes above it cover only new leaves, of weight 0.
+  while (tree_.size() < n) {
+    const std::size_t leaves = tree_.size();
+    tree_.resize(2 * leaves, 0);
+    tree_[leaves] = total_;
     ++top_bit_;
   }
-  weights_.resize(leaves, 0);
-  tree_.assign(leaves + 1, 0);
-  for (std::size_t i = 0; i < leaves; ++i)
-    for (std::size_t k = i + 1; k <= leaves; k += k & (~k + 1)) tree_[k] += weights_[i];
 }
 
-void ComputeMarket::WeightedSampler::set(std::size_t i, std::uint64_t w) noexcept {
-  const std::uint64_t delta = w - weights_[i];  // modular: exact once every update is applied
-  weights_[i] = w;
+void ComputeMarket::WeightedSampler::add(std::size_t i, std::uint64_t delta) noexcept {
   total_ += delta;
   for (std::size_t k = i + 1; k < tree_.size(); k += k & (~k + 1)) tree_[k] += delta;
 }
 
 std::size_t ComputeMarket::WeightedSampler::find(std::uint64_t target) const noexcept {
   // The index i with prefix(i) <= target < prefix(i + 1). Each step goes right or not with probability near
-  // 1/2, which no branch predictor guesses: masks instead of branches.
+  // 1/2, which no branch predictor guesses: masks instead of branches. The descent is a chain of dependent
+  // loads, so each round loads a node and both of the children it may lead to at once, and takes two steps.
   std::size_t pos = 0;
-  for (std::size_t step = std::size_t{1} << top_bit_; step > 0; step >>= 1) {
+  std::size_t step = (std::size_t{1} << top_bit_) >> 1;
+  for (; step > 1; step >>= 2) {
+    const std::size_t half = step >> 1;
     const std::uint64_t below = tree_[pos + step];
+    const std::uint64_t left = tree_[pos + half];
+    const std::uint64_t right_below = tree_[pos + step + half];
     const std::uint64_t right = std::uint64_t{0} - static_cast<std::uint64_t>(below <= target);
     pos += step & right;
     target -= below & right;
+    const std::uint64_t next = (left & ~right) | (right_below & right);
+    const std::uint64_t next_right = std::uint64_t{0} - static_cast<std::uint64_t>(next <= target);
+    pos += half & next_right;
+    target -= next & next_right;
   }
+  if (step == 1) pos += static_cast<std::size_t>(tree_[pos + 1] <= target);
   return pos;
 }
 
@@ -162,29 +167,23 @@ core::SimTime ComputeMarket::after(core::SimTime now, double time_units) const n
   const double ticks = time_units * unit_ticks_;
   // Past the horizon is as good as never: clamped so the sum cannot overflow.
   if (!(ticks < static_cast<double>(horizon_.ticks() - now.ticks()) + 1.0)) return core::SimTime::max();
-  return now + core::SimTime::from_ticks(static_cast<core::SimTime::rep>(std::llround(ticks)));
+  // std::llround's result, without its library call: ticks is in [0, 2^63) here, and ticks - whole is exact.
+  auto whole = static_cast<core::SimTime::rep>(ticks);
+  if (ticks - static_cast<double>(whole) >= 0.5) ++whole;
+  return now + core::SimTime::from_ticks(whole);
 }
 
 void ComputeMarket::grow_to(std::size_t providers) {
-  if (providers <= weight_.size()) return;
-  const std::size_t n = std::max(providers, weight_.size() + weight_.size() / 8 + 16);
-  weight_.resize(n, 0);
-  free_slots_.resize(n, 0);
-  joined_.resize(n, 0);
-  conduct_.resize(n, Conduct::honest);
+  if (providers <= providers_.size()) return;
+  const std::size_t n = std::max(providers, providers_.size() + providers_.size() / 8 + 16);
+  providers_.reserve(n);
+  for (std::size_t p = providers_.size(); p < n; ++p)
+    providers_.emplace_back(core::StreamKey{seed_, replicate_, p, service_purpose},
+                            core::StreamKey{seed_, replicate_, p, verify_purpose});
   caught_.resize(n, 0);
   caught_at_.resize(n, -1);
-  jobs_.resize(n, 0);
-  earned_.resize(n);
   slashed_.resize(n);
-  bid_.resize(n);
-  recent_.resize(n);
-  service_rng_.reserve(n);
-  verify_rng_.reserve(n);
-  for (std::size_t p = service_rng_.size(); p < n; ++p) {
-    service_rng_.emplace_back(core::StreamKey{seed_, replicate_, p, service_purpose});
-    verify_rng_.emplace_back(core::StreamKey{seed_, replicate_, p, verify_purpose});
-  }
+  earned_before_recent_.resize(n);
   idle_.resize(n);
   if (uses_best_free()) {
     // Rebuilt: a node's best depends on the tree's shape.
@@ -192,14 +191,16 @@ void ComputeMarket::grow_to(std::size_t providers) {
     while (best_free_leaves_ < n) best_free_leaves_ <<= 1;
     best_free_.assign(2 * best_free_leaves_, none);
     for (std::size_t p = 0; p < n; ++p)
-      set_best_free(static_cast<std::uint32_t>(p), joined_[p] != 0 && free_slots_[p] > 0);
+      set_best_free(static_cast<std::uint32_t>(p), providers_[p].joined && providers_[p].free_slots > 0);
   }
 }
 
 // For a below b in number: whether a comes first in dispatch order, so ties go to the lower number.
 bool ComputeMarket::goes_before(std::uint32_t a, std::uint32_t b) const noexcept {
-  if (config_.dispatch == Dispatch::least_loaded) return !(free_slots_[b] > free_slots_[a]);
-  return !(bid_[b] < bid_[a]);
+  const Provider& pa = providers_[a];
+  const Provider& pb = providers_[b];
+  if (config_.dispatch == Dispatch::least_loaded) return !(pb.free_slots > pa.free_slots);
+  return !(pb.bid < pa.bid);
 }
 
 void ComputeMarket::set_best_free(std::uint32_t provider, bool free) noexcept {
@@ -215,18 +216,19 @@ void ComputeMarket::set_best_free(std::uint32_t provider, bool free) noexcept {
 
 void ComputeMarket::join(std::uint32_t provider, TokenAmount stake, bool honest) {
   grow_to(std::size_t{provider} + 1);
-  if (joined_[provider] != 0 || caught_[provider] != 0) throw std::logic_error("compute market: provider joined twice");
-  weight_[provider] = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(stake.base_units() >> weight_shift_));
-  if (weight_[provider] >= (std::uint64_t{1} << 38)) throw std::logic_error("compute market: a stake above max_stake");
-  free_slots_[provider] = static_cast<std::uint32_t>(config_.slots);
-  conduct_[provider] = honest ? Conduct::honest : Conduct::cheater;
+  Provider& p = providers_[provider];
+  if (p.joined || caught_[provider] != 0) throw std::logic_error("compute market: provider joined twice");
+  p.weight = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(stake.base_units() >> weight_shift_));
+  if (p.weight >= (std::uint64_t{1} << 38)) throw std::logic_error("compute market: a stake above max_stake");
+  p.free_slots = static_cast<std::uint32_t>(config_.slots);
+  p.conduct = honest ? Conduct::honest : Conduct::cheater;
   if (config_.lazy_fraction > 0.0) {
     // Drawn for every provider, so that whether one is lazy does not depend on the dishonest fraction.
     core::RandomStream rng({seed_, replicate_, provider, lazy_purpose});
-    if (rng.uniform01() < config_.lazy_fraction && honest) conduct_[provider] = Conduct::lazy;
+    if (rng.uniform01() < config_.lazy_fraction && honest) p.conduct = Conduct::lazy;
   }
-  bid_[provider] = ask(provider);
-  joined_[provider] = 1;
+  p.bid = ask(provider);
+  p.joined = true;
   update_weight(provider);
 }
 
@@ -263,20 +265,32 @@ void ComputeMarket::retune(const ComputeMarketConfig& terms) {
   slash_millionths_ = static_cast<std::uint64_t>(std::llround(next.slash_fraction * 1e6));
   const bool new_fee = next.fee != config_.fee;
   config_ = next;
-  if (new_fee)
-    for (std::uint32_t p = 0; p < bid_.size(); ++p) bid_[p] = ask(p);
+  if (!new_fee) return;
+  // Bids scale with the fee; the cheapest-free order is rebuilt with them (a rare event: no need to be clever).
+  for (std::uint32_t p = 0; p < providers_.size(); ++p) {
+    providers_[p].bid = ask(p);
+    update_weight(p);
+  }
 }
 
 void ComputeMarket::leave(std::uint32_t provider) {
-  if (provider >= joined_.size()) return;
-  joined_[provider] = 0;
+  if (!known(provider)) return;
+  providers_[provider].joined = false;
   update_weight(provider);
 }
 
 void ComputeMarket::update_weight(std::uint32_t provider) noexcept {
-  const bool free = joined_[provider] != 0 && free_slots_[provider] > 0;
-  idle_.set(provider, free ? weight_[provider] : 0);
+  const Provider& p = providers_[provider];
+  const bool free = p.joined && p.free_slots > 0;
+  set_idle(provider, free);
   if (uses_best_free()) set_best_free(provider, free);
+}
+
+void ComputeMarket::set_idle(std::uint32_t provider, bool idle) noexcept {
+  Provider& p = providers_[provider];
+  // Its weight changes only while it is out (at join), so it goes in or out whole; modular, for the way out.
+  if (idle != p.idle) idle_.add(provider, idle ? p.weight : std::uint64_t{0} - p.weight);
+  p.idle = idle;
 }
 
 void ComputeMarket::start(core::EventQueue& queue, core::SimTime now) {
@@ -303,7 +317,7 @@ std::uint32_t ComputeMarket::pick_free(core::RandomStream& rng) noexcept {
 
 std::uint32_t ComputeMarket::pick_free_other(std::uint32_t provider) noexcept {
   // Hidden from the dispatch while the other is picked, then restored.
-  idle_.set(provider, 0);
+  set_idle(provider, false);
   if (uses_best_free()) set_best_free(provider, false);
   const std::uint32_t other = idle_.total() == 0 ? none : pick_free(replication_rng_);
   update_weight(provider);
@@ -311,7 +325,7 @@ std::uint32_t ComputeMarket::pick_free_other(std::uint32_t provider) noexcept {
 }
 
 void ComputeMarket::take_slot(std::uint32_t provider) noexcept {
-  --free_slots_[provider];
+  --providers_[provider].free_slots;
   update_weight(provider);
 }
 
@@ -340,7 +354,7 @@ void ComputeMarket::begin_job(std::uint32_t provider, core::SimTime now, core::E
 
 void ComputeMarket::schedule_completion(std::uint32_t provider, std::uint64_t replica_tag, core::SimTime now,
                                         core::EventQueue& queue) {
-  const core::SimTime done = after(now, core::draw_exponential(service_rng_[provider], config_.service_rate));
+  const core::SimTime done = after(now, core::draw_exponential(providers_[provider].service_rng, config_.service_rate));
   if (done <= horizon_) queue.push(done, completion_priority, {completion, provider, replica_tag});
 }
 
@@ -380,11 +394,11 @@ void ComputeMarket::on_arrival(core::SimTime now, core::EventQueue& queue) {
 }
 
 bool ComputeMarket::skips_job(std::uint32_t provider) const noexcept {
-  switch (conduct_[provider]) {
+  switch (providers_[provider].conduct) {
     case Conduct::honest: return false;
     case Conduct::cheater: return true;
     case Conduct::lazy: {
-      const std::uint64_t done = jobs_[provider];  // before this one
+      const std::uint64_t done = providers_[provider].jobs;  // before this one
       if (config_.lazy_skips_at_random) {
         // The n-th job's coin is the n-th substream of the provider's own stream.
         core::RandomStream rng({seed_, replicate_, provider, skip_purpose}, done);
@@ -400,7 +414,8 @@ bool ComputeMarket::skips_job(std::uint32_t provider) const noexcept {
 void ComputeMarket::on_completion(std::uint32_t provider, std::uint64_t replica_tag, core::SimTime now,
                                   core::EventQueue& queue) {
   ++period_.completions;
-  ++jobs_[provider];
+  Provider& p = providers_[provider];
+  ++p.jobs;
   pay(provider);
   const bool skipped = skips_job(provider);
   std::uint64_t result = skipped ? std::uint64_t{skipped_flag} : 0;
@@ -409,28 +424,28 @@ void ComputeMarket::on_completion(std::uint32_t provider, std::uint64_t replica_
     result |= forced_error_flag;
   }
   if (replica_tag != 0) settle_replica(static_cast<std::uint32_t>(replica_tag - 1), provider, skipped, now);
-  if (verify_rng_[provider].uniform01() < config_.verify_probability)
+  if (p.verify_rng.uniform01() < config_.verify_probability)
     queue.push(now, verification_priority, {verification, provider, result});
-  if (joined_[provider] != 0 && queue_size_ > 0) {
+  if (p.joined && queue_size_ > 0) {
     period_.wait_ticks += static_cast<ledger::u128>(now.ticks() - pop_waiting());
     begin_job(provider, now, queue);
     return;
   }
-  ++free_slots_[provider];
+  ++p.free_slots;
   update_weight(provider);
 }
 
 // The consumers pay the provider's price: the burn's and the treasury's shares (rounded down), the rest to it.
 void ComputeMarket::pay(std::uint32_t provider) {
-  const TokenAmount price = bid_[provider];
+  Provider& p = providers_[provider];
+  const TokenAmount price = p.bid;
   const TokenAmount burned = millionths_of(price, burn_millionths_);
   const TokenAmount to_treasury = millionths_of(price, treasury_millionths_);
   const TokenAmount earned = price - burned - to_treasury;
   ledger_.transfer(consumers_, first_provider_ + provider, earned, "job fee");
   period_.fees += earned;
-  earned_[provider] += earned;
-  ++recent_[provider].jobs;
-  recent_[provider].earned += earned;
+  ++p.recent_jobs;
+  p.recent_earned += earned;
   if (!burned.is_zero()) {
     ledger_.burn(consumers_, burned, "job fee burn");
     period_.burned += burned;
@@ -481,7 +496,7 @@ TokenAmount ComputeMarket::catch_skipper(std::uint32_t provider, core::SimTime n
   ++period_.caught;
   caught_[provider] = 1;
   caught_at_[provider] = now.ticks();
-  joined_[provider] = 0;
+  providers_[provider].joined = false;
   update_weight(provider);
   return slashed;
 }
@@ -491,9 +506,12 @@ double ComputeMarket::caught_at(std::uint32_t provider) const noexcept {
 }
 
 ComputeMarket::Recent ComputeMarket::take_recent(std::uint32_t provider) noexcept {
-  if (provider >= recent_.size()) return {};
-  const Recent r = recent_[provider];
-  recent_[provider] = {};
+  if (!known(provider)) return {};
+  Provider& p = providers_[provider];
+  const Recent r{p.recent_jobs, p.recent_earned};
+  p.recent_jobs = 0;
+  p.recent_earned = {};
+  earned_before_recent_[provider] += r.earned;
   return r;
 }
 

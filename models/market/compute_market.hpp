@@ -149,23 +149,23 @@ class ComputeMarket {
   [[nodiscard]] bool caught(std::uint32_t provider) const noexcept { return known(provider) && caught_[provider] != 0; }
   [[nodiscard]] double caught_at(std::uint32_t provider) const noexcept;  // time units; -1 if never
   [[nodiscard]] std::uint64_t jobs(std::uint32_t provider) const noexcept {
-    return known(provider) ? jobs_[provider] : 0;
+    return known(provider) ? providers_[provider].jobs : 0;
   }
   [[nodiscard]] bool lazy(std::uint32_t provider) const noexcept {
-    return known(provider) && conduct_[provider] == Conduct::lazy;
+    return known(provider) && providers_[provider].conduct == Conduct::lazy;
   }
   // What it lost when caught (a provider is slashed at most once: caught, it is out).
   [[nodiscard]] ledger::TokenAmount slashed(std::uint32_t provider) const noexcept {
     return known(provider) ? slashed_[provider] : ledger::TokenAmount{};
   }
   [[nodiscard]] std::uint32_t free_slots(std::uint32_t provider) const noexcept {
-    return known(provider) ? free_slots_[provider] : 0;
+    return known(provider) ? providers_[provider].free_slots : 0;
   }
   // The fees' share the provider received, over the run; what it asks for a job.
   [[nodiscard]] ledger::TokenAmount earned(std::uint32_t provider) const noexcept {
-    return known(provider) ? earned_[provider] : ledger::TokenAmount{};
+    return known(provider) ? earned_before_recent_[provider] + providers_[provider].recent_earned : ledger::TokenAmount{};
   }
-  [[nodiscard]] ledger::TokenAmount bid(std::uint32_t provider) const noexcept { return bid_[provider]; }
+  [[nodiscard]] ledger::TokenAmount bid(std::uint32_t provider) const noexcept { return providers_[provider].bid; }
   // Jobs the provider completed, and the fees it received for them, since the last call for it.
   struct Recent {
     std::uint32_t jobs = 0;
@@ -192,19 +192,20 @@ class ComputeMarket {
  private:
   class WeightedSampler {
    public:
+    // Room for n weights; the new ones are 0.
     void resize(std::size_t n);
-    void set(std::size_t i, std::uint64_t w) noexcept;
+    // Adds `delta` (modulo 2^64, so a decrease too) to the i-th weight.
+    void add(std::size_t i, std::uint64_t delta) noexcept;
     [[nodiscard]] std::uint64_t total() const noexcept { return total_; }
     [[nodiscard]] std::size_t find(std::uint64_t target) const noexcept;
 
    private:
-    std::vector<std::uint64_t> tree_{0, 0};
-    std::vector<std::uint64_t> weights_;
+    std::vector<std::uint64_t> tree_{0};  // nodes 1 .. leaves - 1 (0 unused); at first one leaf, no node
     std::uint64_t total_ = 0;
     int top_bit_ = 0;
   };
 
-  [[nodiscard]] bool known(std::uint32_t provider) const noexcept { return provider < jobs_.size(); }
+  [[nodiscard]] bool known(std::uint32_t provider) const noexcept { return provider < providers_.size(); }
   [[nodiscard]] core::SimTime after(core::SimTime now, double time_units) const noexcept;
   // A completed job's result as its verification event carries it.
   enum ResultFlag : std::uint64_t { skipped_flag = 1, forced_error_flag = 2 };
@@ -212,6 +213,8 @@ class ComputeMarket {
 
   void grow_to(std::size_t providers);
   void update_weight(std::uint32_t provider) noexcept;
+  // Puts the provider's weight in the stake-weighted dispatch (while it has a free slot) or takes it out.
+  void set_idle(std::uint32_t provider, bool idle) noexcept;
   [[nodiscard]] bool uses_best_free() const noexcept { return config_.dispatch != Dispatch::stake_weighted; }
   // The provider with a free slot the dispatch picks (stake_weighted draws from `rng`); one must be free.
   std::uint32_t pick_free(core::RandomStream& rng) noexcept;
@@ -253,20 +256,29 @@ class ComputeMarket {
   std::uint64_t referee_millionths_;
   ledger::AccountId verifiers_;
 
-  // Providers, structure of arrays.
-  std::vector<std::uint64_t> weight_;
-  std::vector<std::uint32_t> free_slots_;
-  std::vector<std::uint8_t> joined_;
-  std::vector<Conduct> conduct_;
+  // A provider's fields that jobs touch, together: an event touches a few cache lines of one struct rather
+  // than a line in each of a dozen arrays. Cache-line aligned, and the fields before the streams fill the first
+  // line: all a completion reads but its verification coin.
+  struct alignas(64) Provider {
+    Provider(const core::StreamKey& service, const core::StreamKey& verify) : service_rng(service), verify_rng(verify) {}
+    ledger::TokenAmount bid;
+    ledger::TokenAmount recent_earned;
+    std::uint64_t weight = 0;
+    std::uint64_t jobs = 0;
+    std::uint32_t recent_jobs = 0;
+    std::uint32_t free_slots = 0;
+    bool joined = false;
+    bool idle = false;  // its weight is in idle_
+    Conduct conduct = Conduct::honest;
+    core::RandomStream service_rng;
+    core::RandomStream verify_rng;
+  };
+  std::vector<Provider> providers_;
+  // What joining, catching and the owner's queries touch, apart.
   std::vector<std::uint8_t> caught_;
   std::vector<std::int64_t> caught_at_;
-  std::vector<std::uint64_t> jobs_;
-  std::vector<ledger::TokenAmount> earned_;
   std::vector<ledger::TokenAmount> slashed_;
-  std::vector<ledger::TokenAmount> bid_;
-  std::vector<Recent> recent_;
-  std::vector<core::RandomStream> service_rng_;
-  std::vector<core::RandomStream> verify_rng_;
+  std::vector<ledger::TokenAmount> earned_before_recent_;  // earned() adds the recent earnings
   WeightedSampler idle_;
   // lowest_bid and least_loaded: a segment tree over the providers with a free slot in dispatch order ((bid,
   // provider) or (most free slots, provider)); a node holds the first provider below it, or `none`.
