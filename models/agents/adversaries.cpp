@@ -12,8 +12,12 @@ const std::vector<std::string> all_roles = {"data_provider", "developer", "compu
 // Quadratic funding's donations are at most 2^20 units (models/rewards/quadratic_funding.hpp).
 constexpr std::int64_t max_donation_units = std::int64_t{1} << 20;
 
+// What the identities beyond the first cost per epoch; an overflow is an error, never a wrap.
 ledger::TokenAmount identity_costs(const ContributorBehaviour& b) {
-  return ledger::TokenAmount::from_base_units(b.identity_cost.base_units() * static_cast<ledger::u128>(b.identities - 1));
+  ledger::u128 out = 0;
+  if (__builtin_mul_overflow(b.identity_cost.base_units(), static_cast<ledger::u128>(b.identities - 1), &out))
+    throw ledger::AmountError("token amount overflow: identity_cost times identities");
+  return ledger::TokenAmount::from_base_units(out);
 }
 
 void set_cost(ContributorBehaviour& b, ledger::TokenAmount cost, unsigned decimals) {
@@ -21,7 +25,7 @@ void set_cost(ContributorBehaviour& b, ledger::TokenAmount cost, unsigned decima
   b.cost_tokens = cost.to_tokens(decimals);
 }
 
-std::vector<scenario::ParamSpec> with(std::vector<scenario::ParamSpec> more) {
+std::vector<scenario::ParamSpec> contributor_params_plus(std::vector<scenario::ParamSpec> more) {
   std::vector<scenario::ParamSpec> params = contributor_params();
   for (scenario::ParamSpec& spec : more) {
     // A variant may declare one of the contributor's parameters again, with a default of its own.
@@ -50,7 +54,7 @@ void register_adversaries(scenario::Registry<AgentFactory>& agents) {
   agents.add(
       {"sybil",
        "a contributor that splits each epoch's work over `identities` ledger identities and decides to stay as one",
-       with({integer_param("identities", 2, "", "identities the work is split over (k; 1 is a plain contributor)", 1, 4096),
+       contributor_params_plus({integer_param("identities", 2, "", "identities the work is split over (k; 1 is a plain contributor)", 1, 4096),
              tokens_param("identity_cost", "0", "tokens/epoch", "cost of keeping each identity beyond the first"),
              text_param("split", "equal", {"equal", "random"},
                         "how the work is shared: equally, or by shares drawn from the agent's own stream each epoch"),
@@ -69,7 +73,7 @@ void register_adversaries(scenario::Registry<AgentFactory>& agents) {
       });
   agents.add({"low_quality_data",
               "a data provider whose reported contribution is only data_quality real data (0: a free rider)",
-              with({real_param("data_quality", 0.0, "", "share of the reported contribution that is real data", 0.0, 1.0)}),
+              contributor_params_plus({real_param("data_quality", 0.0, "", "share of the reported contribution that is real data", 0.0, 1.0)}),
               {"data_provider"}},
              [](const scenario::Params& p, unsigned decimals) {
                ContributorBehaviour b = contributor_behaviour(p, decimals);
@@ -78,7 +82,7 @@ void register_adversaries(scenario::Registry<AgentFactory>& agents) {
              });
   agents.add({"whale",
               "a contributor with a large stake at entry that stakes restake_share of every reward (compounding)",
-              with({tokens_param("initial_stake", "100000", "tokens", "endowment minted and staked when the agent appears"),
+              contributor_params_plus({tokens_param("initial_stake", "100000", "tokens", "endowment minted and staked when the agent appears"),
                     real_param("restake_share", 1.0, "", "share of each reward staked as it is paid", 0.0, 1.0)}),
               all_roles},
              [](const scenario::Params& p, unsigned decimals) {
