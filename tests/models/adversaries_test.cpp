@@ -65,6 +65,20 @@ TEST_CASE("a Sybil with one identity runs exactly as a plain contributor", "[mod
   }
 }
 
+TEST_CASE("splitting moves nobody's draws: every agent contributes the same whatever k and the split", "[models][adversaries]") {
+  const auto contributions = [](int k, const char* split) {
+    nlohmann::json j = world("sybil", {{"identities", k}, {"split", split}, {"self_donation", 1024}});
+    j["horizon"] = "1d";  // nobody has left yet
+    j["rewards"]["developer"] = {{"share", 0.3}, {"rule", "quadratic_funding"}};
+    std::vector<std::string> out;
+    for (const Row& a : test::run_economy(test::load_scenario_json(j)).agents()) out.push_back(a.at("contribution"));
+    return out;
+  };
+  const std::vector<std::string> one = contributions(1, "equal");
+  CHECK(contributions(4, "equal") == one);
+  CHECK(contributions(8, "random") == one);
+}
+
 // Pro rata pay is linear: k identities splitting the work exactly earn what the agent would. What rounding moves is
 // under k base units an epoch (each identity's share is rounded down, the largest remainders get one unit back) and
 // the quantization of the weights (2^-42 of each, sim/ledger/apportion.hpp): far below the relative 1e-9 allowed.
