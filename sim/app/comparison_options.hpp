@@ -1,0 +1,31 @@
+#pragma once
+// The options `dais compare` and `dais report` share to choose what is compared: --by, --baseline,
+// --metric, --confidence. Checked here once, with the same messages for both commands.
+
+#include <boost/program_options.hpp>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/report/comparison.hpp"
+#include "sim/report/results.hpp"
+
+namespace dais::app {
+
+void add_comparison_options(boost::program_options::options_description& options);
+
+struct ComparisonRequest {
+  std::optional<std::string> by;        // a column name or a JSON pointer, as typed
+  std::optional<std::string> baseline;  // default: the first design in run order
+  std::vector<std::string> metrics;     // default: every numeric outcome
+  double confidence = 0.95;
+};
+ComparisonRequest comparison_request(const boost::program_options::variables_map& vm);
+
+// Checks the request against the folder's sweep and runs.csv and compares; `by` defaults to the first sweep
+// column. Throws UsageError for an option that does not fit the folder.
+report::Comparison compare_as_requested(const std::filesystem::path& folder, const std::vector<std::string>& sweep_columns,
+                                        const report::Table& runs, const ComparisonRequest& request);
+
+}  // namespace dais::app
