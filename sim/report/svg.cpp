@@ -39,8 +39,9 @@ Ticks nice_ticks(double low, double high, int max_count) {
   Ticks ticks;
   for (const double factor : std::array{1.0, 2.0, 5.0, 10.0}) {
     ticks.step = factor * magnitude;
-    ticks.low = std::floor(low / ticks.step) * ticks.step;
-    ticks.high = std::ceil(high / ticks.step) * ticks.step;
+    // A value on a step (0.94 / 0.02 = 46.999...) counts as on it, not one step further out.
+    ticks.low = std::floor(low / ticks.step + 1e-9) * ticks.step;
+    ticks.high = std::ceil(high / ticks.step - 1e-9) * ticks.step;
     if (std::lround((ticks.high - ticks.low) / ticks.step) + 1 <= max_count) break;
   }
   const long count = std::lround((ticks.high - ticks.low) / ticks.step) + 1;
