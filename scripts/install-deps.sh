@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what dais needs to build and test on Debian 12, and nothing that is already there:
-# Debian's packages with apt-get (asking for sudo when not run as root), then the npm packages pinned in
+# Debian's packages with apt-get (asking for sudo when not run as root; chromium renders the HTML report in a
+# test), then the npm packages pinned in
 # package.json and package-lock.json (solc to compile the contracts, anvil as a reference node).
 set -euo pipefail
 
@@ -11,6 +12,7 @@ packages=(
   catch2
   libboost-mpi-dev libboost-serialization-dev libopenmpi-dev openmpi-bin
   libcrypto++-dev libsecp256k1-dev libgmp-dev
+  chromium
 )
 
 missing=()
