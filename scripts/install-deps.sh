@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what dais needs to build and test on Debian 12, and nothing that is already there:
-# Debian's packages with apt-get (asking for sudo when not run as root; chromium renders the HTML report in a
-# test), then the npm packages pinned in
-# package.json and package-lock.json (solc to compile the contracts, anvil as a reference node).
+# Debian's packages with apt-get (asking for sudo when not run as root; chromium renders the HTML report
+# in a test), then the npm packages pinned in package.json and package-lock.json (solc to compile the
+# contracts, anvil as a reference node).
 set -euo pipefail
 
 packages=(
