@@ -43,18 +43,10 @@ examples:
 int compare_command(const std::vector<std::string>& args) {
   po::options_description options("compare options");
   add_comparison_options(options);
-  options.add_options()("folder", po::value<std::vector<std::string>>());
-  po::positional_options_description positional;
-  positional.add("folder", -1);
   po::variables_map vm;
-  po::store(po::command_line_parser(args).options(options).positional(positional).run(), vm);
-  po::notify(vm);
-  if (!vm.count("folder")) throw UsageError("compare needs a results folder");
-  const auto folders = vm["folder"].as<std::vector<std::string>>();
-  if (folders.size() != 1) throw UsageError("compare takes exactly one results folder");
+  const fs::path folder = parse_folder_command(args, options, vm, "compare");
   if (!vm.count("by")) throw UsageError("compare needs --by PARAM, the sweep parameter whose values are the designs");
   const ComparisonRequest request = comparison_request(vm);
-  const fs::path folder = folders[0];
   const report::BatchInfo batch = report::read_manifest(folder);
   const report::Table runs = report::read_runs(folder);
   const report::Comparison comparison = compare_as_requested(folder, batch.sweep_columns, runs, request);

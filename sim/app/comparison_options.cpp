@@ -21,6 +21,19 @@ std::string joined(const std::vector<std::string>& values) {
 
 }  // namespace
 
+std::filesystem::path parse_folder_command(const std::vector<std::string>& args, po::options_description& options,
+                                           po::variables_map& vm, const std::string& command) {
+  options.add_options()("folder", po::value<std::vector<std::string>>());
+  po::positional_options_description positional;
+  positional.add("folder", -1);
+  po::store(po::command_line_parser(args).options(options).positional(positional).run(), vm);
+  po::notify(vm);
+  if (!vm.count("folder")) throw UsageError(command + " needs a results folder");
+  const auto folders = vm["folder"].as<std::vector<std::string>>();
+  if (folders.size() != 1) throw UsageError(command + " takes exactly one results folder");
+  return folders[0];
+}
+
 void add_comparison_options(po::options_description& options) {
   options.add_options()("by", po::value<std::string>())("baseline", po::value<std::string>())(
       "metric", po::value<std::vector<std::string>>()->multitoken())("confidence", po::value<double>()->default_value(0.95));

@@ -1,6 +1,6 @@
 #pragma once
-// The options `dais compare` and `dais report` share to choose what is compared: --by, --baseline,
-// --metric, --confidence. Checked here once, with the same messages for both commands.
+// What `dais compare` and `dais report` share: a results folder as the one argument, and the options that
+// choose what is compared (--by, --baseline, --metric, --confidence), checked here once with the same messages.
 
 #include <boost/program_options.hpp>
 #include <filesystem>
@@ -12,6 +12,10 @@
 #include "sim/report/results.hpp"
 
 namespace dais::app {
+
+// Parses the command line of a command on one RESULTS_DIR (`command` names it in errors) into `vm`; the folder.
+std::filesystem::path parse_folder_command(const std::vector<std::string>& args, boost::program_options::options_description& options,
+                                           boost::program_options::variables_map& vm, const std::string& command);
 
 void add_comparison_options(boost::program_options::options_description& options);
 

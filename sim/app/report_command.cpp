@@ -44,17 +44,10 @@ examples:
 int report_command(const std::vector<std::string>& args) {
   po::options_description options("report options");
   add_comparison_options(options);
-  options.add_options()("out", po::value<std::string>())("folder", po::value<std::vector<std::string>>());
-  po::positional_options_description positional;
-  positional.add("folder", -1);
+  options.add_options()("out", po::value<std::string>());
   po::variables_map vm;
-  po::store(po::command_line_parser(args).options(options).positional(positional).run(), vm);
-  po::notify(vm);
-  if (!vm.count("folder")) throw UsageError("report needs a results folder");
-  const auto folders = vm["folder"].as<std::vector<std::string>>();
-  if (folders.size() != 1) throw UsageError("report takes exactly one results folder");
+  const fs::path folder = parse_folder_command(args, options, vm, "report");
   const ComparisonRequest request = comparison_request(vm);
-  const fs::path folder = folders[0];
   const fs::path out = vm.count("out") ? fs::path(vm["out"].as<std::string>()) : folder / "report.html";
 
   const report::ResultsFolder results = report::read_results_folder(folder);

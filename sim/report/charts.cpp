@@ -120,11 +120,28 @@ double slot_centre(std::size_t i, std::size_t n) {
   return left + (static_cast<double>(i) + 0.5) * (right - left) / static_cast<double>(n);
 }
 
-// Category labels under their slots, shortened to the slot's width.
-void category_labels(Frame& frame, const std::vector<std::string>& labels) {
+// A chart of one slot per group (design) along x, labelled under the slots (shortened to fit), and a value axis
+// over what `add_values(group, extent)` adds of each group.
+struct CategoryPlot {
+  Frame frame;
+  LinearScale y;
+};
+template <class Group, class AddValues>
+CategoryPlot category_plot(const ChartText& text, const std::vector<Group>& groups, AddValues add_values) {
+  Extent ys;
+  std::vector<std::string> labels;
+  for (const Group& g : groups) {
+    labels.push_back(g.label);
+    add_values(g, ys);
+  }
+  Frame frame(text, {});
+  const Ticks y_ticks = ys.ticks(6);
+  const LinearScale y(y_ticks.low, y_ticks.high, bottom, frame.top());
+  frame.y_axis(y_ticks, y);
   const double slot = (right - left) / static_cast<double>(labels.size());
   const auto chars = static_cast<std::size_t>(std::max(4.0, slot / char_width));
   for (std::size_t i = 0; i < labels.size(); ++i) frame.x_label(slot_centre(i, labels.size()), shortened(labels[i], chars));
+  return {std::move(frame), y};
 }
 
 }  // namespace
@@ -185,17 +202,9 @@ std::string line_chart_svg(const ChartText& text, const std::vector<BandSeries>&
 }
 
 std::string box_chart_svg(const ChartText& text, const std::vector<BoxGroup>& groups) {
-  Extent ys;
-  std::vector<std::string> labels;
-  for (const BoxGroup& g : groups) {
-    labels.push_back(g.label);
+  auto [frame, y] = category_plot(text, groups, [](const BoxGroup& g, Extent& ys) {
     for (double v : g.values) ys.add(v);
-  }
-  Frame frame(text, {});
-  const Ticks y_ticks = ys.ticks(6);
-  const LinearScale y(y_ticks.low, y_ticks.high, bottom, frame.top());
-  frame.y_axis(y_ticks, y);
-  category_labels(frame, labels);
+  });
   const double half = std::min(40.0, (right - left) / static_cast<double>(groups.size()) / 4);
   for (std::size_t d = 0; d < groups.size(); ++d) {
     std::vector<double> sorted(groups[d].values);
@@ -218,19 +227,11 @@ std::string box_chart_svg(const ChartText& text, const std::vector<BoxGroup>& gr
 }
 
 std::string interval_chart_svg(const ChartText& text, const std::vector<IntervalGroup>& groups) {
-  Extent ys;
-  std::vector<std::string> labels;
-  for (const IntervalGroup& g : groups) {
-    labels.push_back(g.label);
+  auto [frame, y] = category_plot(text, groups, [](const IntervalGroup& g, Extent& ys) {
     ys.add(g.interval.mean);
     ys.add(g.interval.low);
     ys.add(g.interval.high);
-  }
-  Frame frame(text, {});
-  const Ticks y_ticks = ys.ticks(6);
-  const LinearScale y(y_ticks.low, y_ticks.high, bottom, frame.top());
-  frame.y_axis(y_ticks, y);
-  category_labels(frame, labels);
+  });
   for (std::size_t d = 0; d < groups.size(); ++d) {
     const metrics::MeanInterval& m = groups[d].interval;
     const double c = slot_centre(d, groups.size());

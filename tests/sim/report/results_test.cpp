@@ -2,10 +2,10 @@
 
 #include <filesystem>
 #include <string>
-#include <unistd.h>
 
 #include "sim/io/atomic_file.hpp"
 #include "sim/report/results.hpp"
+#include "tests/scratch_dir.hpp"
 
 namespace fs = std::filesystem;
 using dais::report::read_manifest;
@@ -13,19 +13,10 @@ using dais::report::read_results_folder;
 using dais::report::read_table;
 using dais::report::ResultsError;
 
-namespace {
-
-fs::path fresh_dir(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() / ("dais_report_" + name + "_" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
-
-}  // namespace
+using dais::test::scratch_dir;
 
 TEST_CASE("a table reads back with typed access and errors that name file, line and column", "[report][results]") {
-  const fs::path dir = fresh_dir("table");
+  const fs::path dir = scratch_dir("table");
   dais::io::write_file_atomically(dir / "runs.csv", "run_id,design,gini\n0,\"a,b\",0.25\n1,c,oops\n");
   const auto t = read_table(dir / "runs.csv");
   REQUIRE(t.rows.size() == 2);
@@ -43,7 +34,7 @@ TEST_CASE("a table reads back with typed access and errors that name file, line 
 }
 
 TEST_CASE("the manifest gives the sweep's columns, and a wrong type names its JSON pointer", "[report][results]") {
-  const fs::path dir = fresh_dir("manifest");
+  const fs::path dir = scratch_dir("manifest");
   dais::io::write_file_atomically(dir / "manifest.json",
                                   R"({"replicates": 3, "scenario": {"name": "x", "resolved": {"epoch": "1d"}},
                                       "sweep": {"parameters": [{"column": "rule"}, {"column": "rate"}]},
@@ -65,7 +56,7 @@ TEST_CASE("the manifest gives the sweep's columns, and a wrong type names its JS
 }
 
 TEST_CASE("a folder without a manifest is not a results folder; a listed table must be there", "[report][results]") {
-  const fs::path dir = fresh_dir("folder");
+  const fs::path dir = scratch_dir("folder");
   CHECK_THROWS_WITH(read_results_folder(dir),
                     dir.string() + ": not a dais results folder: expected manifest.json (written by `dais run`), found none");
   dais::io::write_file_atomically(dir / "manifest.json", R"({"files": {"runs.csv": 1, "epochs.csv": 1}})");
