@@ -21,9 +21,19 @@ std::size_t design_index(const Table& table, std::size_t row, std::size_t design
 
 Designs batch_designs(const Table& runs, std::span<const std::string> sweep_columns) {
   Designs designs{runs.distinct("design"), {}};
+  std::vector<std::size_t> columns;
+  for (const std::string& c : sweep_columns) columns.push_back(runs.column(c));
+  const std::size_t design_column = runs.column("design");
   for (const std::string& id : designs.ids) {
-    const std::string prefix = sweep_columns.size() == 1 ? sweep_columns[0] + "=" : std::string();
-    designs.labels.push_back(!prefix.empty() && id.rfind(prefix, 0) == 0 ? id.substr(prefix.size()) : id);
+    if (columns.empty()) {
+      designs.labels.push_back(id);
+      continue;
+    }
+    // The sweep's values are what tells designs apart; the full label repeats every column's name.
+    const auto& row = *std::find_if(runs.rows.begin(), runs.rows.end(), [&](const auto& r) { return r[design_column] == id; });
+    std::string label;
+    for (std::size_t c : columns) label += (label.empty() ? "" : ", ") + row[c];
+    designs.labels.push_back(label);
   }
   return designs;
 }

@@ -12,8 +12,9 @@
 
 namespace dais::report {
 
-// The designs of a batch in run order, and their names in charts: with one sweep parameter its value
-// ("stake_weighted" for "rewards.compute_provider.rule=stake_weighted"), otherwise the whole label.
+// The designs of a batch in run order, and their names in charts: the values of the sweep's parameters
+// ("stake_weighted, 0.05" for "rewards.compute_provider.rule=stake_weighted,agents.0.params.exit_probability=0.05"),
+// the design column itself without a sweep.
 struct Designs {
   std::vector<std::string> ids;
   std::vector<std::string> labels;

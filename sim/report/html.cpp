@@ -91,13 +91,13 @@ std::string render_report(const ResultsFolder& results, const std::optional<Comp
   const Designs designs = batch_designs(results.runs, batch.sweep_columns);
   const std::string name = batch.name.empty() ? results.folder.filename().string() : batch.name;
   const std::string level = fmt::format("{}", confidence * 100);
-  const std::string design_axis = batch.sweep_columns.size() == 1 ? batch.sweep_columns[0] : std::string("design");
+  std::string sweep;
+  for (const std::string& c : batch.sweep_columns) sweep += (sweep.empty() ? "" : ", ") + c;
+  const std::string design_axis = sweep.empty() ? std::string("design") : sweep;
 
   std::string html = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
   html += fmt::format("<title>dais report: {}</title>\n<style>{}</style>\n</head>\n<body>\n", escape_xml(name), style);
   html += fmt::format("<h1>dais report: {}</h1>\n", escape_xml(name));
-  std::string sweep;
-  for (const std::string& c : batch.sweep_columns) sweep += (sweep.empty() ? "" : ", ") + c;
   html += fmt::format("<p class=\"meta\">{} runs: {} design{} &#215; {} replicate{}{}. Bands and intervals: {}% Student-t "
                       "intervals of the mean over replicates.</p>\n",
                       results.runs.rows.size(), designs.ids.size(), designs.ids.size() == 1 ? "" : "s", batch.replicates,

@@ -39,12 +39,14 @@ TEST_CASE("quantile interpolates between order statistics", "[report][charts]") 
   CHECK(quantile(std::vector<double>{7}, 0.75) == 7);
 }
 
-TEST_CASE("designs are named by the sweep value when there is one sweep parameter", "[report][charts]") {
+TEST_CASE("designs are named by their sweep values", "[report][charts]") {
   const std::vector<std::string> sweep{"rule"};
   const Designs designs = batch_designs(runs, sweep);
   CHECK(designs.ids == std::vector<std::string>{"rule=a", "rule=b"});
   CHECK(designs.labels == std::vector<std::string>{"a", "b"});
   CHECK(batch_designs(runs, {}).labels == designs.ids);
+  const std::vector<std::string> two{"rule", "gini_rewards"};
+  CHECK(batch_designs(runs, two).labels == std::vector<std::string>{"a, 0.2", "b, 0.5"});
 }
 
 TEST_CASE("epoch bands are the mean over replicates with a Student-t interval per epoch", "[report][charts]") {
