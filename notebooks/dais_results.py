@@ -54,7 +54,8 @@ def _read_manifest(folder: Path, expected_by: str) -> dict:
     try:
         return json.loads(manifest_file.read_text())
     except json.JSONDecodeError as error:
-        raise NotAResultsFolder(f"{manifest_file}: expected JSON, found an error at {error.lineno}:{error.colno}: {error.msg}")
+        raise NotAResultsFolder(
+            f"{manifest_file}: expected JSON, found an error at {error.lineno}:{error.colno}: {error.msg}") from None
 
 
 def _check_row_counts(folder: Path, manifest: dict, tables: dict) -> None:
@@ -214,7 +215,8 @@ def run_scenario(scenario: str | os.PathLike, out: str | os.PathLike, horizon: s
     """Runs a scenario (a path absolute or relative to the repository root) into `out` and loads it.
 
     With a horizon ("30d"), replicates or other top-level overrides, runs a small file that `extends` the
-    scenario with them, so the scenario's name, and with it the design labels, stay the same.
+    scenario with them, so the scenario's name, and with it the design labels, stay the same. That file is
+    temporary: the manifest's `scenario.resolved` keeps everything it said.
     """
     scenario = (REPO_ROOT / scenario).resolve()
     patch = dict(overrides or {})
