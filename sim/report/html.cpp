@@ -40,7 +40,7 @@ struct EpochChart {
 constexpr std::array<EpochChart, 8> epoch_charts = {{
     {"active", "Active agents", "agents"},
     {"retention", "Retention", "share of the previous epoch's agents still active"},
-    {"gini_rewards", "Gini of cumulative rewards", "Gini (0 equal, 1 one agent takes all)"},
+    {"gini_rewards", "Gini of cumulative rewards", "Gini (0: equal, 1: one agent has all)"},
     {"nakamoto_50", "Nakamoto coefficient (50%)", "agents that hold half the rewards"},
     {"hhi_rewards", "HHI of cumulative rewards", "HHI (0 to 10,000)"},
     {"mean_profit_tokens", "Mean smoothed profit", "tokens per epoch"},
@@ -50,7 +50,7 @@ constexpr std::array<EpochChart, 8> epoch_charts = {{
 
 // The run-level measures of concentration, at the end of each run.
 constexpr std::array<EpochChart, 3> concentration_charts = {{
-    {"gini_rewards", "Gini of rewards at the end", "Gini (0 equal, 1 one agent takes all)"},
+    {"gini_rewards", "Gini of rewards at the end", "Gini (0: equal, 1: one agent has all)"},
     {"nakamoto_50", "Nakamoto coefficient (50%) at the end", "agents that hold half the rewards"},
     {"hhi_rewards", "HHI of rewards at the end", "HHI (0 to 10,000)"},
 }};
