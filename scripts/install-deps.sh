@@ -2,6 +2,8 @@
 # Installs what dais needs to build and test on Debian 12, and nothing that is already there:
 # Debian's packages with apt-get (asking for sudo when not run as root), then the npm packages pinned in
 # package.json and package-lock.json (solc to compile the contracts, anvil as a reference node).
+# The notebooks/ need Debian's Python (/usr/bin/python3) with pandas, matplotlib, SciPy and nbconvert.
+# chromium renders the HTML report of `dais report` in a test.
 set -euo pipefail
 
 packages=(
@@ -11,6 +13,9 @@ packages=(
   catch2
   libboost-mpi-dev libboost-serialization-dev libopenmpi-dev openmpi-bin
   libcrypto++-dev libsecp256k1-dev libgmp-dev
+  python3 python3-pandas python3-matplotlib python3-scipy
+  python3-nbformat python3-nbconvert python3-ipykernel jupyter-nbconvert
+  chromium
 )
 
 missing=()

@@ -9,6 +9,7 @@ declare -A allowed=(
   [metrics]="metrics"
   [io]="core ledger io"
   [scenario]="core ledger scenario"
+  [report]="core ledger io metrics report"
   [batch]="core ledger io batch"
   [models]="core ledger metrics io scenario chain evm models"
   [chain]="evm chain"

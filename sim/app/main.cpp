@@ -20,6 +20,7 @@
 #include "sim/batch/cluster.hpp"
 #include "sim/io/atomic_file.hpp"
 #include "sim/io/manifest.hpp"
+#include "sim/report/results.hpp"
 #include "sim/scenario/scenario.hpp"
 
 namespace po = boost::program_options;
@@ -36,6 +37,7 @@ commands:
   validate SCENARIO...   check scenario files; every problem is reported, exit 2 if any
   run SCENARIO           run every variant and replicate of a scenario, write CSV and a manifest
   compare RESULTS_DIR    paired comparison of the designs of a sweep against a baseline
+  report RESULTS_DIR     one self-contained HTML page: charts of the designs and the comparison table
   replay yuma INPUT      Yuma consensus over recorded stakes and weights, epoch by epoch, to CSV
   list WHAT              registered rules, schedules, agents, markets, token_markets or roles, with their parameters
   evm statetest|bench    run Ethereum state tests, or time the EVM on benchmark tests
@@ -50,6 +52,7 @@ examples:
   dais run scenarios/baseline.json
   dais run scenarios/b1_small.json --replicates 8 --jobs 2 --out results/b1
   dais run scenarios/compare_compute_rules.json && dais compare results/compare_compute_rules --by rewards.compute_provider.rule
+  dais report results/compare_compute_rules
   dais list rules
   dais evm statetest ../shared/evm-tests/GeneralStateTests
 )";
@@ -81,6 +84,7 @@ const char* help_for(const std::string& command) {
   if (command == "validate") return validate_help;
   if (command == "run") return run_help;
   if (command == "compare") return compare_help;
+  if (command == "report") return report_help;
   if (command == "list") return list_help;
   if (command == "evm") return evm_help;
   if (command == "replay") return replay_help_text();
@@ -177,7 +181,7 @@ int dispatch(int argc, char** argv, batch::Cluster& cluster) {
   }
   if (command == "evm") return run_evm_command(args);
   const char* help = help_for(command);
-  if (help == nullptr) throw UsageError(fmt::format("unknown command \"{}\"; expected validate, run, compare, replay, list, evm or help", command));
+  if (help == nullptr) throw UsageError(fmt::format("unknown command \"{}\"; expected validate, run, compare, report, replay, list, evm or help", command));
   for (const std::string& a : args) {
     if (a == "-h" || a == "--help") {
       std::cout << help;
@@ -187,6 +191,7 @@ int dispatch(int argc, char** argv, batch::Cluster& cluster) {
   if (command == "validate") return cmd_validate(args, catalog);
   if (command == "run") return run_command(args, catalog, std::vector<std::string>(argv, argv + argc), cluster);
   if (command == "compare") return compare_command(args);
+  if (command == "report") return report_command(args);
   if (command == "replay") return replay_command(args, std::vector<std::string>(argv, argv + argc));
   return cmd_list(args, catalog);
 }
@@ -220,6 +225,8 @@ int main(int argc, char** argv) {
   } catch (const po::error& e) {
     return report(fmt::format("dais: {}\n(see dais --help)\n", e.what()), app::exit_bad_input);
   } catch (const io::IoError& e) {
+    return report(fmt::format("dais: {}\n", e.what()), app::exit_bad_input);
+  } catch (const dais::report::ResultsError& e) {
     return report(fmt::format("dais: {}\n", e.what()), app::exit_bad_input);
   } catch (const std::exception& e) {
     return report(fmt::format("dais: error: {}\n", e.what()), app::exit_run_failed);

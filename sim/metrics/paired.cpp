@@ -1,7 +1,5 @@
 #include "sim/metrics/paired.hpp"
 
-#include <boost/math/distributions/students_t.hpp>
-#include <cmath>
 #include <limits>
 #include <stdexcept>
 #include <vector>
@@ -28,17 +26,11 @@ PairedComparison compare_paired(std::span<const double> baseline, std::span<cons
   }
   c.baseline_mean = summarize(baseline).mean;
   c.design_mean = summarize(design).mean;
-  const Summary d = summarize(differences);
+  const MeanInterval d = mean_interval(differences, confidence);
   c.mean_difference = d.mean;
+  c.ci_low = d.low;
+  c.ci_high = d.high;
   c.win_rate = wins / static_cast<double>(n);
-  if (n < 2) {
-    c.ci_low = c.ci_high = std::numeric_limits<double>::quiet_NaN();
-    return c;
-  }
-  const boost::math::students_t t(static_cast<double>(n - 1));
-  const double half_width = boost::math::quantile(t, 0.5 + confidence / 2) * d.sd / std::sqrt(static_cast<double>(n));
-  c.ci_low = d.mean - half_width;
-  c.ci_high = d.mean + half_width;
   return c;
 }
 

@@ -1,7 +1,10 @@
 #include "sim/metrics/summary.hpp"
 
 #include <algorithm>
+#include <boost/math/distributions/students_t.hpp>
 #include <cmath>
+#include <limits>
+#include <stdexcept>
 #include <vector>
 
 namespace dais::metrics {
@@ -31,6 +34,18 @@ Summary summarize_in_place(std::span<double> sorted) {
   s.mean = mean;
   s.sd = n > 1 ? std::sqrt(m2 / static_cast<double>(n - 1)) : 0.0;
   return s;
+}
+
+MeanInterval mean_interval(std::span<const double> values, double confidence) {
+  if (!(confidence > 0.0 && confidence < 1.0)) throw std::invalid_argument("mean_interval: confidence must be in (0, 1)");
+  const Summary s = summarize(values);
+  MeanInterval m{s.count, s.mean, std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::quiet_NaN()};
+  if (s.count < 2) return m;
+  const boost::math::students_t t(static_cast<double>(s.count - 1));
+  const double half_width = boost::math::quantile(t, 0.5 + confidence / 2) * s.sd / std::sqrt(static_cast<double>(s.count));
+  m.low = s.mean - half_width;
+  m.high = s.mean + half_width;
+  return m;
 }
 
 double retention(std::int64_t previously_active, std::int64_t still_active) noexcept {

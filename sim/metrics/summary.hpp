@@ -18,6 +18,16 @@ Summary summarize(std::span<const double> values);
 // The same, sorting `values` in place instead of a copy: for large inputs whose order does not matter.
 Summary summarize_in_place(std::span<double> values);
 
+// The mean of a sample with its Student-t confidence interval: mean +- t(n-1, (1+confidence)/2) * sd / sqrt(n).
+struct MeanInterval {
+  std::int64_t count = 0;
+  double mean = 0.0;
+  double low = 0.0;   // NaN with fewer than two values: one value says nothing of the spread
+  double high = 0.0;
+};
+// `confidence` in (0, 1).
+MeanInterval mean_interval(std::span<const double> values, double confidence = 0.95);
+
 // Share of the agents active at the previous look who are still active: |A_t ∩ A_{t-1}| / |A_{t-1}|.
 // 1 when nobody was active before.
 double retention(std::int64_t previously_active, std::int64_t still_active) noexcept;

@@ -16,6 +16,7 @@
 
 #include "sim/io/atomic_file.hpp"
 #include "sim/io/csv.hpp"
+#include "tests/scratch_dir.hpp"
 
 namespace dais::test {
 
@@ -32,14 +33,6 @@ inline std::string shell_quote(const std::string& s) {
     else q += c;
   }
   return q + "'";
-}
-
-// A fresh empty directory under the system's temporary folder.
-inline std::filesystem::path scratch_dir(const std::string& name) {
-  const auto dir = std::filesystem::temp_directory_path() / ("dais_e2e_" + name + "_" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir;
 }
 
 inline CliResult run_dais(const std::vector<std::string>& args, const std::filesystem::path& cwd = DAIS_SOURCE_DIR) {

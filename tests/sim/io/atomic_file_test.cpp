@@ -1,22 +1,16 @@
 #include <catch2/catch.hpp>
 
-#include <unistd.h>
-
 #include <filesystem>
 
 #include "sim/io/atomic_file.hpp"
 #include "sim/io/manifest.hpp"
+#include "tests/scratch_dir.hpp"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-fs::path fresh_dir(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() / ("dais_io_test_" + name + "_" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
+using dais::test::scratch_dir;
 
 std::size_t entries(const fs::path& dir) {
   return static_cast<std::size_t>(std::distance(fs::directory_iterator(dir), fs::directory_iterator{}));
@@ -25,7 +19,7 @@ std::size_t entries(const fs::path& dir) {
 }  // namespace
 
 TEST_CASE("an atomic write leaves exactly the target file with the content", "[io][atomic]") {
-  const fs::path dir = fresh_dir("write");
+  const fs::path dir = scratch_dir("write");
   dais::io::write_file_atomically(dir / "out.csv", "a,b\n1,2\n");
   CHECK(dais::io::read_file(dir / "out.csv") == "a,b\n1,2\n");
   CHECK(entries(dir) == 1);
@@ -36,7 +30,7 @@ TEST_CASE("an atomic write leaves exactly the target file with the content", "[i
 }
 
 TEST_CASE("an abandoned atomic file leaves neither the target nor a temporary", "[io][atomic]") {
-  const fs::path dir = fresh_dir("abandon");
+  const fs::path dir = scratch_dir("abandon");
   {
     dais::io::AtomicFile f(dir / "out.csv");
     f.write("partial");
@@ -48,7 +42,7 @@ TEST_CASE("an abandoned atomic file leaves neither the target nor a temporary", 
 }
 
 TEST_CASE("an existing file is untouched until the new one is committed", "[io][atomic]") {
-  const fs::path dir = fresh_dir("keep");
+  const fs::path dir = scratch_dir("keep");
   dais::io::write_file_atomically(dir / "out.csv", "old\n");
   {
     dais::io::AtomicFile f(dir / "out.csv");

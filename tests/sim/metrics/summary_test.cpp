@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <stdexcept>
 #include <vector>
 
 #include "sim/metrics/summary.hpp"
@@ -131,4 +132,23 @@ TEST_CASE("share is part / total, 0 when the total is 0", "[metrics][summary]") 
   CHECK(share(0, 0) == 0.0);
   CHECK(share(1, -0.0) == 0.0);
   CHECK(share(1e-320, 1e-320) == 1.0);
+}
+
+TEST_CASE("mean_interval is the mean plus or minus Student's t times the standard error", "[metrics][summary]") {
+  // 0.5, 1, 0, 2: mean 0.875, sample sd sqrt(0.7291666...), t(3, 0.975) = 3.182446305284263.
+  const dais::metrics::MeanInterval m = dais::metrics::mean_interval(std::vector<double>{0.5, 1.0, 0.0, 2.0});
+  CHECK(m.count == 4);
+  CHECK(m.mean == 0.875);
+  CHECK(m.low == Approx(-0.48376544189824466).epsilon(1e-12));
+  CHECK(m.high == Approx(2.2337654418982447).epsilon(1e-12));
+  const auto narrower = dais::metrics::mean_interval(std::vector<double>{0.5, 1.0, 0.0, 2.0}, 0.9);
+  CHECK(narrower.high - narrower.low < m.high - m.low);
+}
+
+TEST_CASE("mean_interval of one value has no interval", "[metrics][summary]") {
+  const auto m = dais::metrics::mean_interval(std::vector<double>{3.0});
+  CHECK(m.mean == 3.0);
+  CHECK(std::isnan(m.low));
+  CHECK(std::isnan(m.high));
+  CHECK_THROWS_AS(dais::metrics::mean_interval(std::vector<double>{1.0, 2.0}, 1.0), std::invalid_argument);
 }
