@@ -1,5 +1,6 @@
 #include "models/catalog.hpp"
 
+#include "models/agents/adversaries.hpp"
 #include "models/governance/governable.hpp"
 #include "models/rewards/contract_rule.hpp"
 #include "models/rewards/ocean_df.hpp"
@@ -14,6 +15,7 @@ void register_builtin_models(ModelCatalog& catalog) {
   catalog.roles = {"data_provider", "developer", "compute_provider"};
 
   register_contributor(catalog.agents);
+  register_adversaries(catalog.agents);
 
   register_proportional(catalog.rules);
   register_stake_weighted(catalog.rules);

@@ -4,6 +4,7 @@
 // profit p <- (1 - a) p + a (reward - cost) and, while p < 0, leaves for good with a fixed probability.
 
 #include <cstdint>
+#include <vector>
 
 #include "sim/ledger/token_amount.hpp"
 #include "sim/scenario/params.hpp"
@@ -20,10 +21,22 @@ struct ContributorBehaviour {
   double exit_probability = 0.05;
   ledger::TokenAmount initial_stake;  // endowment minted and staked when the agent appears
 
+  // The adversarial variants' traits (models/agents/adversaries.hpp); a plain contributor keeps these defaults.
+  std::int64_t identities = 1;           // sybil: ledger identities its work is split over
+  bool random_split = false;             // sybil: random shares of the work instead of equal ones
+  std::uint64_t self_donation = 0;       // sybil: units each identity donates to its first one (0: none)
+  ledger::TokenAmount identity_cost;     // sybil: per extra identity and epoch, included in `cost`
+  double data_quality = 1.0;             // low_quality_data: share of the reported contribution that is real data
+  std::uint64_t restake_millionths = 0;  // whale: share of each reward staked at once, in millionths
+
   [[nodiscard]] double expected_contribution() const noexcept;
 };
 
 using AgentFactory = ContributorBehaviour (*)(const scenario::Params& params, unsigned decimals);
+
+// The contributor's parameters and the behaviour they give, which the adversarial variants extend.
+std::vector<scenario::ParamSpec> contributor_params();
+ContributorBehaviour contributor_behaviour(const scenario::Params& p, unsigned decimals);
 
 void register_contributor(scenario::Registry<AgentFactory>& agents);
 

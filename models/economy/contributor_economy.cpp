@@ -8,6 +8,8 @@
 #include <memory>
 #include <numeric>
 
+#include "models/agents/adversaries.hpp"
+#include "models/agents/sybil_identities.hpp"
 #include "models/governance/governable.hpp"
 #include "models/governance/governance_config.hpp"
 #include "models/locks/locks_config.hpp"
@@ -58,6 +60,7 @@ constexpr std::size_t no_role = static_cast<std::size_t>(-1);
 
 struct PopulationState {
   std::string name;
+  std::string model;
   std::size_t role = 0;
   ContributorBehaviour behaviour;
   std::int64_t initial_count = 0;
@@ -105,11 +108,22 @@ std::vector<std::string> roles_in_order(const scenario::Scenario& scenario, cons
   return roles;
 }
 
+// Whether a population is a Sybil (models/agents/adversaries.hpp), whose rewards the Sybil gain g(k) sums.
+bool is_sybil(const scenario::Population& p) noexcept { return p.model.name == "sybil"; }
+// Whether a population plays one of the adversarial variants: the scenario then records each population's shares.
+bool is_adversary(const scenario::Population& p) noexcept { return p.model.name != "contributor"; }
+
 class ContributorEconomy {
  public:
-  ContributorEconomy(const scenario::Scenario& scenario, const ModelCatalog& catalog, const io::RunIdentity& identity);
+  // With `unsplit_sybils`, every Sybil keeps a single identity: the same world as the Sybil gain's counterfactual.
+  ContributorEconomy(const scenario::Scenario& scenario, const ModelCatalog& catalog, const io::RunIdentity& identity,
+                     bool unsplit_sybils = false);
   void on_event(const core::Event& event, core::Simulation<ContributorEconomy>& sim);
   io::RunOutput run();
+  // What the Sybil populations' agents were paid (all their identities), after run(); and the counterfactual's,
+  // for runs.csv, when the Sybils split (without it, this run is its own counterfactual).
+  [[nodiscard]] TokenAmount sybil_rewards() const;
+  void set_unsplit_sybil_rewards(TokenAmount rewards) { unsplit_sybil_rewards_ = rewards; }
 
  private:
   void start_chain(const scenario::ChainSpec& spec, const ModelCatalog& catalog, RuleEnvironment& environment);
@@ -157,8 +171,16 @@ class ContributorEconomy {
   void write_agents();
   void write_run_row(std::int64_t events, const std::string& fingerprint);
   void write_transfers();
-  [[nodiscard]] AccountId account_of(std::uint32_t agent) const noexcept { return first_agent_account_ + agent; }
-  [[nodiscard]] std::uint32_t agent_of(AccountId account) const noexcept { return account - first_agent_account_; }
+  [[nodiscard]] AccountId account_of(std::uint32_t agent) const noexcept { return agent_account_[agent]; }
+  [[nodiscard]] std::uint32_t agent_of(AccountId account) const noexcept { return account_agent_[account - first_agent_account_]; }
+  // Agent i's accounts, [own, end): its own, then its Sybil identities', map back to i.
+  void map_accounts(std::uint32_t agent, AccountId own, AccountId end);
+  // The adversaries' hooks in an epoch: what the rule sees of the Sybils, the real data, the whales' restaking.
+  TokenAmount pay_contributors(RoleState& role, const EpochContext& ctx);
+  void fill_data_quality(const RoleState& role);
+  void restake(const RoleState& role);
+  void write_sybil_gain();
+  void write_population_shares();
   [[nodiscard]] std::int64_t active_count() const noexcept;
   [[nodiscard]] std::size_t role_index(std::string_view name) const noexcept;
   // Epochs in which agent i contributed (and paid its cost): from its entry to its exit epoch inclusive.
@@ -189,6 +211,8 @@ class ContributorEconomy {
   std::vector<TokenAmount> shares_;
   AccountId treasury_ = 0;
   AccountId first_agent_account_ = 0;
+  std::vector<AccountId> agent_account_;     // by agent id
+  std::vector<std::uint32_t> account_agent_;  // by account - first_agent_account_
 
   // The run's chain, when a rule runs a contract (scenario "chain"); the anvil backend starts a node of its own.
   std::unique_ptr<chain::AnvilNode> anvil_;
@@ -261,6 +285,17 @@ class ContributorEconomy {
   std::vector<double> contribution_total_;
   std::vector<TokenAmount> reward_total_;
   TokenAmount largest_reward_total_;
+
+  // Adversaries (models/agents/adversaries.hpp).
+  SybilIdentities sybils_;
+  bool sybil_populations_ = false;
+  std::optional<TokenAmount> unsplit_sybil_rewards_;
+  bool adversaries_ = false;           // some population is a variant: epochs.csv gets per-population shares
+  bool data_quality_matters_ = false;  // some data provider reports more than its real data
+  bool restaking_ = false;
+  std::vector<double> data_quality_;   // aligned with contributions_ in the data providers' epoch
+  std::vector<TokenAmount> population_stakes_;
+  std::vector<TokenAmount> population_rewards_;
   std::int64_t initial_agents_ = 0;
 
   std::vector<double> concentration_values_;
@@ -270,12 +305,13 @@ class ContributorEconomy {
 };
 
 ContributorEconomy::ContributorEconomy(const scenario::Scenario& scenario, const ModelCatalog& catalog,
-                                       const io::RunIdentity& identity)
+                                       const io::RunIdentity& identity, bool unsplit_sybils)
     : scenario_(scenario),
       identity_(identity),
       decimals_(scenario.token.decimals),
       base_unit_(1.0 / static_cast<double>(ledger::pow10_u128(scenario.token.decimals))),
-      epochs_(scenario.epochs()) {
+      epochs_(scenario.epochs()),
+      sybils_(scenario.seed, static_cast<std::uint64_t>(identity.replicate)) {
   ledger_.enable_journal(scenario.outputs.transfers);
   schedule_ = catalog.schedules.factory(scenario.emission.name)(scenario.emission.params);
   RuleEnvironment environment;
@@ -303,7 +339,13 @@ ContributorEconomy::ContributorEconomy(const scenario::Scenario& scenario, const
     pop.role = static_cast<std::size_t>(
         std::find_if(roles_.begin(), roles_.end(), [&](const RoleState& r) { return r.name == p.role; }) -
         roles_.begin());
+    pop.model = p.model.name;
     pop.behaviour = catalog.agents.factory(p.model.name)(p.model.params, decimals_);
+    if (unsplit_sybils) pop.behaviour = unsplit(pop.behaviour, decimals_);
+    sybil_populations_ = sybil_populations_ || is_sybil(p);
+    adversaries_ = adversaries_ || is_adversary(p);
+    data_quality_matters_ = data_quality_matters_ || pop.behaviour.data_quality < 1.0;
+    restaking_ = restaking_ || pop.behaviour.restake_millionths > 0;
     pop.initial_count = p.count;
     populations_.push_back(std::move(pop));
     entry_weights_.push_back(static_cast<double>(p.count));
@@ -387,12 +429,16 @@ TokenAmount ContributorEconomy::fees_of(std::size_t i) const {
 void ContributorEconomy::add_agents(std::size_t population, std::int64_t count, std::int64_t entry_epoch) {
   if (count <= 0) return;
   const auto first = static_cast<std::uint32_t>(population_.size());
-  const AccountId first_account = ledger_.open_accounts(static_cast<std::uint32_t>(count));
-  if (first_account != account_of(first)) throw std::logic_error("agent accounts must be contiguous");
   const PopulationState& pop = populations_[population];
+  // A Sybil's identities open their accounts right after its own.
+  const bool split = pop.behaviour.identities > 1;
+  const AccountId first_account = split ? ledger::no_account : ledger_.open_accounts(static_cast<std::uint32_t>(count));
   RoleState& role = roles_[pop.role];
   for (std::int64_t k = 0; k < count; ++k) {
     const std::uint32_t agent = first + static_cast<std::uint32_t>(k);
+    const AccountId own = split ? ledger_.open_account() : first_account + static_cast<AccountId>(k);
+    if (split) sybils_.add(agent, own, pop.behaviour, ledger_);
+    map_accounts(agent, own, split ? ledger_.account_count() : own + 1);
     population_.push_back(static_cast<std::uint16_t>(population));
     profit_.push_back(0.0);
     entry_epoch_.push_back(static_cast<std::int32_t>(entry_epoch));
@@ -410,7 +456,7 @@ void ContributorEconomy::add_agents(std::size_t population, std::int64_t count, 
     }
     if (role.active.size() == role.active.capacity()) role.active.reserve(role.active.size() + role.active.size() / 8 + 16);
     role.active.push_back(account_of(agent));
-    if (!pop.behaviour.initial_stake.is_zero()) {
+    if (!split && !pop.behaviour.initial_stake.is_zero()) {
       ledger_.mint(account_of(agent), pop.behaviour.initial_stake, "endowment");
       ledger_.stake(account_of(agent), pop.behaviour.initial_stake, "endowment");
     }
@@ -443,6 +489,8 @@ void ContributorEconomy::genesis() {
   exit_epoch_.reserve(capacity);
   contribution_total_.reserve(capacity);
   reward_total_.reserve(capacity);
+  agent_account_.reserve(capacity);
+  account_agent_.reserve(capacity);
   ledger_.reserve_accounts(static_cast<std::uint32_t>(capacity) + 1);
   for (std::size_t p = 0; p < populations_.size(); ++p) add_agents(p, populations_[p].initial_count, 0);
   initial_agents_ = total;
@@ -455,6 +503,7 @@ void ContributorEconomy::pay_role(RoleState& role, TokenAmount budget, std::int6
   core::resize_buffer(contributions_, n);
   core::resize_buffer(agents_, n);
   core::resize_buffer(shares_, n);
+  fill_data_quality(role);
   if (serves_market(role)) {
     // A compute provider's work is the jobs it served this epoch.
     core::resize_buffer(fees_epoch_, n);
@@ -477,16 +526,20 @@ void ContributorEconomy::pay_role(RoleState& role, TokenAmount budget, std::int6
     // behind each agent's draw.
     for (double& q : contributions_) q = core::portable_exp(q);
     if (data_role_ != no_role && &role == &roles_[data_role_])
-      role.contributed_epoch = std::accumulate(contributions_.begin(), contributions_.end(), 0.0);
+      role.contributed_epoch = data_quality_.empty()
+                                   ? std::accumulate(contributions_.begin(), contributions_.end(), 0.0)
+                                   : std::inner_product(contributions_.begin(), contributions_.end(), data_quality_.begin(), 0.0);
     if (builds_models(role)) serve_models(role);
   }
   if (role.rule->needs_stakes()) {
     core::resize_buffer(stakes_, n);
     for (std::size_t k = 0; k < n; ++k) stakes_[k] = ledger_.staked(role.active[k]);
   }
-  const EpochContext ctx{epoch, budget, role.active, contributions_, stakes_, agents_};
-  role.paid_epoch = pay_rewards(role.rule_name, *role.rule, ctx, shares_, ledger_);
+  EpochContext ctx{epoch, budget, role.active, contributions_, stakes_, agents_};
+  ctx.data_quality = data_quality_;
+  role.paid_epoch = pay_contributors(role, ctx);
   role.paid_total += role.paid_epoch;
+  if (restaking_) restake(role);
   gas_epoch_ += role.rule->owner_gas();
 }
 
@@ -646,6 +699,82 @@ void ContributorEconomy::run_epoch(std::int64_t epoch, core::SimTime now) {
   ledger_.check_conservation();
   record_epoch(epoch, emission, ledger_.total_minted() - minted_before, entered, exited, retention);
   if (market_) update_demand();
+}
+
+// ---- adversaries (models/agents/adversaries.hpp) ----
+
+void ContributorEconomy::map_accounts(std::uint32_t agent, AccountId own, AccountId end) {
+  agent_account_.push_back(own);
+  if (account_agent_.size() < end - first_agent_account_) account_agent_.resize(end - first_agent_account_);
+  std::fill(account_agent_.begin() + (own - first_agent_account_), account_agent_.begin() + (end - first_agent_account_), agent);
+}
+
+TokenAmount ContributorEconomy::pay_contributors(RoleState& role, const EpochContext& ctx) {
+  if (sybils_.empty()) return pay_rewards(role.rule_name, *role.rule, ctx, shares_, ledger_);
+  const EpochContext seen = sybils_.expand(ctx, ledger_, role.rule->needs_stakes());
+  const TokenAmount paid = pay_rewards(role.rule_name, *role.rule, seen, sybils_.shares(), ledger_);
+  sybils_.collapse(shares_);
+  // Gas is charged per contributor of the agent's role (update_agents), not per identity.
+  if (!role.rule->contributor_gas().empty())
+    throw std::invalid_argument("Sybil identities cannot pay gas of their own: rule '" + role.rule_name +
+                                "' sends the contributors' transactions");
+  return paid;
+}
+
+void ContributorEconomy::fill_data_quality(const RoleState& role) {
+  data_quality_.clear();
+  if (!data_quality_matters_ || role.name != "data_provider") return;
+  for (AccountId a : role.active) data_quality_.push_back(populations_[population_[agent_of(a)]].behaviour.data_quality);
+}
+
+void ContributorEconomy::restake(const RoleState& role) {
+  for (std::size_t k = 0; k < role.active.size(); ++k) {
+    const std::uint64_t share = populations_[population_[agent_of(role.active[k])]].behaviour.restake_millionths;
+    const TokenAmount staked = ledger::millionths_of(shares_[k], share);
+    if (!staked.is_zero()) ledger_.stake(role.active[k], staked, "restake");
+  }
+}
+
+TokenAmount ContributorEconomy::sybil_rewards() const {
+  TokenAmount total;
+  for (std::size_t i = 0; i < population_.size(); ++i)
+    if (populations_[population_[i]].model == "sybil") total += reward_total_[i];
+  return total;
+}
+
+// runs.csv's Sybil gain: g(k) = what the Sybils were paid over what the same agents were paid with one identity
+// each, and the same net of the extra identities' costs.
+void ContributorEconomy::write_sybil_gain() {
+  TokenAmount identity_costs;
+  for (std::size_t i = 0; i < population_.size(); ++i) {
+    const ContributorBehaviour& b = populations_[population_[i]].behaviour;
+    if (b.identities > 1) identity_costs += times(b.identity_cost, (b.identities - 1) * epochs_active(i));
+  }
+  const TokenAmount split = sybil_rewards();
+  const TokenAmount unsplit = unsplit_sybil_rewards_.value_or(split);
+  const double split_tokens = split.to_tokens(decimals_);
+  const double unsplit_tokens = unsplit.to_tokens(decimals_);
+  const double costs_tokens = identity_costs.to_tokens(decimals_);
+  io::CsvBuffer& row = output_.run;
+  row.tokens(split, decimals_).tokens(unsplit, decimals_).tokens(identity_costs, decimals_);
+  row.field(metrics::share(split_tokens, unsplit_tokens)).field(metrics::share(split_tokens - costs_tokens, unsplit_tokens));
+}
+
+// epochs.csv's shares by population: of the stake (balances staked, every identity's) and of the rewards so far.
+void ContributorEconomy::write_population_shares() {
+  population_stakes_.assign(populations_.size(), TokenAmount{});
+  population_rewards_.assign(populations_.size(), TokenAmount{});
+  TokenAmount rewards;
+  for (std::size_t i = 0; i < population_.size(); ++i) {
+    population_rewards_[population_[i]] += reward_total_[i];
+    rewards += reward_total_[i];
+  }
+  for (std::size_t a = 0; a < account_agent_.size(); ++a)
+    population_stakes_[population_[account_agent_[a]]] += ledger_.staked(first_agent_account_ + static_cast<AccountId>(a));
+  const TokenAmount staked = ledger_.total_staked();
+  io::CsvBuffer& row = output_.epochs;
+  for (const TokenAmount& s : population_stakes_) row.field(share_of(s, staked));
+  for (const TokenAmount& r : population_rewards_) row.field(share_of(r, rewards));
 }
 
 // ---- governance and locks ----
@@ -878,6 +1007,7 @@ void ContributorEconomy::record_epoch(std::int64_t epoch, TokenAmount emission, 
     row.tokens(locked_total(), decimals_).tokens(vested_released_epoch_, decimals_);
     row.tokens(TokenAmount::from_base_units(escrow_ ? escrow_->total_power(epoch) : 0), decimals_);
   }
+  if (adversaries_) write_population_shares();
   row.end_row();
 }
 
@@ -910,7 +1040,7 @@ void ContributorEconomy::write_agents() {
     const AccountId account = account_of(static_cast<std::uint32_t>(i));
     io::CsvBuffer& row = output_.agents;
     io::write_identity(row, identity_);
-    row.field(static_cast<std::int64_t>(i)).field(pop.name).field(roles_[pop.role].name).field(entry_epoch_[i]);
+    row.field(static_cast<std::int64_t>(i)).field(pop.name).field(roles_[pop.role].name).field(pop.model).field(entry_epoch_[i]);
     if (exit >= 0)
       row.field(exit);
     else
@@ -981,6 +1111,7 @@ void ContributorEconomy::write_run_row(std::int64_t events, const std::string& f
     row.field(trading_->price()).tokens(t.tokens_sold, decimals_).tokens(t.tokens_bought, decimals_);
   }
   if (governance_) row.field(proposals_passed_total_);
+  if (sybil_populations_) write_sybil_gain();
   row.tokens(ledger_.supply(), decimals_).field(events).field(std::string_view{fingerprint});
   row.end_row();
 }
@@ -1034,6 +1165,9 @@ io::OutputSchema contributor_economy_schema(const scenario::Scenario& scenario, 
   const bool governed = scenario.sections.contains("governance");
   const bool locked = scenario.sections.contains("locks");
   if (governed) s.runs.push_back("proposals_passed_total");
+  if (std::any_of(scenario.populations.begin(), scenario.populations.end(), is_sybil))
+    s.runs.insert(s.runs.end(), {"sybil_rewards_tokens", "sybil_rewards_unsplit_tokens", "sybil_identity_costs_tokens",
+                                 "sybil_gain", "sybil_gain_net"});
   s.runs.insert(s.runs.end(), {"supply_tokens", "events", "fingerprint"});
 
   s.epochs.insert(s.epochs.end(), {"epoch", "active"});
@@ -1053,8 +1187,12 @@ io::OutputSchema contributor_economy_schema(const scenario::Scenario& scenario, 
                                      "quote_paid", "pool_tokens", "pool_quote"});
   if (governed) s.epochs.insert(s.epochs.end(), {"proposals_passed", "proposals_executed"});
   if (locked) s.epochs.insert(s.epochs.end(), {"locked_tokens", "vested_released_tokens", "ve_power_total"});
+  if (std::any_of(scenario.populations.begin(), scenario.populations.end(), is_adversary)) {
+    for (const scenario::Population& p : scenario.populations) s.epochs.push_back("stake_share_" + p.name);
+    for (const scenario::Population& p : scenario.populations) s.epochs.push_back("reward_share_" + p.name);
+  }
 
-  s.agents.insert(s.agents.end(), {"agent_id", "population", "role", "entry_epoch", "exit_epoch", "epochs_active",
+  s.agents.insert(s.agents.end(), {"agent_id", "population", "role", "model", "entry_epoch", "exit_epoch", "epochs_active",
                                    "contribution", "rewards_tokens", "costs_tokens", "profit_tokens", "roi",
                                    "balance_tokens", "staked_tokens", "gas_used", "gas_cost_tokens"});
   if (scenario.market) s.agents.insert(s.agents.end(), {"jobs", "fees_tokens", "caught", "slashed_tokens"});
@@ -1070,6 +1208,14 @@ io::OutputSchema contributor_economy_schema(const scenario::Scenario& scenario, 
 io::RunOutput run_contributor_economy(const scenario::Scenario& scenario, const ModelCatalog& catalog,
                                       const io::RunIdentity& identity) {
   ContributorEconomy economy(scenario, catalog, identity);
+  const bool splits = std::any_of(scenario.populations.begin(), scenario.populations.end(), [](const scenario::Population& p) {
+    return is_sybil(p) && p.model.params.integer("identities") > 1;
+  });
+  if (splits) {  // g(k)'s counterfactual: the same seed and replicate, so the same random numbers
+    ContributorEconomy counterfactual(scenario, catalog, identity, true);
+    counterfactual.run();
+    economy.set_unsplit_sybil_rewards(counterfactual.sybil_rewards());
+  }
   return economy.run();
 }
 

@@ -78,7 +78,7 @@ class ContractRule final : public RewardRule {
     std::vector<AbiValue> weights;
     if (weights_kind_ == WeightsKind::donations) {
       // One entry per donation, grouped by contributor; weights_ then counts each one's donations.
-      draw_donations(donor_model_, random_, ctx.epoch, ctx.contributions, donations_);
+      draw_donations(donor_model_, random_, ctx.epoch, ctx.contributions, ctx.pledges, donations_);
       if (donations_.project.empty()) return;
       std::copy(donations_.count.begin(), donations_.count.end(), weights_.begin());
       to.reserve(donations_.project.size());

@@ -51,7 +51,10 @@ class DataShapleyRule final : public RewardRule {
     for (std::uint32_t k : by_agent_) {
       const std::uint32_t agent = ctx.agents[k];
       while (cached != points_.end() && cached->first < agent) cached = points_.erase(cached);
-      if (cached == points_.end() || cached->first != agent) cached = points_.emplace_hint(cached, agent, draw(agent));
+      if (cached == points_.end() || cached->first != agent) {
+        const double quality = ctx.data_quality.empty() ? 1.0 : ctx.data_quality[k];
+        cached = points_.emplace_hint(cached, agent, draw(agent, quality));
+      }
       ++cached;
       if (ctx.contributions[k] > 0.0) {
         present_.push_back(k);
@@ -61,11 +64,17 @@ class DataShapleyRule final : public RewardRule {
     points_.erase(cached, points_.end());
   }
 
-  // The provider's points (as provider 0), with its label-noise rate drawn from its own stream.
-  [[nodiscard]] dv::Dataset draw(std::uint64_t agent) const {
-    const std::vector<dv::ProviderData> provider = dv::providers_with_noise_range(
+  // The provider's points (as provider 0), with its label-noise rate drawn from its own stream. Of a provider whose
+  // data is only `quality` real, the rest is junk: points whose labels are drawn at random, which is the label
+  // noise (classes - 1) / classes, as the rate of an independent flip to another class.
+  [[nodiscard]] dv::Dataset draw(std::uint64_t agent, double quality) const {
+    std::vector<dv::ProviderData> provider = dv::providers_with_noise_range(
         std::span<const std::uint64_t>(&agent, 1), settings_.points_per_provider, settings_.label_noise_min,
         settings_.label_noise_max, data_streams_);
+    if (quality < 1.0) {
+      const double junk_noise = 1.0 - 1.0 / static_cast<double>(settings_.model.classes);
+      provider.front().label_noise = quality * provider.front().label_noise + (1.0 - quality) * junk_noise;
+    }
     dv::Dataset points;
     points.dims = settings_.model.dims;
     points.classes = settings_.model.classes;

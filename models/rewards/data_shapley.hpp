@@ -12,7 +12,9 @@
 // The data. Provider i holds points_per_provider labelled points of the data model (data_model.hpp), its labels
 // flipped with a rate drawn once, Uniform[label_noise_min, label_noise_max]. Points and rate come from streams keyed
 // by its agent id (seed, replicate, agent, purpose; substream 0): a provider's data is the same in every epoch and
-// in every design run on the same seed and replicate, and does not depend on who else provides data. The
+// in every design run on the same seed and replicate, and does not depend on who else provides data. A provider
+// whose contribution is only a share Q of real data (EpochContext::data_quality; a low_quality_data agent) has its
+// rate replaced by Q · rate + (1 − Q) · (classes − 1) / classes: a share 1 − Q of its points carry random labels. The
 // validation set is drawn once per run. An epoch's data are exactly what generate_world draws for its providers
 // in ascending agent id, with StreamBase {seed, replicate, 0}.
 //

@@ -24,7 +24,7 @@ class QuadraticFundingRule final : public RewardRule {
         rounding_(p.text("rounding") == "down" ? ledger::Rounding::down : ledger::Rounding::largest_remainder) {}
 
   void allocate(const EpochContext& ctx, std::span<ledger::TokenAmount> out) override {
-    draw_donations(model_, key_, ctx.epoch, ctx.contributions, donations_);
+    draw_donations(model_, key_, ctx.epoch, ctx.contributions, ctx.pledges, donations_);
     weights_.resize(ctx.contributions.size());
     if (!quadratic_funding_weights(donations_, weights_)) {
       std::fill(out.begin(), out.end(), ledger::TokenAmount{});
@@ -56,7 +56,7 @@ std::vector<scenario::ParamSpec> donor_params() {
 }
 
 void draw_donations(const DonorModel& model, const core::StreamKey& key, std::int64_t epoch,
-                    std::span<const double> contributions, Donations& out) {
+                    std::span<const double> contributions, std::span<const Pledge> pledges, Donations& out) {
   const std::size_t n = contributions.size();
   out.project.clear();
   out.units.clear();
@@ -67,9 +67,16 @@ void draw_donations(const DonorModel& model, const core::StreamKey& key, std::in
   if (!(total > 0.0)) return;
 
   core::RandomStream rng({key.seed, key.replicate, key.entity, donations_purpose}, static_cast<std::uint64_t>(epoch));
-  out.drawn_project.resize(static_cast<std::size_t>(model.donors));
-  out.drawn_units.resize(static_cast<std::size_t>(model.donors));
-  for (std::size_t d = 0; d < out.drawn_project.size(); ++d) {
+  const auto donors = static_cast<std::size_t>(model.donors);
+  out.drawn_project.resize(donors + pledges.size());
+  out.drawn_units.resize(donors + pledges.size());
+  // The pledges come after the community's draws, which they do not move.
+  for (std::size_t i = 0; i < pledges.size(); ++i) {
+    out.drawn_project[donors + i] = pledges[i].project;
+    out.drawn_units[donors + i] = std::clamp<std::uint64_t>(pledges[i].units, 1, max_donation);
+    ++out.count[pledges[i].project];
+  }
+  for (std::size_t d = 0; d < donors; ++d) {
     const double pick = rng.uniform01() * total;
     // The first project whose cumulative contribution exceeds the pick: zero contributors are never picked.
     const auto p = static_cast<std::size_t>(std::upper_bound(out.cumulative.begin(), out.cumulative.end(), pick) -

@@ -8,7 +8,9 @@
 // Donors. Each epoch `donors` community members each back one project, chosen with probability proportional
 // to the project's contribution this epoch (support follows the quality of the work), with a donation of
 // round(1024 · LogNormal(0, donation_sigma)) units, clamped to [1, 2^20]. The draws come from the rule's own
-// random stream (keyed by the role and the epoch), so they depend on nothing but the contributions.
+// random stream (keyed by the role and the epoch), so they depend on nothing but the contributions. Pledges the
+// contributors make (a Sybil's identities backing its first one, models/agents/sybil_identities.hpp) count as
+// donations too.
 //
 // Integers, exactly as the QuadraticFunding contract (models/contracts) computes them, so both pay the same:
 //   √c is floor(√(c · 2^32)) (√c to 16 fractional bits), M_p = max(0, S_p² − 2^32 · C_p) with S_p, C_p the
@@ -48,9 +50,10 @@ struct Donations {
   std::vector<std::uint64_t> drawn_units;
 };
 
-// Draws the epoch's donations to projects with these contributions (none when every contribution is zero).
+// Draws the epoch's donations to projects with these contributions, and adds the contributors' pledges (none at
+// all when every contribution is zero).
 void draw_donations(const DonorModel& model, const core::StreamKey& key, std::int64_t epoch,
-                    std::span<const double> contributions, Donations& out);
+                    std::span<const double> contributions, std::span<const Pledge> pledges, Donations& out);
 
 // The matching weights of the projects (see the header comment); false when there are no donations.
 bool quadratic_funding_weights(const Donations& donations, std::span<std::uint64_t> weights);

@@ -24,6 +24,13 @@ class BlockClock;
 
 namespace dais::models {
 
+// A donation one contributor makes to another (a Sybil's identity backing its first one), in quadratic
+// funding's units.
+struct Pledge {
+  std::uint32_t project = 0;  // index of the contributor backed
+  std::uint64_t units = 0;    // in [1, 2^20]
+};
+
 struct EpochContext {
   std::int64_t epoch = 0;
   ledger::TokenAmount budget;
@@ -34,6 +41,10 @@ struct EpochContext {
   // per contributor keys it by this, not by the account: agent ids do not move when a rule opens an account of
   // its own (a contract rule does), so two designs run on the same seed and replicate still draw alike.
   std::span<const std::uint32_t> agents = {};
+  // Donations among the contributors; rules that take donations count them with the community's.
+  std::span<const Pledge> pledges = {};
+  // Same order, or empty when all of it is: the share of each contribution that is real data (data rules).
+  std::span<const double> data_quality = {};
 };
 
 // What a run gives the rules it builds.

@@ -21,6 +21,17 @@ namespace {
 
 const fs::path source_dir = DAIS_SOURCE_DIR;
 
+double number(const std::map<std::string, std::string>& row, const std::string& column) { return std::stod(row.at(column)); }
+
+// Runs scenarios/<name>.json shortened to `horizon` and one replicate into `dir`/out, and returns that folder.
+fs::path run_shortened(const std::string& name, const fs::path& dir, const std::string& horizon) {
+  const fs::path scenario = shortened(source_dir / "scenarios" / (name + ".json"), dir, horizon, 1);
+  const auto r = run_dais({"run", scenario.string(), "--out", (dir / "out").string(), "--quiet", "--jobs", "2"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  return dir / "out";
+}
+
 std::vector<fs::path> json_files_in(const fs::path& dir) {
   std::vector<fs::path> files;
   for (const auto& e : fs::directory_iterator(dir))
@@ -131,7 +142,7 @@ TEST_CASE("every shipped scenario runs, conserves tokens and pays exactly its em
 
 TEST_CASE("--jobs 1 and --jobs 2 write byte-identical folders", "[e2e][determinism]") {
   // The contributor economy, and the event-driven compute market and the rules with draws of their own.
-  const std::string name = GENERATE(as<std::string>{}, "b1_small", "compute_market", "quadratic_funding");
+  const std::string name = GENERATE(as<std::string>{}, "b1_small", "compute_market", "quadratic_funding", "sybil_quadratic_funding");
   INFO(name);
   const fs::path dir = scratch_dir("jobs");
   const fs::path scenario = shortened(source_dir / "scenarios" / (name + ".json"), dir, "60d", 5);
@@ -208,5 +219,53 @@ TEST_CASE("every broken scenario of the corpus gets its exact message and leaves
     CHECK(r.err == expected);
     CHECK_FALSE(fs::exists(out));
   }
+  fs::remove_all(dir);
+}
+
+// The adversaries' scenarios: the Sybil gain in runs.csv and `dais compare`, free riders' pay by data rule,
+// whales' stake shares in epochs.csv.
+TEST_CASE("sybil_quadratic_funding: g(k) is 1 pro rata and grows with k under quadratic funding", "[e2e][adversaries]") {
+  const fs::path dir = scratch_dir("sybil");
+  const fs::path out = run_shortened("sybil_quadratic_funding", dir, "30d");
+  std::map<std::string, std::map<int, double>> gain;  // by rule, then k
+  for (const auto& run : read_table(out / "runs.csv"))
+    gain[run.at("rewards.developer.rule")][std::stoi(run.at("agents.2.params.identities"))] = number(run, "sybil_gain");
+  for (int k : {1, 2, 4, 8}) CHECK(gain["proportional"][k] == Approx(1.0).epsilon(1e-9));
+  CHECK(gain["quadratic_funding"][1] == 1.0);
+  CHECK(gain["quadratic_funding"][2] > 1.0);
+  CHECK(gain["quadratic_funding"][4] > gain["quadratic_funding"][2]);
+  CHECK(gain["quadratic_funding"][8] > gain["quadratic_funding"][4]);
+  const auto compare = run_dais({"compare", out.string(), "--by", "rewards.developer.rule", "--metric", "sybil_gain"});
+  CHECK(compare.exit_code == 0);
+  CHECK_THAT(compare.out, Catch::Contains("sybil_gain"));
+  fs::remove_all(dir);
+}
+
+TEST_CASE("free_riding_data: free riders take their volume's share pro rata and little by the value of their data", "[e2e][adversaries]") {
+  const fs::path dir = scratch_dir("free_riding");
+  const fs::path out = run_shortened("free_riding_data", dir, "5d");
+  std::map<std::string, double> free_share;  // of the data providers' rewards, by rule
+  std::map<std::string, double> data_rewards;
+  for (const auto& a : read_table(out / "agents.csv")) {
+    if (a.at("role") != "data_provider") continue;
+    const std::string rule = a.at("rewards.data_provider.rule");
+    data_rewards[rule] += number(a, "rewards_tokens");
+    if (a.at("model") == "low_quality_data") free_share[rule] += number(a, "rewards_tokens");
+  }
+  for (auto& [rule, share] : free_share) share /= data_rewards[rule];
+  INFO("free riders' share: proportional " << free_share["proportional"] << ", data_shapley " << free_share["data_shapley"]);
+  // A fifth of the providers, drawing their work like the others: about a fifth pro rata.
+  CHECK(free_share["proportional"] > 0.1);
+  CHECK(free_share["data_shapley"] < 0.25 * free_share["proportional"]);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("whale_staking: restaking whales hold a growing share of the stake", "[e2e][adversaries]") {
+  const fs::path dir = scratch_dir("whales");
+  const fs::path out = run_shortened("whale_staking", dir, "30d");
+  std::map<std::string, double> last;  // stake share in the last epoch, by restake_share
+  for (const auto& e : read_table(out / "epochs.csv"))
+    last[e.at("agents.2.params.restake_share")] = number(e, "stake_share_compute_whales");
+  CHECK(last.at("1.0") > last.at("0.0"));
   fs::remove_all(dir);
 }

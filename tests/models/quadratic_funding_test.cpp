@@ -71,7 +71,7 @@ TEST_CASE("donors back projects in proportion to their contribution, from their 
   const models::DonorModel model{60000, 1.0};
   const std::vector<double> q{1.0, 0.0, 3.0};
   models::Donations a;
-  models::draw_donations(model, {7, 0, 99, 0}, 5, q, a);
+  models::draw_donations(model, {7, 0, 99, 0}, 5, q, {}, a);
   REQUIRE(a.project.size() == 60000);
   CHECK(a.count[1] == 0);  // no work, no support
   CHECK(std::accumulate(a.count.begin(), a.count.end(), std::uint32_t{0}) == 60000);
@@ -86,14 +86,14 @@ TEST_CASE("donors back projects in proportion to their contribution, from their 
 
   // The same key and epoch give the same donations; another epoch, other ones.
   models::Donations again;
-  models::draw_donations(model, {7, 0, 99, 0}, 5, q, again);
+  models::draw_donations(model, {7, 0, 99, 0}, 5, q, {}, again);
   CHECK(again.project == a.project);
   CHECK(again.units == a.units);
-  models::draw_donations(model, {7, 0, 99, 0}, 6, q, again);
+  models::draw_donations(model, {7, 0, 99, 0}, 6, q, {}, again);
   CHECK(again.units != a.units);
 
   // Nobody worked: nobody is backed.
-  models::draw_donations(model, {7, 0, 99, 0}, 5, std::vector<double>{0.0, 0.0}, again);
+  models::draw_donations(model, {7, 0, 99, 0}, 5, std::vector<double>{0.0, 0.0}, {}, again);
   CHECK(again.project.empty());
 }
 
