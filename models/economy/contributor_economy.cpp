@@ -8,6 +8,7 @@
 #include <memory>
 #include <numeric>
 
+#include "models/economy/validation.hpp"
 #include "models/governance/governable.hpp"
 #include "models/governance/governance_config.hpp"
 #include "models/locks/locks_config.hpp"
@@ -16,6 +17,7 @@
 #include "models/market/compute_market.hpp"
 #include "models/market/token_trading.hpp"
 #include "models/rewards/pipeline.hpp"
+#include "models/rewards/yuma_rule.hpp"
 #include "sim/chain/embedded.hpp"
 #include "sim/chain/rpc.hpp"
 #include "sim/core/buffers.hpp"
@@ -73,6 +75,14 @@ struct ProposalEffect {
   double model_fee_ratio = 1.0;   // a developer's model fees, after over before
   double entry_change = 0.0;      // entrants per epoch
 };
+
+// A value, or an empty field where there is none.
+void optional_field(io::CsvBuffer& row, std::optional<double> value) {
+  if (value)
+    row.field(*value);
+  else
+    row.field(std::string_view{});
+}
 
 // after / before, and 1 when there was nothing before.
 double ratio(TokenAmount after, TokenAmount before) noexcept {
@@ -136,6 +146,11 @@ class ContributorEconomy {
   void add_agents(std::size_t population, std::int64_t count, std::int64_t entry_epoch);
   void run_epoch(std::int64_t epoch, core::SimTime now);
   void pay_role(RoleState& role, TokenAmount budget, std::int64_t epoch);
+  // Validators and Yuma (models/economy/validation.hpp), when the developers are paid by "yuma".
+  void open_validation(const scenario::Scenario& scenario);
+  // What the role's rule shares its budget by: the Yuma side of the developers or validators, else the work.
+  std::span<const double> reward_basis(const RoleState& role, std::int64_t epoch);
+  void restake_dividends(const RoleState& role);
   std::int64_t update_agents(RoleState& role, std::int64_t epoch);
   std::int64_t admit_entrants(std::int64_t epoch);
   void record_epoch(std::int64_t epoch, TokenAmount emission, TokenAmount minted, std::int64_t entered,
@@ -234,6 +249,12 @@ class ContributorEconomy {
   std::optional<governance::Governance> governance_;
   governance::BallotRule ballot_rule_;
   std::vector<governance::GovernableParameter> governable_;
+  // Validation: the validators' weights and the Yuma epoch that pays them and the developers.
+  std::unique_ptr<Validation> validation_;
+  std::size_t yuma_developers_ = no_role;
+  std::size_t yuma_validators_ = no_role;
+  std::vector<std::uint32_t> validator_agents_;
+  std::vector<TokenAmount> validator_stakes_;
   ScheduleFactory schedule_factory_ = nullptr;
   scenario::Params emission_params_;  // the schedule's, as governance has set them
   EmissionContext emission_context_;  // this epoch's, for the voters' estimates
@@ -333,6 +354,7 @@ ContributorEconomy::ContributorEconomy(const scenario::Scenario& scenario, const
   if (std::all_of(entry_weights_.begin(), entry_weights_.end(), [](double w) { return w == 0.0; }))
     std::fill(entry_weights_.begin(), entry_weights_.end(), 1.0);
   open_governance_and_locks(catalog);
+  open_validation(scenario);
 }
 
 void ContributorEconomy::start_chain(const scenario::ChainSpec& spec, const ModelCatalog& catalog,
@@ -484,10 +506,53 @@ void ContributorEconomy::pay_role(RoleState& role, TokenAmount budget, std::int6
     core::resize_buffer(stakes_, n);
     for (std::size_t k = 0; k < n; ++k) stakes_[k] = ledger_.staked(role.active[k]);
   }
-  const EpochContext ctx{epoch, budget, role.active, contributions_, stakes_, agents_};
+  const EpochContext ctx{epoch, budget, role.active, reward_basis(role, epoch), stakes_, agents_};
   role.paid_epoch = pay_rewards(role.rule_name, *role.rule, ctx, shares_, ledger_);
+  restake_dividends(role);
   role.paid_total += role.paid_epoch;
   gas_epoch_ += role.rule->owner_gas();
+}
+
+void ContributorEconomy::open_validation(const scenario::Scenario& scenario) {
+  yuma_developers_ = role_index("developer");
+  if (yuma_developers_ == no_role || roles_[yuma_developers_].rule_name != yuma_rule_name) return;
+  yuma_validators_ = role_index("validator");  // the loader has paired the rules
+  const auto developers = std::find_if(scenario.rewards.begin(), scenario.rewards.end(),
+                                       [](const scenario::RoleRewards& r) { return r.role == "developer"; });
+  std::vector<ContributorBehaviour> behaviours;
+  for (const PopulationState& p : populations_) behaviours.push_back(p.behaviour);
+  validation_ = std::make_unique<Validation>(yuma_rule_params(developers->rule.params), scenario.seed,
+                                             static_cast<std::uint64_t>(identity_.replicate), std::move(behaviours));
+}
+
+// The developers' Yuma epoch runs when they are paid, before the validators (the catalog's role order), so both
+// sides are paid from the same epoch. A validator's contribution is its validator trust: the share of its weight
+// consensus kept.
+std::span<const double> ContributorEconomy::reward_basis(const RoleState& role, std::int64_t epoch) {
+  if (!validation_) return contributions_;
+  if (&role == &roles_[yuma_developers_]) {
+    const RoleState& validators = roles_[yuma_validators_];
+    validator_agents_.clear();
+    validator_stakes_.clear();
+    for (AccountId a : validators.active) {
+      validator_agents_.push_back(agent_of(a));
+      validator_stakes_.push_back(ledger_.staked(a));
+    }
+    validation_->run_epoch({epoch, validator_agents_, validator_stakes_, agents_, contributions_, population_});
+    return validation_->incentives();
+  }
+  if (&role == &roles_[yuma_validators_]) {
+    std::copy(validation_->validator_trust().begin(), validation_->validator_trust().end(), contributions_.begin());
+    return validation_->dividends();
+  }
+  return contributions_;
+}
+
+void ContributorEconomy::restake_dividends(const RoleState& role) {
+  if (!validation_ || &role != &roles_[yuma_validators_]) return;
+  for (std::size_t k = 0; k < role.active.size(); ++k)
+    if (!shares_[k].is_zero() && populations_[population_[agent_of(role.active[k])]].behaviour.validator.restake)
+      ledger_.stake(role.active[k], shares_[k], "restaked dividends");
 }
 
 void ContributorEconomy::serve_models(RoleState& role) {
@@ -878,6 +943,10 @@ void ContributorEconomy::record_epoch(std::int64_t epoch, TokenAmount emission, 
     row.tokens(locked_total(), decimals_).tokens(vested_released_epoch_, decimals_);
     row.tokens(TokenAmount::from_base_units(escrow_ ? escrow_->total_power(epoch) : 0), decimals_);
   }
+  if (validation_) {
+    row.field(validation_->honest_stake_share()).field(validation_->cabal_incentive_share());
+    for (ValidatorClass k : all_validator_classes) optional_field(row, validation_->relative_dividends(k));
+  }
   row.end_row();
 }
 
@@ -937,6 +1006,7 @@ void ContributorEconomy::write_agents() {
       row.tokens(ledger_.locked(account), decimals_);
       row.tokens(TokenAmount::from_base_units(escrow_ ? escrow_->power(account, epochs_ - 1) : 0), decimals_);
     }
+    if (validation_) optional_field(row, validation_->relative_dividends_of(static_cast<std::uint32_t>(i)));
     row.end_row();
   }
 }
@@ -1053,6 +1123,12 @@ io::OutputSchema contributor_economy_schema(const scenario::Scenario& scenario, 
                                      "quote_paid", "pool_tokens", "pool_quote"});
   if (governed) s.epochs.insert(s.epochs.end(), {"proposals_passed", "proposals_executed"});
   if (locked) s.epochs.insert(s.epochs.end(), {"locked_tokens", "vested_released_tokens", "ve_power_total"});
+  const bool validated = std::any_of(scenario.rewards.begin(), scenario.rewards.end(),
+                                     [](const scenario::RoleRewards& r) { return r.rule.name == yuma_rule_name; });
+  if (validated) {
+    s.epochs.insert(s.epochs.end(), {"honest_stake_share", "cabal_incentive_share"});
+    for (ValidatorClass c : all_validator_classes) s.epochs.push_back("relative_dividends_" + std::string(to_string(c)));
+  }
 
   s.agents.insert(s.agents.end(), {"agent_id", "population", "role", "entry_epoch", "exit_epoch", "epochs_active",
                                    "contribution", "rewards_tokens", "costs_tokens", "profit_tokens", "roi",
@@ -1061,6 +1137,7 @@ io::OutputSchema contributor_economy_schema(const scenario::Scenario& scenario, 
   if (scenario.token_market) s.agents.insert(s.agents.end(), {"quote_holdings", "income_fiat", "roi_fiat"});
   if (governed) s.agents.push_back("votes");
   if (locked) s.agents.insert(s.agents.end(), {"locked_tokens", "ve_power"});
+  if (validated) s.agents.push_back("relative_dividends");
 
   s.transfers.insert(s.transfers.end(), {"sequence", "epoch", "operation", "from_account", "to_account",
                                          "amount_tokens", "reason"});
