@@ -46,7 +46,7 @@ void register_validator_models(scenario::Registry<AgentFactory>& agents) {
         text_param("noise", "multiplicative", {"multiplicative", "additive"},
                    "observed work: q e^(n z) (multiplicative) or max(0, q + n z) (additive), z ~ N(0, 1)"),
         text_param("cabal", "", {},
-                   "cabal name: weights only that cabal's developers (cabal_developer agents); \"\" for none"),
+                   "cabal name: equal weight on that cabal's developers (cabal_developer agents), none on others; \"\" for none"),
         boolean_param("restake", true, "dividends are staked as they are paid, so stake compounds"),
         real_param("profit_smoothing", 0.1, "", "weight of the newest epoch in the profit moving average", 0.0, 1.0),
         real_param("exit_probability", 0.05, "per epoch",
@@ -54,7 +54,7 @@ void register_validator_models(scenario::Registry<AgentFactory>& agents) {
        {"validator"},
        [](const scenario::Params& p) -> std::string {
          if (!p.text("cabal").empty() && p.text("strategy") != "honest")
-           return "expected strategy \"honest\" for a cabal validator (it evaluates its cabal's developers), found \"" +
+           return "expected strategy \"honest\" for a cabal validator (a cabal sets its own weights), found \"" +
                   p.text("strategy") + "\"";
          return "";
        }},

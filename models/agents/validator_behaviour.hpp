@@ -4,7 +4,7 @@
 // (models/economy/validation.hpp). Its variants:
 //   honest         observes each developer's true work with noise from its own stream, weights what it sees;
 //   weight_copier  copies the consensus the last epoch published, evaluating nothing (so it may cost less);
-//   in a cabal     observes only the developers of its own cabal and puts all its weight on them.
+//   in a cabal     evaluates nothing: it puts equal weight on its own cabal's developers and none elsewhere.
 // A cabal is a name shared by validators (model `validator`, param `cabal`) and developers (model
 // `cabal_developer`), whose lower work is set by their mu.
 

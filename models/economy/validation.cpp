@@ -121,7 +121,10 @@ void Validation::set_weights(const ValidationInput& in) {
     const ValidatorBehaviour& b = traits.validator;
     for (Eigen::Index j = 0; j < nd; ++j) {
       const std::uint32_t developer = in.developers[static_cast<std::size_t>(j)];
-      if (traits.cabal >= 0 && populations_[in.population_of[developer]].cabal != traits.cabal) continue;
+      if (traits.cabal >= 0) {  // colluding, not evaluating: equal weight on its own developers, none elsewhere
+        weights_(i, j) = populations_[in.population_of[developer]].cabal == traits.cabal ? 1.0 : 0.0;
+        continue;
+      }
       const double work = in.work[static_cast<std::size_t>(j)];
       double seen = work;
       if (b.noise > 0.0) {

@@ -55,6 +55,8 @@ class Validation {
   [[nodiscard]] std::span<const double> dividends() const noexcept { return dividends_; }
   [[nodiscard]] std::span<const double> validator_trust() const noexcept { return trust_; }
   [[nodiscard]] const Eigen::MatrixXd& weights() const noexcept { return weights_; }
+  // The state carried to the next epoch: bonds with rows and columns in the order of the last epoch's agents.
+  [[nodiscard]] const YumaState& state() const noexcept { return state_; }
 
   // Stake share of the validators in no cabal (cabal retention); 0 without stake.
   [[nodiscard]] double honest_stake_share() const noexcept { return honest_stake_share_; }
