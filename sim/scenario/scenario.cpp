@@ -1004,6 +1004,7 @@ class Loader {
       if (!info->paired_with) continue;
       const auto& [role, rule] = *info->paired_with;
       const auto partner = std::find_if(s.rewards.begin(), s.rewards.end(), [&](const RoleRewards& x) { return x.role == role; });
+      if (partner == s.rewards.end() && rewards->contains(role)) continue;  // its own error is reported
       if (partner == s.rewards.end())
         error("/rewards", fmt::format("expected the role \"{}\" paid by the rule \"{}\", which pays with \"{}\" (/rewards/{}/rule), found no \"{}\" entry",
                                       role, rule, r.rule.name, r.role, role));
