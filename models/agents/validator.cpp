@@ -6,7 +6,7 @@ namespace {
 
 ContributorBehaviour validator_behaviour(const scenario::Params& p, unsigned decimals) {
   ContributorBehaviour b;
-  b.sigma = 0.0;  // a validator's work is its weights; it draws no contribution
+  b.sigma = 0.0;  // no work of its own to draw: its contribution is 1, or its validator trust under Yuma
   b.cost = p.tokens("cost");
   b.cost_tokens = b.cost.to_tokens(decimals);
   b.smoothing = p.real("profit_smoothing");

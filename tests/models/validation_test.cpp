@@ -1,20 +1,16 @@
 #include <catch2/catch.hpp>
 
-#include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <unistd.h>
 
 #include "models/economy/contributor_economy.hpp"
 #include "models/economy/validation.hpp"
 #include "models/rewards/yuma_rule.hpp"
-#include "sim/io/atomic_file.hpp"
 #include "sim/io/csv.hpp"
 #include "sim/ledger/apportion.hpp"
 #include "sim/scenario/scenario.hpp"
 #include "tests/models/catalog_fixture.hpp"
 
-namespace fs = std::filesystem;
 using namespace dais;
 using models::Validation;
 using models::ValidatorClass;
@@ -26,13 +22,7 @@ namespace {
 const models::ModelCatalog& catalog() { return test::builtin_catalog(); }
 
 scenario::Scenario load_json(const nlohmann::json& j, const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() / ("dais_validation_test_" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  const fs::path file = dir / (name + ".json");
-  io::write_file_atomically(file, j.dump());
-  scenario::Scenario s = scenario::load_scenario(file, catalog().view());
-  fs::remove(file);
-  return s;
+  return test::load_scenario_json(j, "dais_validation_test", name);
 }
 
 using Row = std::map<std::string, std::string>;
