@@ -1,6 +1,7 @@
 #include "models/catalog.hpp"
 
 #include "models/agents/adversaries.hpp"
+#include "models/agents/validator.hpp"
 #include "models/governance/governable.hpp"
 #include "models/rewards/contract_rule.hpp"
 #include "models/rewards/ocean_df.hpp"
@@ -8,14 +9,16 @@
 #include "models/rewards/proportional.hpp"
 #include "models/rewards/quadratic_funding.hpp"
 #include "models/rewards/stake_weighted.hpp"
+#include "models/rewards/yuma_rule.hpp"
 
 namespace dais::models {
 
 void register_builtin_models(ModelCatalog& catalog) {
-  catalog.roles = {"data_provider", "developer", "compute_provider"};
+  catalog.roles = {"data_provider", "developer", "compute_provider", "validator"};
 
   register_contributor(catalog.agents);
   register_adversaries(catalog.agents);
+  register_validator_models(catalog.agents);
 
   register_proportional(catalog.rules);
   register_stake_weighted(catalog.rules);
@@ -23,6 +26,7 @@ void register_builtin_models(ModelCatalog& catalog) {
   register_ocean_df(catalog.rules);
   register_data_shapley(catalog.rules);
   register_contract_rule(catalog.rules);
+  register_yuma_rules(catalog.rules);
 
   register_fixed(catalog.schedules);
   register_exponential_decay(catalog.schedules);

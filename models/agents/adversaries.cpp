@@ -46,6 +46,10 @@ ContributorBehaviour unsplit(ContributorBehaviour b, unsigned decimals) {
   return b;
 }
 
+bool is_adversary_model(std::string_view model) noexcept {
+  return model == "sybil" || model == "low_quality_data" || model == "whale";
+}
+
 void register_adversaries(scenario::Registry<AgentFactory>& agents) {
   using scenario::integer_param;
   using scenario::real_param;

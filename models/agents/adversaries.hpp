@@ -9,12 +9,17 @@
 //                     developers' models learn from the real share only;
 //   whale             a large endowment staked at entry, and `restake_share` of every reward staked as it is paid.
 
+#include <string_view>
+
 #include "models/agents/contributor.hpp"
 
 namespace dais::models {
 
 // The same agent with a single identity: the Sybil's counterfactual for the Sybil gain g(k).
 [[nodiscard]] ContributorBehaviour unsplit(ContributorBehaviour b, unsigned decimals);
+
+// Whether an agent model is one of the variants above.
+[[nodiscard]] bool is_adversary_model(std::string_view model) noexcept;
 
 void register_adversaries(scenario::Registry<AgentFactory>& agents);
 

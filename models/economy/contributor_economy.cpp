@@ -10,6 +10,7 @@
 
 #include "models/agents/adversaries.hpp"
 #include "models/agents/sybil_identities.hpp"
+#include "models/economy/validation.hpp"
 #include "models/governance/governable.hpp"
 #include "models/governance/governance_config.hpp"
 #include "models/locks/locks_config.hpp"
@@ -18,6 +19,7 @@
 #include "models/market/compute_market.hpp"
 #include "models/market/token_trading.hpp"
 #include "models/rewards/pipeline.hpp"
+#include "models/rewards/yuma_rule.hpp"
 #include "sim/chain/embedded.hpp"
 #include "sim/chain/rpc.hpp"
 #include "sim/core/buffers.hpp"
@@ -77,6 +79,14 @@ struct ProposalEffect {
   double entry_change = 0.0;      // entrants per epoch
 };
 
+// A value, or an empty field where there is none.
+void optional_field(io::CsvBuffer& row, std::optional<double> value) {
+  if (value)
+    row.field(*value);
+  else
+    row.field(std::string_view{});
+}
+
 // after / before, and 1 when there was nothing before.
 double ratio(TokenAmount after, TokenAmount before) noexcept {
   return before.is_zero() ? 1.0 : to_double(after.base_units()) / to_double(before.base_units());
@@ -111,7 +121,7 @@ std::vector<std::string> roles_in_order(const scenario::Scenario& scenario, cons
 // Whether a population is a Sybil (models/agents/adversaries.hpp), whose rewards the Sybil gain g(k) sums.
 bool is_sybil(const scenario::Population& p) noexcept { return p.model.name == "sybil"; }
 // Whether a population plays one of the adversarial variants: the scenario then records each population's shares.
-bool is_adversary(const scenario::Population& p) noexcept { return p.model.name != "contributor"; }
+bool is_adversary(const scenario::Population& p) noexcept { return is_adversary_model(p.model.name); }
 
 class ContributorEconomy {
  public:
@@ -150,6 +160,10 @@ class ContributorEconomy {
   void add_agents(std::size_t population, std::int64_t count, std::int64_t entry_epoch);
   void run_epoch(std::int64_t epoch, core::SimTime now);
   void pay_role(RoleState& role, TokenAmount budget, std::int64_t epoch);
+  // Validators and Yuma (models/economy/validation.hpp), when the developers are paid by "yuma".
+  void open_validation(const scenario::Scenario& scenario);
+  // What the role's rule shares its budget by: the Yuma side of the developers or validators, else the work.
+  std::span<const double> reward_basis(const RoleState& role, std::int64_t epoch);
   std::int64_t update_agents(RoleState& role, std::int64_t epoch);
   std::int64_t admit_entrants(std::int64_t epoch);
   void record_epoch(std::int64_t epoch, TokenAmount emission, TokenAmount minted, std::int64_t entered,
@@ -258,6 +272,12 @@ class ContributorEconomy {
   std::optional<governance::Governance> governance_;
   governance::BallotRule ballot_rule_;
   std::vector<governance::GovernableParameter> governable_;
+  // Validation: the validators' weights and the Yuma epoch that pays them and the developers.
+  std::unique_ptr<Validation> validation_;
+  std::size_t yuma_developers_ = no_role;
+  std::size_t yuma_validators_ = no_role;
+  std::vector<std::uint32_t> validator_agents_;
+  std::vector<TokenAmount> validator_stakes_;
   ScheduleFactory schedule_factory_ = nullptr;
   scenario::Params emission_params_;  // the schedule's, as governance has set them
   EmissionContext emission_context_;  // this epoch's, for the voters' estimates
@@ -375,6 +395,7 @@ ContributorEconomy::ContributorEconomy(const scenario::Scenario& scenario, const
   if (std::all_of(entry_weights_.begin(), entry_weights_.end(), [](double w) { return w == 0.0; }))
     std::fill(entry_weights_.begin(), entry_weights_.end(), 1.0);
   open_governance_and_locks(catalog);
+  open_validation(scenario);
 }
 
 void ContributorEconomy::start_chain(const scenario::ChainSpec& spec, const ModelCatalog& catalog,
@@ -535,12 +556,47 @@ void ContributorEconomy::pay_role(RoleState& role, TokenAmount budget, std::int6
     core::resize_buffer(stakes_, n);
     for (std::size_t k = 0; k < n; ++k) stakes_[k] = ledger_.staked(role.active[k]);
   }
-  EpochContext ctx{epoch, budget, role.active, contributions_, stakes_, agents_};
+  EpochContext ctx{epoch, budget, role.active, reward_basis(role, epoch), stakes_, agents_};
   ctx.data_quality = data_quality_;
   role.paid_epoch = pay_contributors(role, ctx);
   role.paid_total += role.paid_epoch;
   if (restaking_) restake(role);
   gas_epoch_ += role.rule->owner_gas();
+}
+
+void ContributorEconomy::open_validation(const scenario::Scenario& scenario) {
+  yuma_developers_ = role_index("developer");
+  if (yuma_developers_ == no_role || roles_[yuma_developers_].rule_name != yuma_rule_name) return;
+  yuma_validators_ = role_index("validator");  // the loader has paired the rules
+  const auto developers = std::find_if(scenario.rewards.begin(), scenario.rewards.end(),
+                                       [](const scenario::RoleRewards& r) { return r.role == "developer"; });
+  std::vector<ContributorBehaviour> behaviours;
+  for (const PopulationState& p : populations_) behaviours.push_back(p.behaviour);
+  validation_ = std::make_unique<Validation>(yuma_rule_params(developers->rule.params), scenario.seed,
+                                             static_cast<std::uint64_t>(identity_.replicate), std::move(behaviours));
+}
+
+// The developers' Yuma epoch runs when they are paid, before the validators (the catalog's role order), so both
+// sides are paid from the same epoch. A validator's contribution is its validator trust: the share of its weight
+// consensus kept.
+std::span<const double> ContributorEconomy::reward_basis(const RoleState& role, std::int64_t epoch) {
+  if (!validation_) return contributions_;
+  if (&role == &roles_[yuma_developers_]) {
+    const RoleState& validators = roles_[yuma_validators_];
+    validator_agents_.clear();
+    validator_stakes_.clear();
+    for (AccountId a : validators.active) {
+      validator_agents_.push_back(agent_of(a));
+      validator_stakes_.push_back(ledger_.staked(a));
+    }
+    validation_->run_epoch({epoch, validator_agents_, validator_stakes_, agents_, contributions_, population_});
+    return validation_->incentives();
+  }
+  if (&role == &roles_[yuma_validators_]) {
+    std::copy(validation_->validator_trust().begin(), validation_->validator_trust().end(), contributions_.begin());
+    return validation_->dividends();
+  }
+  return contributions_;
 }
 
 void ContributorEconomy::serve_models(RoleState& role) {
@@ -1007,6 +1063,10 @@ void ContributorEconomy::record_epoch(std::int64_t epoch, TokenAmount emission, 
     row.tokens(locked_total(), decimals_).tokens(vested_released_epoch_, decimals_);
     row.tokens(TokenAmount::from_base_units(escrow_ ? escrow_->total_power(epoch) : 0), decimals_);
   }
+  if (validation_) {
+    row.field(validation_->honest_stake_share()).field(validation_->cabal_incentive_share());
+    for (ValidatorClass k : all_validator_classes) optional_field(row, validation_->relative_dividends(k));
+  }
   if (adversaries_) write_population_shares();
   row.end_row();
 }
@@ -1067,6 +1127,7 @@ void ContributorEconomy::write_agents() {
       row.tokens(ledger_.locked(account), decimals_);
       row.tokens(TokenAmount::from_base_units(escrow_ ? escrow_->power(account, epochs_ - 1) : 0), decimals_);
     }
+    if (validation_) optional_field(row, validation_->relative_dividends_of(static_cast<std::uint32_t>(i)));
     row.end_row();
   }
 }
@@ -1187,6 +1248,12 @@ io::OutputSchema contributor_economy_schema(const scenario::Scenario& scenario, 
                                      "quote_paid", "pool_tokens", "pool_quote"});
   if (governed) s.epochs.insert(s.epochs.end(), {"proposals_passed", "proposals_executed"});
   if (locked) s.epochs.insert(s.epochs.end(), {"locked_tokens", "vested_released_tokens", "ve_power_total"});
+  const bool validated = std::any_of(scenario.rewards.begin(), scenario.rewards.end(),
+                                     [](const scenario::RoleRewards& r) { return r.rule.name == yuma_rule_name; });
+  if (validated) {
+    s.epochs.insert(s.epochs.end(), {"honest_stake_share", "cabal_incentive_share"});
+    for (ValidatorClass c : all_validator_classes) s.epochs.push_back("relative_dividends_" + std::string(to_string(c)));
+  }
   if (std::any_of(scenario.populations.begin(), scenario.populations.end(), is_adversary)) {
     for (const scenario::Population& p : scenario.populations) s.epochs.push_back("stake_share_" + p.name);
     for (const scenario::Population& p : scenario.populations) s.epochs.push_back("reward_share_" + p.name);
@@ -1199,6 +1266,7 @@ io::OutputSchema contributor_economy_schema(const scenario::Scenario& scenario, 
   if (scenario.token_market) s.agents.insert(s.agents.end(), {"quote_holdings", "income_fiat", "roi_fiat"});
   if (governed) s.agents.push_back("votes");
   if (locked) s.agents.insert(s.agents.end(), {"locked_tokens", "ve_power"});
+  if (validated) s.agents.push_back("relative_dividends");
 
   s.transfers.insert(s.transfers.end(), {"sequence", "epoch", "operation", "from_account", "to_account",
                                          "amount_tokens", "reason"});

@@ -5,7 +5,9 @@
 // One epoch t, at simulated time (t + 1) * epoch_length, in this order:
 //   1. the schedule sets the emission E_t; E_t is split over roles by their shares (largest remainder);
 //   2. every active agent draws its contribution q ~ LogNormal(mu, sigma) from its own stream;
-//   3. each role's rule allocates the role budget; the reward pipeline mints it to the agents;
+//   3. each role's rule allocates the role budget; the reward pipeline mints it to the agents (with the rules
+//      `yuma` and `yuma_dividends`, one Yuma epoch over the validators' weights pays developers and validators:
+//      models/economy/validation.hpp);
 //   4. each agent updates its smoothed profit and, while it is negative, may leave for good;
 //   5. if the entry condition holds, Poisson(rate) new agents join (active from epoch t + 1);
 //   6. with "locks", every active agent tops its vote-escrow lock up to its lock_share; with "governance", the

@@ -6,8 +6,10 @@
 #include <algorithm>
 #include <functional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sim/scenario/params.hpp"
@@ -18,13 +20,16 @@ struct ComponentInfo {
   std::string name;
   std::string description;  // one line
   std::vector<ParamSpec> params;
-  // For agent models: the roles this model can play (empty for rules and schedules).
+  // For agent models: the roles this model can play; for rules: the roles they can pay (empty: any).
   std::vector<std::string> roles = {};
   // Checks a combination of parameters no single range can express; returns "" when valid, else a message
   // in the loader's form ("expected min_inflation <= max_inflation, found 0.2 > 0.1"). May be empty.
   std::function<std::string(const Params&)> check = {};
   // A rule that runs a contract: its scenario must have a "chain" section.
   bool needs_chain = false;
+  // A rule that pays one side of a mechanism whose other side is another role's rule (Yuma's incentives and
+  // dividends): {role, rule}; a scenario that picks this rule must pay that role by that rule.
+  std::optional<std::pair<std::string, std::string>> paired_with = std::nullopt;
 };
 
 // What the scenario loader needs to validate a choice, without knowing the factory's type.

@@ -989,8 +989,29 @@ class Loader {
         complete = false;
         continue;
       }
+      const ComponentInfo* info = catalog_.rules->find(c->name);
+      if (!info->roles.empty() && std::find(info->roles.begin(), info->roles.end(), role) == info->roles.end()) {
+        expected(child(p, "rule"), "a rule that can pay the role \"" + role + "\" (\"" + c->name + "\" pays " +
+                                       quoted_list(info->roles) + ")", r["rule"]);
+        complete = false;
+        continue;
+      }
       out.rule = std::move(*c);
       s.rewards.push_back(std::move(out));
+    }
+    for (const RoleRewards& r : s.rewards) {
+      const ComponentInfo* info = catalog_.rules->find(r.rule.name);
+      if (!info->paired_with) continue;
+      const auto& [role, rule] = *info->paired_with;
+      const auto partner = std::find_if(s.rewards.begin(), s.rewards.end(), [&](const RoleRewards& x) { return x.role == role; });
+      if (partner == s.rewards.end() && rewards->contains(role)) continue;  // its own error is reported
+      if (partner == s.rewards.end())
+        error("/rewards", fmt::format("expected the role \"{}\" paid by the rule \"{}\", which pays with \"{}\" (/rewards/{}/rule), found no \"{}\" entry",
+                                      role, rule, r.rule.name, r.role, role));
+      else if (partner->rule.name != rule)
+        error(child(child("/rewards", role), "rule"),
+              fmt::format("expected \"{}\", which pays with \"{}\" (/rewards/{}/rule), found \"{}\"", rule,
+                          r.rule.name, r.role, partner->rule.name));
     }
     for (const std::string& role : catalog_.roles) {
       const auto played = played_roles_.find(role);

@@ -78,6 +78,8 @@ TEST_CASE("dais list documents every registered component with its parameters", 
   CHECK(rules.exit_code == 0);
   CHECK_THAT(rules.out, Catch::Contains("proportional"));
   CHECK_THAT(rules.out, Catch::Contains("stake_weighted"));
+  CHECK_THAT(rules.out, Catch::Contains("yuma_dividends\n"));
+  CHECK_THAT(rules.out, Catch::Contains("  roles: developer\n"));  // the roles a rule can pay
   const auto schedules = run_dais({"list", "schedules"});
   for (const char* s : {"fixed", "exponential_decay", "half_life", "halving", "halving_by_issuance", "target_inflation"})
     CHECK_THAT(schedules.out, Catch::Contains(s));
@@ -90,7 +92,7 @@ TEST_CASE("dais list documents every registered component with its parameters", 
   // Each parameter's line gives its type, default, range and unit.
   CHECK_THAT(agents.out, Catch::Contains("exit_probability   real      0.05        [0, 1]       per epoch"));
   CHECK_THAT(schedules.out, Catch::Contains("year               duration  1y          >= 1us"));
-  CHECK(run_dais({"list", "roles"}).out == "data_provider\ndeveloper\ncompute_provider\n");
+  CHECK(run_dais({"list", "roles"}).out == "data_provider\ndeveloper\ncompute_provider\nvalidator\n");
   const auto bad = run_dais({"list", "rulez"});
   CHECK(bad.exit_code == 2);
   CHECK_THAT(bad.err, Catch::Contains("found \"rulez\""));
@@ -141,8 +143,10 @@ TEST_CASE("every shipped scenario runs, conserves tokens and pays exactly its em
 }
 
 TEST_CASE("--jobs 1 and --jobs 2 write byte-identical folders", "[e2e][determinism]") {
-  // The contributor economy, and the event-driven compute market and the rules with draws of their own.
-  const std::string name = GENERATE(as<std::string>{}, "b1_small", "compute_market", "quadratic_funding", "sybil_quadratic_funding");
+  // The contributor economy, and the event-driven compute market and the rules with draws of their own, Sybils
+  // whose identities draw their own splits, and validators whose observations draw per (validator, developer).
+  const std::string name = GENERATE(as<std::string>{}, "b1_small", "compute_market", "quadratic_funding",
+                                      "sybil_quadratic_funding", "yuma_validators");
   INFO(name);
   const fs::path dir = scratch_dir("jobs");
   const fs::path scenario = shortened(source_dir / "scenarios" / (name + ".json"), dir, "60d", 5);

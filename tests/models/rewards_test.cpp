@@ -111,7 +111,7 @@ TEST_CASE("the built-in catalog registers every rule, schedule, agent and market
   std::vector<std::string> rules;
   for (const scenario::ComponentInfo* info : c.rules.all()) rules.push_back(info->name);
   CHECK(rules == std::vector<std::string>{"contract", "data_shapley", "ocean_df", "proportional", "quadratic_funding",
-                                          "stake_weighted"});
+                                          "stake_weighted", "yuma", "yuma_dividends"});
   for (const scenario::ComponentInfo* info : c.rules.all()) {
     INFO(info->name);
     CHECK(!info->description.empty());
@@ -120,6 +120,6 @@ TEST_CASE("the built-in catalog registers every rule, schedule, agent and market
   CHECK(c.markets.find("compute") != nullptr);
   for (const char* name : {"fixed", "exponential_decay", "half_life", "halving", "halving_by_issuance", "target_inflation"})
     CHECK(c.schedules.find(name) != nullptr);
-  CHECK(c.agents.find("contributor") != nullptr);
-  CHECK(c.roles == std::vector<std::string>{"data_provider", "developer", "compute_provider"});
+  for (const char* name : {"contributor", "validator", "cabal_developer"}) CHECK(c.agents.find(name) != nullptr);
+  CHECK(c.roles == std::vector<std::string>{"data_provider", "developer", "compute_provider", "validator"});
 }
