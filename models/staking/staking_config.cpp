@@ -54,20 +54,22 @@ void read_role(SectionReader& r, const json& object, const std::string& pointer,
 }
 
 // Whether the scenario pays `role` in "rewards"; reported at `pointer` otherwise.
-void check_paid_role(SectionReader& r, const scenario::Scenario& s, const std::string& role, const std::string& pointer,
+bool check_paid_role(SectionReader& r, const scenario::Scenario& s, const std::string& role, const std::string& pointer,
                      const std::vector<std::string>& allowed) {
   std::vector<std::string> paid;
   for (const scenario::RoleRewards& x : s.rewards)
     if (std::find(allowed.begin(), allowed.end(), x.role) != allowed.end()) paid.push_back(x.role);
-  if (std::find(paid.begin(), paid.end(), role) == paid.end())
-    r.error(pointer, fmt::format("expected a role of \"rewards\" among {}, found \"{}\"",
-                                 paid.empty() ? std::string("(none)") : SectionReader::quoted_list(paid), role));
+  if (std::find(paid.begin(), paid.end(), role) != paid.end()) return true;
+  r.error(pointer, fmt::format("expected a role of \"rewards\" among {}, found \"{}\"",
+                               paid.empty() ? std::string("(none)") : SectionReader::quoted_list(paid), role));
+  return false;
 }
 
 void check_delegation(const json& section, const scenario::Scenario& s, const scenario::Catalog&, const std::string& file) {
   const DelegationConfig config = read_delegation(section, file, "/delegation", s.token.decimals);
   SectionReader r(file, s.token.decimals);
-  check_paid_role(r, s, config.role, "/delegation/role", operator_roles);
+  // Commissions name the role's populations: no follow-on errors for a wrong role.
+  if (!check_paid_role(r, s, config.role, "/delegation/role", operator_roles)) r.finish();
   std::vector<std::string> names;
   for (const scenario::Population& p : s.populations) {
     if (p.role != config.role) continue;
