@@ -522,6 +522,7 @@ void ContributorEconomy::genesis() {
     trading_ = std::make_unique<TokenTrading>(*token_market_config_, ledger_, treasury_, decimals_,
                                               scenario_.file.parent_path(), scenario_.epoch_length, epochs_, scenario_.seed,
                                               static_cast<std::uint64_t>(identity_.replicate));
+  if (staking_) staking_->endow_delegators();
   first_agent_account_ = ledger_.account_count();
   std::int64_t total = 0;
   for (const PopulationState& p : populations_) total += p.initial_count;
@@ -541,7 +542,7 @@ void ContributorEconomy::genesis() {
   ledger_.reserve_accounts(static_cast<std::uint32_t>(capacity) + 1);
   for (std::size_t p = 0; p < populations_.size(); ++p) add_agents(p, populations_[p].initial_count, 0);
   if (staking_) {
-    staking_->open(operators_of(delegation_role_, operator_agents_));
+    staking_->bond_initial(operators_of(delegation_role_, operator_agents_));
     sync_market_stakes();
   }
   initial_agents_ = total;

@@ -58,14 +58,13 @@ void Staking::grow_to(std::uint32_t agent) {
   active_.resize(n, 0);
 }
 
-void Staking::open(const Operators& operators) {
+void Staking::endow_delegators() {
   if (!delegation_) return;
   const TokenAmount range = delegation_->stake_max - delegation_->stake_min;
   for (std::int64_t d = 0; d < delegation_->delegators; ++d) {
     core::RandomStream rng({seed_, replicate_, delegator_entity + static_cast<std::uint64_t>(d), stake_purpose});
     book_.add_delegator(delegation_->stake_min + scale_amount(range, rng.uniform01()));
   }
-  bond_free(-1, operators);
 }
 
 TokenAmount Staking::stake_of(std::uint32_t agent, ledger::AccountId account) const {
@@ -150,7 +149,7 @@ void Staking::end_epoch(std::int64_t epoch, core::SimTime now, const Operators& 
 }
 
 void Staking::bond_free(std::int64_t epoch, const Operators& operators) {
-  if (operators.agents.empty()) return;
+  if (!delegation_ || operators.agents.empty()) return;
   prepare_choice(operators);
   for (std::uint32_t d = 0; d < book_.delegators(); ++d)
     if (book_.free(d)) book_.bond(d, choose(d, epoch));

@@ -2,7 +2,7 @@
 // Staking in the contributor economy: delegators backing the operators of one role, and slashing with an optional
 // correlation penalty (scenario sections "delegation" and "slashing", staking_config.hpp). The economy calls it
 // at fixed points of an epoch; the tokens move in the ledger through the DelegationBook (delegation.hpp).
-//   - genesis: each delegator d is endowed Uniform[stake.min, stake.max] (its own stream) and bonds to an operator;
+//   - genesis: each delegator d is endowed Uniform[stake.min, stake.max] (its own stream), then bonds to an operator;
 //   - stake_of(): an operator's own stake plus what is bonded to it, the stake every stake-based rule, the Yuma
 //     epoch and the compute market's dispatch see;
 //   - split_rewards(): after the role's rule has paid the operators, each passes its delegators their part;
@@ -61,7 +61,10 @@ class Staking {
   // The most delegated stake any operator can hold: every delegator's largest endowment.
   [[nodiscard]] ledger::TokenAmount most_delegated() const;
 
-  void open(const Operators& operators);
+  // Opens and endows the delegators' accounts: before the agents', whose accounts the owner keeps contiguous.
+  void endow_delegators();
+  // Bonds every delegator to its choice among the initial operators.
+  void bond_initial(const Operators& operators) { bond_free(-1, operators); }
   [[nodiscard]] ledger::TokenAmount stake_of(std::uint32_t agent, ledger::AccountId account) const;
   [[nodiscard]] ledger::TokenAmount delegated_to(std::uint32_t agent) const { return book_.delegated_to(agent); }
   // What the operator passed on to its delegators over the run.

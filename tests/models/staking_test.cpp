@@ -185,7 +185,8 @@ TEST_CASE("a correlated slash takes base plus the correlation term of the operat
   const std::vector<dais::ledger::AccountId> accounts{op};
   const std::vector<std::uint32_t> agents{0};
   const std::vector<std::uint16_t> population{0};
-  staking.open({accounts, agents, population});
+  staking.endow_delegators();
+  staking.bond_initial({accounts, agents, population});
   REQUIRE(staking.stake_of(0, op) == tokens(400));
   // S = 400 at fault, T = 4000 staked: term 3 · 0.1 = 0.3, fraction 0.1 + 0.3 = 0.4 of 100 own and 300 delegated.
   const TokenAmount slashed = staking.slash(0, op, 0.1, SimTime::days(2), true, "caught cheating");
@@ -327,4 +328,59 @@ TEST_CASE("delegators choosing the lowest commission all back the cheapest opera
       CHECK(a.at("delegated_tokens") == "0");
   }
   CHECK(cheap == tokens(2000).base_units());
+}
+
+namespace {
+
+// Two compute providers serving the market, 1 and 1000 tokens of their own; delegators back the first.
+json market_world() {
+  json j = {{"name", "staking_market"},
+            {"epoch", "1d"},
+            {"horizon", "20d"},
+            {"emission", {{"schedule", "fixed"}, {"params", {{"amount", "40"}}}}},
+            {"agents", json::array({{{"name", "backed"}, {"role", "compute_provider"}, {"model", "contributor"},
+                                     {"count", 1}, {"params", {{"initial_stake", "1"}}}},
+                                    {{"name", "plain"}, {"role", "compute_provider"}, {"model", "contributor"},
+                                     {"count", 1}, {"params", {{"initial_stake", "1000"}}}}})},
+            {"rewards", {{"compute_provider", {{"share", 1}, {"rule", "stake_weighted"}}}}},
+            {"market", {{"model", "compute"},
+                        {"params", {{"arrival_rate", 2}, {"time_unit", "1h"}, {"service_rate", 200}, {"fee", "0.01"},
+                                    {"verify_probability", 0.0}, {"dishonest_fraction", 0.0}}}}},
+            {"outputs", {{"epochs", true}, {"agents", true}}}};
+  j["delegation"] = {{"role", "compute_provider"}, {"delegators", 20}, {"stake", "500"}, {"choice", "lowest_commission"},
+                     {"commission", {{"backed", 0.0}, {"plain", 0.5}}}};
+  return j;
+}
+
+}  // namespace
+
+TEST_CASE("the compute market dispatches by own and delegated stake", "[staking][market]") {
+  const auto run = dais::test::run_economy(dais::test::load_scenario_json(market_world()));
+  const auto agents = run.agents();
+  REQUIRE(agents.size() == 2);
+  CHECK(agents[0].at("delegated_tokens") == "10000");
+  // Stakes 10001 against 1000: the backed provider, with a free slot nearly always, gets about 10 jobs in 11.
+  const double backed = std::stod(agents[0].at("jobs"));
+  const double plain = std::stod(agents[1].at("jobs"));
+  CHECK(backed > 5 * plain);
+  CHECK(plain > 0);
+}
+
+TEST_CASE("a cheater caught by the market is slashed with its delegators, and the correlation term grows with the "
+          "stake slashed together", "[staking][market]") {
+  json world = market_world();
+  world["market"]["params"]["verify_probability"] = 1.0;
+  world["market"]["params"]["dishonest_fraction"] = 1.0;  // both skip their first job and are caught
+  world["market"]["params"]["slash_fraction"] = 0.1;
+  world["slashing"] = {{"correlation", {{"multiplier", 3}, {"window", 5}}}};
+  const auto run = dais::test::run_economy(dais::test::load_scenario_json(world));
+  const auto runs = run.runs().at(0);
+  CHECK(runs.at("cheaters_caught") == "2");
+  // Both are slashed: own and delegated stake lose at least the base 10%; with 11001 staked in all, the correlation
+  // term is min(1, 3 · at fault / total) for the one caught first and 1 for the second (3 · 11001 / total > 1).
+  CHECK(std::stod(runs.at("correlation_penalty_max")) == 1.0);
+  CHECK(base_units(runs.at("delegator_slashed_tokens")) > 0);
+  CHECK(base_units(runs.at("slashed_tokens")) > base_units(runs.at("delegator_slashed_tokens")));
+  const auto last = run.epochs().back();
+  CHECK(last.at("delegated_tokens") == "0");  // every delegator left its caught operator (and is unbonding)
 }
