@@ -204,13 +204,8 @@ bool Staking::wants_to_move(std::uint32_t delegator, const Operators& operators)
 
 StakingPeriod Staking::take_period() noexcept {
   const StakingPeriod p = period_;
-  totals_.commission += p.commission;
-  totals_.to_delegators += p.to_delegators;
-  totals_.delegators_slashed += p.delegators_slashed;
-  totals_.downtime_slashed += p.downtime_slashed;
-  totals_.downtime_slashes += p.downtime_slashes;
-  totals_.redelegations += p.redelegations;
-  totals_.correlation_penalty = std::max(totals_.correlation_penalty, p.correlation_penalty);
+  downtime_slashed_total_ += p.downtime_slashed;
+  correlation_penalty_max_ = std::max(correlation_penalty_max_, p.correlation_penalty);
   period_ = {};
   return p;
 }
@@ -250,24 +245,31 @@ void Staking::write_epoch(io::CsvBuffer& row, unsigned decimals, const StakingPe
 }
 
 void Staking::write_run(io::CsvBuffer& row, unsigned decimals) const {
+  TokenAmount delegators_slashed;
   if (delegation_) {
     // A delegator's return: what it was paid less what slashes took, over its endowment; APR scales it to a year.
     double roi_sum = 0.0;
     std::uint32_t counted = 0;
     for (std::uint32_t d = 0; d < book_.delegators(); ++d) {
+      delegators_slashed += book_.slashed(d);
       if (book_.endowment(d).is_zero()) continue;
       roi_sum += (to_double(book_.rewards(d).base_units()) - to_double(book_.slashed(d).base_units())) /
                  to_double(book_.endowment(d).base_units());
       ++counted;
     }
+    TokenAmount to_delegators;
+    TokenAmount commission;
+    for (std::size_t agent = 0; agent < passed_on_total_.size(); ++agent) {
+      to_delegators += passed_on_total_[agent];
+      commission += commission_total_[agent];
+    }
     const double roi = counted > 0 ? roi_sum / counted : 0.0;
     const double years = static_cast<double>(horizon_.ticks()) / static_cast<double>(core::SimTime::days(365).ticks());
-    row.field(static_cast<std::uint64_t>(book_.delegators())).tokens(totals_.to_delegators, decimals);
-    row.tokens(totals_.commission, decimals).field(roi).field(years > 0.0 ? roi / years : 0.0);
+    row.field(static_cast<std::uint64_t>(book_.delegators())).tokens(to_delegators, decimals);
+    row.tokens(commission, decimals).field(roi).field(years > 0.0 ? roi / years : 0.0);
   }
-  if (slashing_) {
-    row.field(totals_.correlation_penalty).tokens(totals_.delegators_slashed, decimals).tokens(totals_.downtime_slashed, decimals);
-  }
+  if (slashing_)
+    row.field(correlation_penalty_max_).tokens(delegators_slashed, decimals).tokens(downtime_slashed_total_, decimals);
 }
 
 void Staking::write_agent(io::CsvBuffer& row, unsigned decimals, std::uint32_t agent) const {

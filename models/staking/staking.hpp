@@ -116,7 +116,8 @@ class Staking {
   core::SimTime epoch_length_;
   core::SimTime horizon_;
   StakingPeriod period_;
-  StakingPeriod totals_;
+  ledger::TokenAmount downtime_slashed_total_;
+  double correlation_penalty_max_ = 0.0;
   // By agent id.
   std::vector<double> yield_;  // (1 − c)·r/s of its last payment
   std::vector<ledger::TokenAmount> commission_total_;
