@@ -22,13 +22,7 @@ namespace {
 const models::ModelCatalog& catalog() { return test::builtin_catalog(); }
 
 scenario::Scenario load_json(const nlohmann::json& j, const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() / ("dais_economy_test_" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  const fs::path file = dir / (name + ".json");
-  io::write_file_atomically(file, j.dump());
-  scenario::Scenario s = scenario::load_scenario(file, catalog().view());
-  fs::remove(file);
-  return s;
+  return test::load_scenario_json(j, "dais_economy_test", name);
 }
 
 nlohmann::json small_world() {
