@@ -94,6 +94,12 @@ double ratio(TokenAmount after, TokenAmount before) noexcept {
 }
 
 // part / whole as doubles; 0 of nothing.
+// part / whole, or none when whole is 0 (a ratio of nothing is not 0).
+std::optional<double> ratio_of(TokenAmount part, TokenAmount whole) noexcept {
+  if (whole.is_zero()) return std::nullopt;
+  return to_double(part.base_units()) / to_double(whole.base_units());
+}
+
 double share_of(TokenAmount part, TokenAmount whole) noexcept {
   return whole.is_zero() ? 0.0 : to_double(part.base_units()) / to_double(whole.base_units());
 }
@@ -197,6 +203,8 @@ class ContributorEconomy {
   metrics::Concentration reward_concentration();
   void write_agents();
   void write_run_row(std::int64_t events, const std::string& fingerprint);
+  void write_supply_metrics(io::CsvBuffer& row);
+  [[nodiscard]] std::optional<double> growth_ratio(TokenAmount minted, TokenAmount burned) const noexcept;
   void write_transfers();
   [[nodiscard]] AccountId account_of(std::uint32_t agent) const noexcept { return agent_account_[agent]; }
   [[nodiscard]] std::uint32_t agent_of(AccountId account) const noexcept { return account_agent_[account - first_agent_account_]; }
@@ -337,6 +345,12 @@ class ContributorEconomy {
   std::vector<TokenAmount> population_stakes_;
   std::vector<TokenAmount> population_rewards_;
   std::int64_t initial_agents_ = 0;
+  // The ledger's totals when the last epoch was recorded (at first: after genesis), for the supply's metrics:
+  // what was minted and burned since, by the rules, the market, governance or contracts alike.
+  TokenAmount minted_recorded_;
+  TokenAmount burned_recorded_;
+  TokenAmount minted_genesis_;
+  TokenAmount burned_genesis_;
 
   std::vector<double> concentration_values_;
   std::vector<double> concentration_scratch_;
@@ -756,7 +770,6 @@ std::int64_t ContributorEconomy::admit_entrants(std::int64_t epoch) {
 }
 
 void ContributorEconomy::run_epoch(std::int64_t epoch, core::SimTime now) {
-  ledger_.set_epoch(epoch);
   ledger_.release_matured(now);
   if (clock_) clock_->advance_to(now.ticks() / core::SimTime::ticks_per_second);
   gas_epoch_ = 0;
@@ -791,6 +804,9 @@ void ContributorEconomy::run_epoch(std::int64_t epoch, core::SimTime now) {
   ledger_.check_conservation();
   record_epoch(epoch, emission, ledger_.total_minted() - minted_before, entered, exited, retention);
   if (market_) update_demand();
+  // What the ledger does from here on (the market's jobs until the next epoch event) belongs to the next epoch,
+  // as the epochs table counts it.
+  ledger_.set_epoch(epoch + 1);
 }
 
 // ---- adversaries (models/agents/adversaries.hpp) ----
@@ -1127,6 +1143,7 @@ void ContributorEconomy::record_epoch(std::int64_t epoch, TokenAmount emission, 
   }
   row.tokens(emission - paid, decimals_);  // budgets of roles with nobody to pay: never minted
   row.tokens(ledger_.supply(), decimals_).tokens(ledger_.total_staked(), decimals_);
+  write_supply_metrics(row);
   row.field(c.gini).field(c.nakamoto_50).field(c.nakamoto_33).field(c.hhi).field(retention);
   row.field(active > 0 ? profit_sum / static_cast<double>(active) : 0.0);
   row.field(gas_epoch_).tokens(gas_cost_epoch_, decimals_);
@@ -1158,6 +1175,27 @@ void ContributorEconomy::record_epoch(std::int64_t epoch, TokenAmount emission, 
   if (adversaries_) write_population_shares();
   if (staking_) staking_->write_epoch(row, decimals_, staking_epoch_);
   row.end_row();
+}
+
+// The supply's growth since the ledger's totals were `minted` and `burned`, over the supply then; none when it was 0.
+std::optional<double> ContributorEconomy::growth_ratio(TokenAmount minted, TokenAmount burned) const noexcept {
+  const TokenAmount before = minted - burned;
+  if (before.is_zero()) return std::nullopt;
+  const double now = to_double(ledger_.supply().base_units());
+  return (now - to_double(before.base_units())) / to_double(before.base_units());
+}
+
+// Since the last epoch recorded: burned, inflation (the supply's growth over its size then), burned over minted;
+// and the share of the supply staked.
+void ContributorEconomy::write_supply_metrics(io::CsvBuffer& row) {
+  const TokenAmount minted = ledger_.total_minted() - minted_recorded_;
+  const TokenAmount burned = ledger_.total_burned() - burned_recorded_;
+  row.tokens(burned, decimals_);
+  optional_field(row, growth_ratio(minted_recorded_, burned_recorded_));
+  optional_field(row, ratio_of(burned, minted));
+  optional_field(row, ratio_of(ledger_.total_staked(), ledger_.supply()));
+  minted_recorded_ = ledger_.total_minted();
+  burned_recorded_ = ledger_.total_burned();
 }
 
 void ContributorEconomy::on_event(const core::Event& event, core::Simulation<ContributorEconomy>& sim) {
@@ -1264,6 +1302,10 @@ void ContributorEconomy::write_run_row(std::int64_t events, const std::string& f
   if (governance_) row.field(proposals_passed_total_);
   if (sybil_populations_) write_sybil_gain();
   if (staking_) staking_->write_run(row, decimals_);
+  // Over the whole run: the supply's growth since genesis, burned over minted since genesis, the staked share.
+  optional_field(row, growth_ratio(minted_genesis_, burned_genesis_));
+  optional_field(row, ratio_of(ledger_.total_burned() - burned_genesis_, ledger_.total_minted() - minted_genesis_));
+  optional_field(row, ratio_of(ledger_.total_staked(), ledger_.supply()));
   row.tokens(ledger_.supply(), decimals_).field(events).field(std::string_view{fingerprint});
   row.end_row();
 }
@@ -1284,6 +1326,8 @@ io::RunOutput ContributorEconomy::run() {
   core::Simulation<ContributorEconomy> sim(*this);
   fingerprint_ = &sim.fingerprint();
   genesis();
+  minted_genesis_ = minted_recorded_ = ledger_.total_minted();
+  burned_genesis_ = burned_recorded_ = ledger_.total_burned();
   if (epochs_ > 0) sim.schedule_at(scenario_.epoch_length, {epoch_end, 0, 0});
   if (market_) market_->start(sim.queue(), core::SimTime::zero());
   sim.run();
@@ -1327,14 +1371,14 @@ io::OutputSchema contributor_economy_schema(const scenario::Scenario& scenario, 
     table.insert(table.end(), columns.begin(), columns.end());
   };
   staking_columns(s.runs, staking::Staking::Table::runs);
-  s.runs.insert(s.runs.end(), {"supply_tokens", "events", "fingerprint"});
+  s.runs.insert(s.runs.end(), {"inflation_total", "burn_mint_ratio", "staking_ratio", "supply_tokens", "events", "fingerprint"});
 
   s.epochs.insert(s.epochs.end(), {"epoch", "active"});
   for (const auto& r : roles) s.epochs.push_back("active_" + r);
   s.epochs.insert(s.epochs.end(), {"entered", "exited", "emission_tokens", "minted_tokens"});
   for (const auto& r : roles) s.epochs.push_back("rewards_" + r + "_tokens");
-  s.epochs.insert(s.epochs.end(), {"unpaid_tokens", "supply_tokens", "staked_tokens", "gini_rewards", "nakamoto_50", "nakamoto_33",
-                                   "hhi_rewards", "retention", "mean_profit_tokens", "gas_used", "gas_cost_tokens"});
+  s.epochs.insert(s.epochs.end(), {"unpaid_tokens", "supply_tokens", "staked_tokens", "burned_tokens", "inflation",
+                                   "burn_mint_ratio", "staking_ratio", "gini_rewards", "nakamoto_50", "nakamoto_33", "hhi_rewards", "retention", "mean_profit_tokens", "gas_used", "gas_cost_tokens"});
   if (scenario.market)
     s.epochs.insert(s.epochs.end(), {"jobs_arrived", "jobs_served", "jobs_waiting", "mean_wait", "jobs_verified",
                                      "cheaters_caught", "fees_tokens", "fees_burned_tokens", "fees_treasury_tokens",

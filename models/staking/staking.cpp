@@ -220,7 +220,7 @@ std::vector<std::string> Staking::columns(Table table, bool delegation, bool sla
       break;
     case Table::epochs:
       if (delegation)
-        out = {"delegated_tokens", "staking_ratio", "commission_tokens", "delegator_rewards_tokens", "redelegations"};
+        out = {"delegated_tokens", "commission_tokens", "delegator_rewards_tokens", "redelegations"};
       if (slashing)
         out.insert(out.end(), {"correlation_penalty", "delegator_slashed_tokens", "downtime_slashes", "downtime_slashed_tokens"});
       break;
@@ -233,9 +233,7 @@ std::vector<std::string> Staking::columns(Table table, bool delegation, bool sla
 
 void Staking::write_epoch(io::CsvBuffer& row, unsigned decimals, const StakingPeriod& period) const {
   if (delegation_) {
-    const TokenAmount supply = ledger_.supply();
     row.tokens(book_.total_delegated(), decimals);
-    row.field(supply.is_zero() ? 0.0 : to_double(ledger_.total_staked().base_units()) / to_double(supply.base_units()));
     row.tokens(period.commission, decimals).tokens(period.to_delegators, decimals).field(period.redelegations);
   }
   if (slashing_) {

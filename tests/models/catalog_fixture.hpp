@@ -24,7 +24,8 @@ inline const models::ModelCatalog& builtin_catalog() {
 
 // Loads `j` as the scenario file <name>.json of a temporary folder (`folder` plus the process id), with the
 // loader's checks.
-inline scenario::Scenario load_scenario_json(const nlohmann::json& j, const std::string& folder, const std::string& name) {
+inline scenario::Scenario load_scenario_json(const nlohmann::json& j, const std::string& folder = "dais_test_scenario",
+                                             const std::string& name = "scenario") {
   const std::filesystem::path dir = std::filesystem::temp_directory_path() / (folder + "_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   const std::filesystem::path file = dir / (name + ".json");

@@ -2,32 +2,17 @@
 // Running the contributor economy on a scenario written in the test: load it through the strict loader, run one
 // replicate, read its CSV as rows of column -> text.
 
-#include <unistd.h>
-
-#include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "models/economy/contributor_economy.hpp"
-#include "sim/io/atomic_file.hpp"
 #include "sim/io/csv.hpp"
 #include "sim/scenario/scenario.hpp"
 #include "tests/models/catalog_fixture.hpp"
 
 namespace dais::test {
-
-inline scenario::Scenario load_scenario_json(const nlohmann::json& j) {
-  namespace fs = std::filesystem;
-  const fs::path dir = fs::temp_directory_path() / ("dais_economy_fixture_" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  const fs::path file = dir / "scenario.json";
-  io::write_file_atomically(file, j.dump());
-  scenario::Scenario s = scenario::load_scenario(file, builtin_catalog().view());
-  fs::remove_all(dir);
-  return s;
-}
 
 using Row = std::map<std::string, std::string>;
 

@@ -22,13 +22,7 @@ namespace {
 const models::ModelCatalog& catalog() { return test::builtin_catalog(); }
 
 scenario::Scenario load_json(const nlohmann::json& j, const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() / ("dais_economy_test_" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  const fs::path file = dir / (name + ".json");
-  io::write_file_atomically(file, j.dump());
-  scenario::Scenario s = scenario::load_scenario(file, catalog().view());
-  fs::remove(file);
-  return s;
+  return test::load_scenario_json(j, "dais_economy_test", name);
 }
 
 nlohmann::json small_world() {
@@ -73,6 +67,27 @@ io::RunOutput run(const scenario::Scenario& s, std::int64_t replicate) {
   return models::run_contributor_economy(s, catalog(), {replicate, s.name, replicate, s.seed});
 }
 
+// The supply's metrics agree with the supply and stake columns: inflation is the supply's growth since the
+// previous epoch over its size then, the staking ratio the share staked.
+void check_supply_metrics(const scenario::Scenario& s, const Table& epochs) {
+  const auto tokens = [&](const std::string& text) { return static_cast<double>(units(text, s.token.decimals)); };
+  for (std::size_t t = 0; t < epochs.size(); ++t) {
+    const double supply = tokens(epochs[t].at("supply_tokens"));
+    if (supply == 0.0) {  // no ratio of nothing
+      REQUIRE(epochs[t].at("staking_ratio").empty());
+      continue;
+    }
+    REQUIRE(std::stod(epochs[t].at("staking_ratio")) == Approx(tokens(epochs[t].at("staked_tokens")) / supply).epsilon(1e-12));
+    if (t == 0) continue;
+    const double before = tokens(epochs[t - 1].at("supply_tokens"));
+    if (before == 0.0) {
+      REQUIRE(epochs[t].at("inflation").empty());
+      continue;
+    }
+    REQUIRE(std::stod(epochs[t].at("inflation")) == Approx((supply - before) / before).epsilon(1e-9).margin(1e-15));
+  }
+}
+
 // Checks what every run must satisfy: each epoch pays at most its emission and exactly it when every role
 // has someone to pay; what agents received equals what epochs paid; rewards minted are in the journal.
 void check_accounting(const scenario::Scenario& s, const io::RunOutput& out) {
@@ -87,6 +102,7 @@ void check_accounting(const scenario::Scenario& s, const io::RunOutput& out) {
     REQUIRE(paid + units(row.at("unpaid_tokens"), d) == units(row.at("emission_tokens"), d));
     paid_by_epochs += paid;
   }
+  check_supply_metrics(s, table(schema.epochs, out.epochs));
   u128 paid_to_agents = 0;
   for (const auto& row : table(schema.agents, out.agents)) paid_to_agents += units(row.at("rewards_tokens"), d);
   REQUIRE(paid_to_agents == paid_by_epochs);
@@ -283,6 +299,55 @@ TEST_CASE("with a compute market, compute providers are paid for the jobs they s
   CHECK(caught_agents == caught);
   CHECK(caught > 0);
   CHECK(slashed == units("5", d) * static_cast<u128>(caught));
+}
+
+TEST_CASE("burned tokens are every burn and slash of the ledger, and burn/mint ratios their share of what was minted",
+          "[models][economy][market]") {
+  nlohmann::json j = small_world();
+  j["market"] = {{"model", "compute"},
+                 {"params", {{"arrival_rate", 6}, {"time_unit", "1h"}, {"fee", "0.5"}, {"burn_share", 0.5},
+                             {"dishonest_fraction", 0.25}, {"verify_probability", 0.2}}}};
+  const scenario::Scenario s = load_json(j, "market_burns");
+  const io::RunOutput out = run(s, 0);
+  const io::OutputSchema schema = io::with_identity(models::contributor_economy_schema(s, catalog()), {});
+  const unsigned d = s.token.decimals;
+  // The journal's epoch e holds what happened since epoch e - 1's record. Genesis is not part of epoch 0: its
+  // mints are the endowments of the 4 developers and 8 compute providers there at the start, and the consumers'
+  // funds (minted once, at genesis, without governance to raise the fee).
+  std::map<std::int64_t, u128> minted_by_epoch;
+  std::map<std::int64_t, u128> burned_by_epoch;
+  int genesis_endowments = 4 + 8;
+  for (const auto& row : table(schema.transfers, out.transfers)) {
+    const std::int64_t e = std::stoll(row.at("epoch"));
+    if (row.at("operation") == "mint" && row.at("reason") == "endowment" && genesis_endowments > 0) {
+      --genesis_endowments;
+      continue;
+    }
+    if (row.at("reason") == "consumer funds") continue;
+    if (row.at("operation") == "mint") minted_by_epoch[e] += units(row.at("amount_tokens"), d);
+    if (row.at("operation") == "burn" || row.at("operation") == "slash") burned_by_epoch[e] += units(row.at("amount_tokens"), d);
+  }
+  u128 burned_total = 0;
+  u128 minted_total = 0;
+  bool slash_seen = false;
+  for (const auto& row : table(schema.epochs, out.epochs)) {
+    const std::int64_t e = std::stoll(row.at("epoch"));
+    INFO("epoch " << e);
+    REQUIRE(units(row.at("burned_tokens"), d) == burned_by_epoch[e]);
+    REQUIRE(std::stod(row.at("burn_mint_ratio")) ==
+            Approx(static_cast<double>(burned_by_epoch[e]) / static_cast<double>(minted_by_epoch[e])).epsilon(1e-12));
+    burned_total += burned_by_epoch[e];
+    minted_total += minted_by_epoch[e];
+    slash_seen = slash_seen || units(row.at("slashed_tokens"), d) > 0;
+  }
+  CHECK(slash_seen);
+  CHECK(burned_total > 0);
+  const auto runs = table(schema.runs, out.run);
+  CHECK(std::stod(runs[0].at("burn_mint_ratio")) ==
+        Approx(static_cast<double>(burned_total) / static_cast<double>(minted_total)).epsilon(1e-12));
+  CHECK(std::stod(runs[0].at("staking_ratio")) ==
+        Approx(static_cast<double>(units(table(schema.epochs, out.epochs).back().at("staked_tokens"), d)) /
+               static_cast<double>(units(runs[0].at("supply_tokens"), d))).epsilon(1e-12));
 }
 
 TEST_CASE("the market's drops, replicas, disputes, forced errors and slashes show in the epochs and agents tables",

@@ -1,29 +1,20 @@
 // Governance and locks wired into the contributor economy: scenario checks, timing of changes, accounting.
 #include <catch2/catch.hpp>
 
-#include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
 
 #include "models/economy/contributor_economy.hpp"
-#include "sim/io/atomic_file.hpp"
 #include "sim/io/csv.hpp"
 #include "sim/scenario/scenario.hpp"
 #include "tests/models/catalog_fixture.hpp"
 
-namespace fs = std::filesystem;
 using namespace dais;
 
 namespace {
 
 scenario::Scenario load_json(const nlohmann::json& j) {
-  const fs::path dir = fs::temp_directory_path() / ("dais_governance_economy_test_" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  const fs::path file = dir / "scenario.json";
-  io::write_file_atomically(file, j.dump());
-  scenario::Scenario s = scenario::load_scenario(file, test::builtin_catalog().view());
-  fs::remove_all(dir);
-  return s;
+  return test::load_scenario_json(j, "dais_governance_economy_test");
 }
 
 // The load's error messages, one a line; "" when it loads.
