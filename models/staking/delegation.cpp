@@ -105,7 +105,7 @@ TokenAmount DelegationBook::slash(std::uint32_t op, std::uint64_t fraction_milli
   TokenAmount total;
   for (std::uint32_t delegator : members_[op]) {
     Delegator& d = state_[delegator];
-    const TokenAmount taken = ledger_.slash(d.account, ledger::millionths_of(d.amount, fraction_millionths), "slash");
+    const TokenAmount taken = ledger_.slash(d.account, ledger::millionths_of(d.amount, fraction_millionths), "delegation slash");
     d.amount -= taken;
     d.slashed += taken;
     slashable_[op] -= taken;

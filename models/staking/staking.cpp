@@ -150,9 +150,13 @@ void Staking::end_epoch(std::int64_t epoch, core::SimTime now, const Operators& 
 
 void Staking::bond_free(std::int64_t epoch, const Operators& operators) {
   if (!delegation_ || operators.agents.empty()) return;
-  prepare_choice(operators);
-  for (std::uint32_t d = 0; d < book_.delegators(); ++d)
-    if (book_.free(d)) book_.bond(d, choose(d, epoch));
+  bool prepared = false;  // most epochs nobody is free: no round to prepare
+  for (std::uint32_t d = 0; d < book_.delegators(); ++d) {
+    if (!book_.free(d)) continue;
+    if (!prepared) prepare_choice(operators);
+    prepared = true;
+    book_.bond(d, choose(d, epoch));
+  }
 }
 
 void Staking::prepare_choice(const Operators& operators) {
