@@ -384,3 +384,30 @@ TEST_CASE("a cheater caught by the market is slashed with its delegators, and th
   const auto last = run.epochs().back();
   CHECK(last.at("delegated_tokens") == "0");  // every delegator left its caught operator (and is unbonding)
 }
+
+TEST_CASE("designs that differ in the delegators' choice see the same endowments and the same downtimes",
+          "[staking][economy]") {
+  // Common random numbers: endowments are drawn per delegator, downtimes per (operator, epoch), never by design.
+  const auto downtimes = [](const char* choice) {
+    json world = validator_world({{"role", "validator"},
+                                  {"delegators", 30},
+                                  {"stake", {{"min", "10"}, {"max", "500"}}},
+                                  {"choice", choice},
+                                  {"redelegate_every", 2},
+                                  {"commission", {{"validators", 0.1}, {"cheap", 0.02}}}},
+                                 6, "20d");
+    world["agents"].push_back({{"name", "cheap"}, {"role", "validator"}, {"model", "validator"}, {"count", 2},
+                               {"params", {{"initial_stake", "100"}, {"restake", false}}}});
+    world["slashing"] = {{"downtime", {{"role", "validator"}, {"probability", 0.1}, {"fraction", 0.01}}}};
+    const auto run = dais::test::run_economy(dais::test::load_scenario_json(world));
+    // What the delegators hold after the first epoch's slashes, and those slashes: together, their endowments.
+    const auto first = run.epochs().at(0);
+    const auto endowments = base_units(first.at("delegated_tokens")) + base_units(first.at("delegator_slashed_tokens"));
+    std::vector<std::string> out{dais::ledger::u128_to_string(endowments)};
+    for (const auto& e : run.epochs()) out.push_back(e.at("downtime_slashes"));
+    return out;
+  };
+  const auto by_stake = downtimes("stake_weighted");
+  CHECK(by_stake == downtimes("lowest_commission"));
+  CHECK(by_stake == downtimes("highest_yield"));
+}
