@@ -10,6 +10,7 @@
 #include "models/rewards/quadratic_funding.hpp"
 #include "models/rewards/stake_weighted.hpp"
 #include "models/rewards/yuma_rule.hpp"
+#include "models/staking/staking_config.hpp"
 
 namespace dais::models {
 
@@ -39,6 +40,7 @@ void register_builtin_models(ModelCatalog& catalog) {
   register_token_market(catalog.token_markets);
 
   catalog.sections = governance::governance_sections();
+  for (scenario::ScenarioSection& section : staking::staking_sections()) catalog.sections.push_back(std::move(section));
 }
 
 }  // namespace dais::models

@@ -1,6 +1,6 @@
 #pragma once
 // Every model dais knows, by name: roles, agent models, reward rules, emission schedules, market and token-market
-// models, and the scenario sections models read (governance, locks). sim/app fills one
+// models, and the scenario sections models read (governance, locks, delegation, slashing). sim/app fills one
 // ModelCatalog with register_builtin_models() and hands its view() to the scenario loader.
 
 #include <filesystem>
@@ -27,7 +27,7 @@ struct ModelCatalog {
   scenario::Registry<ScheduleFactory> schedules{"emission schedule"};
   scenario::Registry<MarketFactory> markets{"market model"};
   scenario::Registry<TokenMarketFactory> token_markets{"token-market model"};
-  std::vector<scenario::ScenarioSection> sections;  // "governance", "locks"
+  std::vector<scenario::ScenarioSection> sections;  // "governance", "locks", "delegation", "slashing"
 
   [[nodiscard]] scenario::Catalog view() const {
     scenario::Catalog catalog{roles, &agents, &rules, &schedules, &markets, &token_markets};

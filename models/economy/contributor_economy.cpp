@@ -20,6 +20,7 @@
 #include "models/market/token_trading.hpp"
 #include "models/rewards/pipeline.hpp"
 #include "models/rewards/yuma_rule.hpp"
+#include "models/staking/staking.hpp"
 #include "sim/chain/embedded.hpp"
 #include "sim/chain/rpc.hpp"
 #include "sim/core/buffers.hpp"
@@ -168,6 +169,18 @@ class ContributorEconomy {
   void pay_role(RoleState& role, TokenAmount budget, std::int64_t epoch);
   // Validators and Yuma (models/economy/validation.hpp), when the developers are paid by "yuma".
   void open_validation(const scenario::Scenario& scenario);
+  // Delegation and slashing (scenario "delegation" and "slashing", models/staking/staking.hpp).
+  void open_staking();
+  // A role's active operators for staking, `agents` filled to match (empty without the role).
+  staking::Operators operators_of(std::size_t role, std::vector<std::uint32_t>& agents) const;
+  // The stake that stake-based rules, the Yuma epoch and the market's dispatch see: own and delegated.
+  [[nodiscard]] TokenAmount stake_of(AccountId account) const {
+    return staking_ ? staking_->stake_of(agent_of(account), account) : ledger_.staked(account);
+  }
+  // What agent i was paid less what it passed on to its delegators.
+  [[nodiscard]] TokenAmount kept_rewards(std::size_t i) const;
+  void end_staking_epoch(std::int64_t epoch, core::SimTime now);
+  void sync_market_stakes();
   // What the role's rule shares its budget by: the Yuma side of the developers or validators, else the work.
   std::span<const double> reward_basis(const RoleState& role, std::int64_t epoch);
   std::int64_t update_agents(RoleState& role, std::int64_t epoch);
@@ -286,6 +299,13 @@ class ContributorEconomy {
   std::size_t yuma_validators_ = no_role;
   std::vector<std::uint32_t> validator_agents_;
   std::vector<TokenAmount> validator_stakes_;
+  std::unique_ptr<staking::Staking> staking_;
+  std::size_t delegation_role_ = no_role;
+  std::size_t downtime_role_ = no_role;
+  std::vector<TokenAmount> passed_on_;  // aligned with contributions_: what each operator passed to its delegators
+  std::vector<std::uint32_t> operator_agents_;
+  std::vector<std::uint32_t> downtime_agents_;
+  staking::StakingPeriod staking_epoch_;
   ScheduleFactory schedule_factory_ = nullptr;
   scenario::Params emission_params_;  // the schedule's, as governance has set them
   EmissionContext emission_context_;  // this epoch's, for the voters' estimates
@@ -410,6 +430,7 @@ ContributorEconomy::ContributorEconomy(const scenario::Scenario& scenario, const
     std::fill(entry_weights_.begin(), entry_weights_.end(), 1.0);
   open_governance_and_locks(catalog);
   open_validation(scenario);
+  open_staking();
 }
 
 void ContributorEconomy::start_chain(const scenario::ChainSpec& spec, const ModelCatalog& catalog,
@@ -444,6 +465,7 @@ void ContributorEconomy::open_market() {
   TokenAmount max_stake;
   for (const PopulationState& p : populations_)
     if (p.role == market_role_) max_stake = std::max(max_stake, p.behaviour.initial_stake);
+  if (staking_ && delegation_role_ == market_role_) max_stake += staking_->most_delegated();
   // No verifier agents: forced-error bounties go to an account of their own.
   const AccountId verifiers = market_config_.forced_error_rate > 0.0 ? ledger_.open_account() : ledger::no_account;
   market_ = std::make_unique<ComputeMarket>(market_config_, ledger_, consumers_, treasury_, verifiers,
@@ -453,6 +475,10 @@ void ContributorEconomy::open_market() {
   const auto jobs = static_cast<std::int64_t>(ComputeMarket::jobs_to_fund(market_config_, scenario_.horizon));
   ledger_.mint(consumers_, times(ComputeMarket::highest_price(market_config_) + market_config_.demand.model_fee, jobs),
                "consumer funds");
+  if (staking_)
+    market_->set_slash_handler([this](std::uint32_t provider, double base, core::SimTime now) {
+      return staking_->slash(provider, account_of(provider), base, now, true, "caught cheating");
+    });
 }
 
 TokenAmount ContributorEconomy::fees_of(std::size_t i) const {
@@ -510,6 +536,7 @@ void ContributorEconomy::genesis() {
     trading_ = std::make_unique<TokenTrading>(*token_market_config_, ledger_, treasury_, decimals_,
                                               scenario_.file.parent_path(), scenario_.epoch_length, epochs_, scenario_.seed,
                                               static_cast<std::uint64_t>(identity_.replicate));
+  if (staking_) staking_->endow_delegators();
   first_agent_account_ = ledger_.account_count();
   std::int64_t total = 0;
   for (const PopulationState& p : populations_) total += p.initial_count;
@@ -528,6 +555,10 @@ void ContributorEconomy::genesis() {
   account_agent_.reserve(capacity);
   ledger_.reserve_accounts(static_cast<std::uint32_t>(capacity) + 1);
   for (std::size_t p = 0; p < populations_.size(); ++p) add_agents(p, populations_[p].initial_count, 0);
+  if (staking_) {
+    staking_->bond_initial(operators_of(delegation_role_, operator_agents_));
+    sync_market_stakes();
+  }
   initial_agents_ = total;
   if (vesting_) grant_vesting();
   ledger_.check_conservation();
@@ -568,12 +599,16 @@ void ContributorEconomy::pay_role(RoleState& role, TokenAmount budget, std::int6
   }
   if (role.rule->needs_stakes()) {
     core::resize_buffer(stakes_, n);
-    for (std::size_t k = 0; k < n; ++k) stakes_[k] = ledger_.staked(role.active[k]);
+    for (std::size_t k = 0; k < n; ++k) stakes_[k] = stake_of(role.active[k]);
   }
   EpochContext ctx{epoch, budget, role.active, reward_basis(role, epoch), stakes_, agents_};
   ctx.data_quality = data_quality_;
   role.paid_epoch = pay_contributors(role, ctx);
   role.paid_total += role.paid_epoch;
+  core::resize_buffer(passed_on_, n);
+  std::fill(passed_on_.begin(), passed_on_.end(), TokenAmount{});
+  if (staking_ && &role == &roles_[delegation_role_])
+    staking_->split_rewards({role.active, agents_, population_}, shares_, passed_on_);
   if (restaking_) restake(role);
   gas_epoch_ += role.rule->owner_gas();
 }
@@ -601,7 +636,7 @@ std::span<const double> ContributorEconomy::reward_basis(const RoleState& role, 
     validator_stakes_.clear();
     for (AccountId a : validators.active) {
       validator_agents_.push_back(agent_of(a));
-      validator_stakes_.push_back(ledger_.staked(a));
+      validator_stakes_.push_back(stake_of(a));
     }
     validation_->run_epoch({epoch, validator_agents_, validator_stakes_, agents_, contributions_, population_});
     return validation_->incentives();
@@ -664,7 +699,7 @@ std::int64_t ContributorEconomy::update_agents(RoleState& role, std::int64_t epo
   for (std::size_t k = 0; k < n; ++k) {
     const std::uint32_t agent = agent_of(role.active[k]);
     const ContributorBehaviour& b = populations_[population_[agent]].behaviour;
-    reward_total_[agent] += shares_[k];
+    reward_total_[agent] += shares_[k] + passed_on_[k];  // the rule's payment; shares_ is what the agent kept
     largest_reward_total_ = std::max(largest_reward_total_, reward_total_[agent]);
     contribution_total_[agent] += contributions_[k];
     // Gas the agent's own transactions used, charged at the scenario's gas price as a cost of its work.
@@ -763,6 +798,7 @@ void ContributorEconomy::run_epoch(std::int64_t epoch, core::SimTime now) {
   }
   if (trading_) trade_tokens(epoch);
   const double retention = metrics::retention(active_before, active_before - exited);
+  if (staking_) end_staking_epoch(epoch, now);
   const std::int64_t entered = admit_entrants(epoch);
   end_governed_epoch(epoch);
   ledger_.check_conservation();
@@ -847,6 +883,58 @@ void ContributorEconomy::write_population_shares() {
   io::CsvBuffer& row = output_.epochs;
   for (const TokenAmount& s : population_stakes_) row.field(share_of(s, staked));
   for (const TokenAmount& r : population_rewards_) row.field(share_of(r, rewards));
+}
+
+// ---- staking: delegation and slashing ----
+
+void ContributorEconomy::open_staking() {
+  const auto delegation_section = scenario_.sections.find("delegation");
+  const auto slashing_section = scenario_.sections.find("slashing");
+  const bool delegates = delegation_section != scenario_.sections.end();
+  if (!delegates && slashing_section == scenario_.sections.end()) return;
+  const std::string file = scenario_.file.string();
+  std::optional<staking::DelegationConfig> delegation;
+  if (delegates) delegation = staking::read_delegation(delegation_section->second, file, "/delegation", decimals_);
+  std::optional<staking::SlashingConfig> slashing;
+  if (slashing_section != scenario_.sections.end()) slashing = staking::read_slashing(slashing_section->second, file, "/slashing");
+  std::vector<std::uint64_t> commission(populations_.size(), 0);
+  if (delegation) {
+    delegation_role_ = role_index(delegation->role);
+    for (std::size_t p = 0; p < populations_.size(); ++p) {
+      if (populations_[p].role != delegation_role_) continue;
+      const double c = delegation->commission ? *delegation->commission : delegation->commission_by_population.at(populations_[p].name);
+      commission[p] = static_cast<std::uint64_t>(std::llround(c * 1e6));
+    }
+  }
+  if (slashing && slashing->downtime) downtime_role_ = role_index(slashing->downtime->role);
+  staking_ = std::make_unique<staking::Staking>(std::move(delegation), std::move(slashing), std::move(commission), ledger_,
+                                                scenario_.seed, static_cast<std::uint64_t>(identity_.replicate),
+                                                scenario_.epoch_length, scenario_.horizon);
+}
+
+staking::Operators ContributorEconomy::operators_of(std::size_t role, std::vector<std::uint32_t>& agents) const {
+  agents.clear();
+  if (role == no_role) return {{}, {}, population_};
+  for (AccountId a : roles_[role].active) agents.push_back(agent_of(a));
+  return {roles_[role].active, agents, population_};
+}
+
+TokenAmount ContributorEconomy::kept_rewards(std::size_t i) const {
+  return staking_ && staking_->delegates() ? reward_total_[i] - staking_->passed_on(static_cast<std::uint32_t>(i)) : reward_total_[i];
+}
+
+// After the agents' exits: downtime slashes, delegators leaving operators that left or that are no longer their
+// choice, delegators bonding; then the market dispatches by the stakes that result.
+void ContributorEconomy::end_staking_epoch(std::int64_t epoch, core::SimTime now) {
+  const staking::Operators down = operators_of(downtime_role_, downtime_agents_);
+  staking_->end_epoch(epoch, now, down, operators_of(delegation_role_, operator_agents_));
+  staking_epoch_ = staking_->take_period();
+  sync_market_stakes();
+}
+
+void ContributorEconomy::sync_market_stakes() {
+  if (!market_ || delegation_role_ != market_role_) return;
+  for (AccountId a : roles_[market_role_].active) market_->set_stake(agent_of(a), stake_of(a));
 }
 
 // ---- governance and locks ----
@@ -1085,6 +1173,7 @@ void ContributorEconomy::record_epoch(std::int64_t epoch, TokenAmount emission, 
     for (ValidatorClass k : all_validator_classes) optional_field(row, validation_->relative_dividends(k));
   }
   if (adversaries_) write_population_shares();
+  if (staking_) staking_->write_epoch(row, decimals_, staking_epoch_);
   row.end_row();
 }
 
@@ -1144,7 +1233,7 @@ void ContributorEconomy::write_agents() {
     else
       row.field(std::string_view{});
     row.field(epochs_active(i)).field(contribution_total_[i]).tokens(reward_total_[i], decimals_).tokens(costs, decimals_);
-    row.field(profit_[i]).field(metrics::roi((reward_total_[i] + fees_of(i)).to_tokens(decimals_), costs.to_tokens(decimals_)));
+    row.field(profit_[i]).field(metrics::roi((kept_rewards(i) + fees_of(i)).to_tokens(decimals_), costs.to_tokens(decimals_)));
     row.tokens(ledger_.balance(account), decimals_).tokens(ledger_.staked(account), decimals_);
     row.field(gas_used_by(i)).tokens(gas_cost_of(i), decimals_);
     if (market_) {
@@ -1166,6 +1255,7 @@ void ContributorEconomy::write_agents() {
       row.tokens(TokenAmount::from_base_units(escrow_ ? escrow_->power(account, epochs_ - 1) : 0), decimals_);
     }
     if (validation_) optional_field(row, validation_->relative_dividends_of(static_cast<std::uint32_t>(i)));
+    if (staking_) staking_->write_agent(row, decimals_, static_cast<std::uint32_t>(i));
     row.end_row();
   }
 }
@@ -1194,7 +1284,7 @@ void ContributorEconomy::write_run_row(std::int64_t events, const std::string& f
       const PopulationState& pop = populations_[population_[i]];
       if (pop.role != r) continue;
       concentration_values_.push_back(
-          metrics::roi((reward_total_[i] + fees_of(i)).to_tokens(decimals_), costs_of(i).to_tokens(decimals_)));
+          metrics::roi((kept_rewards(i) + fees_of(i)).to_tokens(decimals_), costs_of(i).to_tokens(decimals_)));
     }
     const metrics::Summary s = metrics::summarize_in_place(concentration_values_);
     row.field(s.mean).field(s.median);
@@ -1211,6 +1301,7 @@ void ContributorEconomy::write_run_row(std::int64_t events, const std::string& f
   }
   if (governance_) row.field(proposals_passed_total_);
   if (sybil_populations_) write_sybil_gain();
+  if (staking_) staking_->write_run(row, decimals_);
   // Over the whole run: the supply's growth since genesis, burned over minted since genesis, the staked share.
   optional_field(row, growth_ratio(minted_genesis_, burned_genesis_));
   optional_field(row, ratio_of(ledger_.total_burned() - burned_genesis_, ledger_.total_minted() - minted_genesis_));
@@ -1273,6 +1364,13 @@ io::OutputSchema contributor_economy_schema(const scenario::Scenario& scenario, 
   if (std::any_of(scenario.populations.begin(), scenario.populations.end(), is_sybil))
     s.runs.insert(s.runs.end(), {"sybil_rewards_tokens", "sybil_rewards_unsplit_tokens", "sybil_identity_costs_tokens",
                                  "sybil_gain", "sybil_gain_net"});
+  const bool delegated = scenario.sections.contains("delegation");
+  const bool slashed = scenario.sections.contains("slashing");
+  const auto staking_columns = [&](std::vector<std::string>& table, staking::Staking::Table which) {
+    const std::vector<std::string> columns = staking::Staking::columns(which, delegated, slashed);
+    table.insert(table.end(), columns.begin(), columns.end());
+  };
+  staking_columns(s.runs, staking::Staking::Table::runs);
   s.runs.insert(s.runs.end(), {"inflation_total", "burn_mint_ratio", "staking_ratio", "supply_tokens", "events", "fingerprint"});
 
   s.epochs.insert(s.epochs.end(), {"epoch", "active"});
@@ -1302,6 +1400,7 @@ io::OutputSchema contributor_economy_schema(const scenario::Scenario& scenario, 
     for (const scenario::Population& p : scenario.populations) s.epochs.push_back("stake_share_" + p.name);
     for (const scenario::Population& p : scenario.populations) s.epochs.push_back("reward_share_" + p.name);
   }
+  staking_columns(s.epochs, staking::Staking::Table::epochs);
 
   s.agents.insert(s.agents.end(), {"agent_id", "population", "role", "model", "entry_epoch", "exit_epoch", "epochs_active",
                                    "contribution", "rewards_tokens", "costs_tokens", "profit_tokens", "roi",
@@ -1311,6 +1410,7 @@ io::OutputSchema contributor_economy_schema(const scenario::Scenario& scenario, 
   if (governed) s.agents.push_back("votes");
   if (locked) s.agents.insert(s.agents.end(), {"locked_tokens", "ve_power"});
   if (validated) s.agents.push_back("relative_dividends");
+  staking_columns(s.agents, staking::Staking::Table::agents);
 
   s.transfers.insert(s.transfers.end(), {"sequence", "epoch", "operation", "from_account", "to_account",
                                          "amount_tokens", "reason"});

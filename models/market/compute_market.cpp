@@ -490,7 +490,8 @@ TokenAmount ComputeMarket::catch_skipper(std::uint32_t provider, core::SimTime n
   if (caught_[provider] != 0) return {};
   const AccountId account = first_provider_ + provider;
   const TokenAmount slashed =
-      ledger_.slash(account, millionths_of(ledger_.staked(account), slash_millionths_), "caught cheating");
+      slash_handler_ ? slash_handler_(provider, static_cast<double>(slash_millionths_) / 1e6, now)
+                     : ledger_.slash(account, millionths_of(ledger_.staked(account), slash_millionths_), "caught cheating");
   period_.slashed += slashed;
   slashed_[provider] = slashed;
   ++period_.caught;
@@ -499,6 +500,15 @@ TokenAmount ComputeMarket::catch_skipper(std::uint32_t provider, core::SimTime n
   providers_[provider].joined = false;
   update_weight(provider);
   return slashed;
+}
+
+void ComputeMarket::set_stake(std::uint32_t provider, TokenAmount stake) noexcept {
+  if (!known(provider) || !providers_[provider].joined) return;
+  constexpr std::uint64_t heaviest = (std::uint64_t{1} << 38) - 1;  // join()'s bound: weights sum below 2^62
+  set_idle(provider, false);  // the sampler holds the old weight while the provider is idle
+  const auto weight = static_cast<std::uint64_t>(std::min<ledger::u128>(stake.base_units() >> weight_shift_, heaviest));
+  providers_[provider].weight = std::max<std::uint64_t>(1, weight);
+  update_weight(provider);
 }
 
 double ComputeMarket::caught_at(std::uint32_t provider) const noexcept {

@@ -49,6 +49,7 @@
 // λ = 0.8 P); the contributor economy runs it with its compute providers (scenario section "market").
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -144,6 +145,13 @@ class ComputeMarket {
   // for the jobs paid and verified from now on; a new fee scales every provider's bid with it (its markup
   // stays). std::invalid_argument when they are out of range, as at construction.
   void retune(const ComputeMarketConfig& terms);
+
+  // Staking (models/staking): who takes a caught provider's slash, given the market's slash_fraction as the base.
+  // Without a handler the market burns that fraction of the provider's own stake. Returns what was slashed.
+  using SlashHandler = std::function<ledger::TokenAmount(std::uint32_t provider, double base, core::SimTime now)>;
+  void set_slash_handler(SlashHandler handler) { slash_handler_ = std::move(handler); }
+  // The provider's stake for the dispatch from now on (delegations included); above max_stake it weighs as max_stake.
+  void set_stake(std::uint32_t provider, ledger::TokenAmount stake) noexcept;
 
   // Per provider; a number that never joined (the owner may ask about any of its agents) has none of these.
   [[nodiscard]] bool caught(std::uint32_t provider) const noexcept { return known(provider) && caught_[provider] != 0; }
@@ -255,6 +263,7 @@ class ComputeMarket {
   std::uint64_t lazy_skip_millionths_;
   std::uint64_t referee_millionths_;
   ledger::AccountId verifiers_;
+  SlashHandler slash_handler_;
 
   // A provider's fields that jobs touch, together: an event touches a few cache lines of one struct rather
   // than a line in each of a dozen arrays. Cache-line aligned, and the fields before the streams fill the first

@@ -144,9 +144,11 @@ TEST_CASE("every shipped scenario runs, conserves tokens and pays exactly its em
 
 TEST_CASE("--jobs 1 and --jobs 2 write byte-identical folders", "[e2e][determinism]") {
   // The contributor economy, and the event-driven compute market and the rules with draws of their own, Sybils
-  // whose identities draw their own splits, and validators whose observations draw per (validator, developer).
+  // whose identities draw their own splits, validators whose observations draw per (validator, developer), and
+  // delegators whose stakes and choices draw per delegator.
   const std::string name = GENERATE(as<std::string>{}, "b1_small", "compute_market", "quadratic_funding",
-                                      "sybil_quadratic_funding", "yuma_validators");
+                                      "sybil_quadratic_funding", "yuma_validators", "delegated_staking",
+                                      "correlated_slashing");
   INFO(name);
   const fs::path dir = scratch_dir("jobs");
   const fs::path scenario = shortened(source_dir / "scenarios" / (name + ".json"), dir, "60d", 5);
