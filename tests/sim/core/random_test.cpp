@@ -51,6 +51,51 @@ TEST_CASE("an entity's draws do not depend on how many draws other entities made
   }
 }
 
+TEST_CASE("entity streams give an entity the same draws whichever entities were asked for before", "[core][random]") {
+  const StreamKey key{7, 1, 0, 3};
+  auto draws_of = [&](std::uint64_t entity, const std::vector<std::uint64_t>& asked_before) {
+    EntityStreams streams(key, 10);
+    for (std::uint64_t other : asked_before) streams.stream(other)();
+    RandomStream s = streams.stream(entity);
+    std::vector<std::uint64_t> out;
+    for (int i = 0; i < 9; ++i) out.push_back(s());
+    return out;
+  };
+  const std::vector<std::uint64_t> alone = draws_of(5, {});
+  CHECK(draws_of(5, {4}) == alone);           // a neighbour in the same block of four
+  CHECK(draws_of(5, {0, 1, 2, 3}) == alone);  // another block, cached before
+  CHECK(draws_of(5, {9, 6, 5}) == alone);     // out of order, itself included
+}
+
+TEST_CASE("an entity stream is one shared word, then the entity's own stream", "[core][random]") {
+  EntityStreams streams({7, 1, 0, 3}, 10);
+  for (std::uint64_t entity : {0u, 1u, 2u, 3u, 4u, 1001u}) {
+    RandomStream shared = streams.stream(entity);
+    RandomStream own({7, 1, entity, 3}, 10);
+    const std::uint64_t first = shared();
+    for (int i = 0; i < 8; ++i) CHECK(shared() == own());
+    // The shared word comes from a counter the own stream does not reach: it is none of its first draws.
+    RandomStream fresh({7, 1, entity, 3}, 10);
+    for (int i = 0; i < 64; ++i) CHECK(fresh() != first);
+  }
+}
+
+TEST_CASE("entity streams differ between entities, purposes, substreams and keys", "[core][random]") {
+  auto first = [](StreamKey key, std::uint64_t substream, std::uint64_t entity) {
+    EntityStreams streams(key, substream);
+    return streams.stream(entity)();
+  };
+  std::set<std::uint64_t> seen;
+  for (std::uint64_t entity = 0; entity < 8; ++entity) seen.insert(first({7, 1, 0, 3}, 10, entity));
+  seen.insert(first({7, 1, 0, 4}, 10, 0));
+  seen.insert(first({7, 1, 0, 3}, 11, 0));
+  seen.insert(first({8, 1, 0, 3}, 10, 0));
+  seen.insert(first({7, 2, 0, 3}, 10, 0));
+  CHECK(seen.size() == 12);
+  // The entity in the key is ignored: stream() names it.
+  CHECK(first({7, 1, 99, 3}, 10, 2) == first({7, 1, 0, 3}, 10, 2));
+}
+
 TEST_CASE("the first draws of a known key are pinned so platform drift is caught", "[core][random]") {
   // Philox4x64-10 is specified bit for bit; these values are its output for this key and counter.
   RandomStream s({0, 0, 0, 0}, 0);
