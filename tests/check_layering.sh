@@ -6,7 +6,7 @@ cd "$root"
 declare -A allowed=(
   [core]="core"
   [ledger]="core ledger"
-  [metrics]="metrics"
+  [metrics]="core metrics"
   [io]="core ledger io"
   [scenario]="core ledger scenario"
   [report]="core ledger io metrics report"

@@ -12,6 +12,8 @@
 
 #include <fmt/format.h>
 
+#include "sim/core/int128.hpp"
+
 namespace dais::metrics {
 
 namespace {
@@ -21,12 +23,22 @@ namespace {
 // infinite, NaN or has the sign bit set: one unsigned comparison rejects all three.
 constexpr std::uint64_t kInfinityBits = 0x7FF0'0000'0000'0000;
 constexpr std::uint64_t kNegativeZeroBits = 0x8000'0000'0000'0000;
+// Integer amounts are measured below 2^63 (so at most 63 bits vary, as for doubles), and at most 2^31 of them,
+// so the exact sums of the integer Gini stay inside 128 bits.
+constexpr std::uint64_t kAmountLimit = std::uint64_t{1} << 63;
+constexpr std::size_t kMaxAmounts = std::size_t{1} << 31;
 
+// The sort works on both kinds of key through this: a double's bit pattern, an integer itself.
 inline std::uint64_t bits_of(double x) noexcept { return std::bit_cast<std::uint64_t>(x); }
+inline std::uint64_t bits_of(std::uint64_t x) noexcept { return x; }
 
 [[noreturn]] void reject(std::string_view function, std::size_t index, double value) {
   throw std::invalid_argument(fmt::format("{}: value at index {} is {}; expected a non-negative finite number",
                                           function, index, value));
+}
+
+[[noreturn]] void reject_amount(std::string_view function, std::size_t index, std::uint64_t value) {
+  throw std::invalid_argument(fmt::format("{}: amount at index {} is {}; expected one below 2^63", function, index, value));
 }
 
 // Below this size the histogram set-up costs more than sorting: straight insertion sort, which is exact too.
@@ -82,11 +94,11 @@ static_assert(plans_fit());
 
 // Counts the digits of every key in one pass. The number of digits is a template parameter so the inner
 // loop unrolls into independent increments, which the CPU overlaps.
-template <int Digits>
-void count_digits(std::span<const double> keys, std::uint64_t min_key, int base, int width, Count* counts) noexcept {
+template <int Digits, class Key>
+void count_digits(std::span<const Key> keys, std::uint64_t min_key, int base, int width, Count* counts) noexcept {
   const std::uint64_t mask = (std::uint64_t{1} << width) - 1;
   const std::size_t radix = std::size_t{1} << width;
-  for (const double x : keys) {
+  for (const Key x : keys) {
     const std::uint64_t key = (bits_of(x) - min_key) >> base;
     [&]<int... D>(std::integer_sequence<int, D...>) {
       ((++counts[D * radix + ((key >> (D * width)) & mask)]), ...);
@@ -94,7 +106,8 @@ void count_digits(std::span<const double> keys, std::uint64_t min_key, int base,
   }
 }
 
-void count_digits(int digits, std::span<const double> keys, std::uint64_t min_key, int base, int width,
+template <class Key>
+void count_digits(int digits, std::span<const Key> keys, std::uint64_t min_key, int base, int width,
                   Count* counts) noexcept {
   switch (digits) {
     case 1: count_digits<1>(keys, min_key, base, width, counts); break;
@@ -106,9 +119,10 @@ void count_digits(int digits, std::span<const double> keys, std::uint64_t min_ke
   }
 }
 
-void insertion_sort(std::span<double> values) noexcept {
+template <class Key>
+void insertion_sort(std::span<Key> values) noexcept {
   for (std::size_t i = 1; i < values.size(); ++i) {
-    const double x = values[i];
+    const Key x = values[i];
     std::size_t j = i;
     for (; j > 0 && values[j - 1] > x; --j) values[j] = values[j - 1];
     values[j] = x;
@@ -126,7 +140,8 @@ struct KeyRange {
 
 // One pass over valid keys (checked beforehand). Four independent lanes, so the loop runs at the loads' pace
 // rather than at the latency of one chain of min/max operations.
-KeyRange key_range(std::span<const double> values) noexcept {
+template <class Key>
+KeyRange key_range(std::span<const Key> values) noexcept {
   constexpr std::size_t kLanes = 4;
   std::array<std::uint64_t, kLanes> all_and;
   std::array<std::uint64_t, kLanes> all_or{};
@@ -136,7 +151,7 @@ KeyRange key_range(std::span<const double> values) noexcept {
   smallest.fill(~std::uint64_t{0});
   const std::size_t n = values.size();
   std::size_t i = 0;
-  const auto visit = [&](std::size_t lane, double x) {
+  const auto visit = [&](std::size_t lane, Key x) {
     const std::uint64_t key = bits_of(x);
     all_and[lane] &= key;
     all_or[lane] |= key;
@@ -160,11 +175,13 @@ KeyRange key_range(std::span<const double> values) noexcept {
   return {min_key, std::countr_zero(and_all ^ or_all), static_cast<int>(std::bit_width(max_key - min_key)) - 1};
 }
 
-void sort_run(std::span<double> values, double* buffer, Count* counts) noexcept;
+template <class Key>
+void sort_run(std::span<Key> values, Key* buffer, Count* counts) noexcept;
 
 // LSD radix sort of more than kInsertionSortMax valid keys, not all equal, whose range is `range`.
-// `buffer` holds at least values.size() doubles and `counts` kMaxCounters counters; both are free on return.
-void radix_sort(std::span<double> values, double* buffer, Count* counts, const KeyRange& range) noexcept {
+// `buffer` holds at least values.size() keys and `counts` kMaxCounters counters; both are free on return.
+template <class Key>
+void radix_sort(std::span<Key> values, Key* buffer, Count* counts, const KeyRange& range) noexcept {
   const std::size_t n = values.size();
   const std::uint64_t min_key = range.min_key;
   const DigitPlan plan = plan_digits(range.lowest, range.highest, n);
@@ -172,11 +189,11 @@ void radix_sort(std::span<double> values, double* buffer, Count* counts, const K
   const std::uint64_t mask = radix - 1;
 
   std::fill_n(counts, static_cast<std::size_t>(plan.digits) * radix, Count{0});
-  count_digits(plan.digits, values, min_key, plan.base, plan.width, counts);
+  count_digits(plan.digits, std::span<const Key>(values), min_key, plan.base, plan.width, counts);
 
   const std::uint64_t first_key = (bits_of(values[0]) - min_key) >> plan.base;
-  double* source = values.data();
-  double* target = buffer;
+  Key* source = values.data();
+  Key* target = buffer;
   for (int d = 0; d < plan.digits; ++d) {
     Count* offsets = counts + static_cast<std::size_t>(d) * radix;
     // A digit every key shares would move nothing: skip the pass.
@@ -190,12 +207,12 @@ void radix_sort(std::span<double> values, double* buffer, Count* counts, const K
     // Stable scatter by this digit; ping-pong between the two buffers.
     const int shift = plan.base + d * plan.width;
     for (std::size_t i = 0; i < n; ++i) {
-      const double x = source[i];
+      const Key x = source[i];
       target[offsets[((bits_of(x) - min_key) >> shift) & mask]++] = x;
     }
     std::swap(source, target);
   }
-  if (source != values.data()) std::memcpy(values.data(), source, n * sizeof(double));
+  if (source != values.data()) std::memcpy(values.data(), source, n * sizeof(Key));
 
   if (plan.base == range.lowest) return;
   // The keys are now in order of their bits from plan.base up. Keys tied there form contiguous runs, each
@@ -210,11 +227,30 @@ void radix_sort(std::span<double> values, double* buffer, Count* counts, const K
   }
 }
 
-void sort_run(std::span<double> values, double* buffer, Count* counts) noexcept {
+template <class Key>
+void sort_run(std::span<Key> values, Key* buffer, Count* counts) noexcept {
   if (values.size() <= kInsertionSortMax) {
     insertion_sort(values);
-  } else if (const KeyRange range = key_range(values); range.highest >= 0) {
+  } else if (const KeyRange range = key_range(std::span<const Key>(values)); range.highest >= 0) {
     radix_sort(values, buffer, counts, range);
+  }
+}
+
+// Sorts valid keys (at most 63 bits set: checked by the callers).
+template <class Key>
+void sort_keys(std::span<Key> values, std::vector<Key>& scratch) {
+  const std::size_t n = values.size();
+  if (n <= kInsertionSortMax) {
+    insertion_sort(values);
+  } else if (n > std::numeric_limits<Count>::max()) {
+    std::sort(values.begin(), values.end());  // 32 GiB of keys: no simulator epoch, but stay correct
+  } else if (const KeyRange range = key_range(std::span<const Key>(values)); range.highest >= 0) {
+    if (scratch.size() < n) {
+      if (n > scratch.capacity()) scratch.reserve(n + n / 8 + 16);  // an eighth to spare, not double
+      scratch.resize(n);
+    }
+    std::array<Count, kMaxCounters> counts;  // radix_sort clears what it uses
+    radix_sort(values, scratch.data(), counts.data(), range);
   }
 }
 
@@ -346,18 +382,17 @@ void sort_nonnegative(std::span<double> values, std::vector<double>& scratch) {
     }
   }
 
-  if (n <= kInsertionSortMax) {
-    insertion_sort(values);
-  } else if (n > std::numeric_limits<Count>::max()) {
-    std::sort(values.begin(), values.end());  // 32 GiB of doubles: no simulator epoch, but stay correct
-  } else if (const KeyRange range = key_range(values); range.highest >= 0) {
-    if (scratch.size() < n) {
-      if (n > scratch.capacity()) scratch.reserve(n + n / 8 + 16);  // an eighth to spare, not double
-      scratch.resize(n);
-    }
-    std::array<Count, kMaxCounters> counts;  // radix_sort clears what it uses
-    radix_sort(values, scratch.data(), counts.data(), range);
+  sort_keys(values, scratch);
+}
+
+void sort_amounts(std::span<std::uint64_t> values, std::vector<std::uint64_t>& scratch) {
+  std::uint64_t all = 0;
+  for (const std::uint64_t x : values) all |= x;
+  if (all >= kAmountLimit) [[unlikely]] {
+    for (std::size_t i = 0; i < values.size(); ++i)
+      if (values[i] >= kAmountLimit) reject_amount("sort_amounts", i, values[i]);
   }
+  sort_keys(values, scratch);
 }
 
 Concentration concentration_of_sorted(std::span<const double> sorted) {
@@ -392,6 +427,62 @@ Concentration concentration_of_sorted(std::span<const double> sorted) {
   const auto [k50, k33] = nakamoto_pair(sorted, scale, total_sum, 0.5, 1.0 / 3.0);
   result.nakamoto_50 = k50;
   result.nakamoto_33 = k33;
+  return result;
+}
+
+Concentration concentration_of_sorted(std::span<const std::uint64_t> sorted) {
+  const std::size_t n = sorted.size();
+  if (n > kMaxAmounts) {
+    throw std::invalid_argument(fmt::format("concentration_of_sorted: {} amounts; at most 2^31 are measured", n));
+  }
+  // One pass: the total and the rank-weighted total, exact (n < 2^31 amounts below 2^63: both stay below
+  // 2^126), and the sum of squares in doubles. Whether the input was valid is checked once, after the loop.
+  u128 total = 0;
+  u128 rank_weighted = 0;
+  CompensatedSum squares;
+  std::uint64_t previous = 0;
+  bool ascending = true;
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint64_t x = sorted[i];
+    ascending &= previous <= x;
+    previous = x;
+    total += x;
+    rank_weighted += static_cast<u128>(i + 1) * x;
+    const double xd = static_cast<double>(x);
+    squares.add(xd * xd);
+  }
+  if (!ascending || previous >= kAmountLimit) [[unlikely]] {
+    for (std::size_t i = 0; i < n; ++i) {
+      if (sorted[i] >= kAmountLimit) reject_amount("concentration_of_sorted", i, sorted[i]);
+      if (i > 0 && sorted[i - 1] > sorted[i]) {
+        throw std::invalid_argument(fmt::format(
+            "concentration_of_sorted: amounts not ascending at index {} ({} after {})", i, sorted[i], sorted[i - 1]));
+      }
+    }
+  }
+  if (total == 0) return {};
+
+  Concentration result;
+  // Gini = Σ_i (2i − n − 1)·x_(i) / (n·total) with ranks i from 1; the numerator is exact and non-negative for
+  // ascending input, so equal amounts give exactly 0.
+  const u128 numerator = 2 * rank_weighted - static_cast<u128>(n + 1) * total;
+  const double total_d = to_double(total);
+  result.gini = to_double(numerator) / total_d / static_cast<double>(n);
+  result.hhi = squares.value() / total_d / total_d * 10'000.0;
+  // Nakamoto by exact comparison: the k largest hold more than half when 2·top > total, more than a third
+  // when 3·top > total (so one of three equal holders does not, and neither do holders of exactly half).
+  u128 top = 0;
+  std::int64_t k = 0;
+  for (std::size_t i = n; i-- > 0 && result.nakamoto_33 == 0;) {
+    top += sorted[i];
+    ++k;
+    if (3 * top > total) result.nakamoto_33 = k;
+  }
+  result.nakamoto_50 = result.nakamoto_33;
+  for (std::size_t i = n - static_cast<std::size_t>(k); 2 * top <= total && i-- > 0;) {
+    top += sorted[i];
+    ++result.nakamoto_50;
+  }
   return result;
 }
 

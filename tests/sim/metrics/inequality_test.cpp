@@ -7,11 +7,13 @@
 #include <ios>
 #include <limits>
 #include <random>
+#include <span>
 #include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "sim/core/int128.hpp"
 #include "sim/metrics/inequality.hpp"
 
 using dais::metrics::Concentration;
@@ -536,5 +538,139 @@ TEST_CASE("property: HHI equals its definition and Nakamoto its exact count on r
     const double want_hhi = hhi_by_definition(v);
     CHECK(close_relative(c.hhi, want_hhi, 1e-12));
     CHECK(close_relative(c.gini, gini_by_definition(v), 1e-12));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Integer amounts: the exact path the economy measures its reward totals with
+
+namespace {
+
+using dais::metrics::sort_amounts;
+
+Concentration measure_amounts(std::vector<std::uint64_t> v) {
+  std::vector<std::uint64_t> scratch;
+  sort_amounts(v, scratch);
+  return concentration_of_sorted(std::span<const std::uint64_t>(v));
+}
+
+// Gini's numerator Σ_i Σ_j |x_i − x_j| and the total, in exact 128-bit integers, for small inputs.
+double gini_of_integers_by_definition(const std::vector<std::uint64_t>& v) {
+  dais::u128 pairs = 0, total = 0;
+  for (const auto a : v) {
+    total += a;
+    for (const auto b : v) pairs += a > b ? a - b : b - a;
+  }
+  if (total == 0) return 0.0;
+  return static_cast<double>(static_cast<long double>(dais::to_double(pairs)) /
+                             (2.0L * static_cast<long double>(v.size()) * static_cast<long double>(dais::to_double(total))));
+}
+
+}  // namespace
+
+TEST_CASE("integer amounts: hand-computed Gini, HHI and Nakamoto", "[metrics][inequality]") {
+  // {1, 2, 3, 4}: Σ|xi − xj| over ordered pairs = 20, 2·n²·mean = 80, so G = 0.25; shares 10..40%: HHI 3000.
+  const Concentration c = measure_amounts({4, 1, 3, 2});
+  CHECK(c.gini == 0.25);
+  CHECK(c.hhi == Approx(3000.0).epsilon(1e-15));
+  CHECK(c.nakamoto_50 == 2);  // 4 + 3 = 7 of 10
+  CHECK(c.nakamoto_33 == 1);  // 4 of 10
+  // One holder of everything among 5.
+  const Concentration one = measure_amounts({0, 0, 7, 0, 0});
+  CHECK(one.gini == 0.8);
+  CHECK(one.hhi == 10'000.0);
+  CHECK(one.nakamoto_50 == 1);
+  CHECK(one.nakamoto_33 == 1);
+}
+
+TEST_CASE("integer amounts: exactly half or exactly a third is not more than the threshold", "[metrics][inequality]") {
+  // Two holders of 50 each: one holds exactly half, so a majority needs both.
+  const Concentration halves = measure_amounts({50, 50});
+  CHECK(halves.nakamoto_50 == 2);
+  CHECK(halves.nakamoto_33 == 1);
+  CHECK(halves.gini == 0.0);
+  // Three equal holders of large amounts: one holds exactly a third.
+  const std::uint64_t big = (std::uint64_t{1} << 62) + 12345;
+  const Concentration thirds = measure_amounts({big, big, big});
+  CHECK(thirds.nakamoto_33 == 2);
+  CHECK(thirds.nakamoto_50 == 2);
+  CHECK(thirds.gini == 0.0);
+  CHECK(thirds.hhi == Approx(10'000.0 / 3.0).epsilon(1e-15));
+  // One unit more for one of them and it alone exceeds a third.
+  CHECK(measure_amounts({big, big + 1, big}).nakamoto_33 == 1);
+}
+
+TEST_CASE("integer amounts: empty and all-zero give zeros, large amounts and many holders do not overflow",
+          "[metrics][inequality]") {
+  CHECK(measure_amounts({}).gini == 0.0);
+  CHECK(measure_amounts({0, 0, 0}).nakamoto_50 == 0);
+  CHECK(measure_amounts({0, 0, 0}).hhi == 0.0);
+  // 100,000 holders near 2^63: the rank-weighted sum reaches ~2^96, past 64 bits.
+  std::vector<std::uint64_t> v(100'000);
+  for (std::size_t i = 0; i < v.size(); ++i) v[i] = (std::uint64_t{1} << 63) - 1 - i;
+  const Concentration c = measure_amounts(v);
+  CHECK(c.gini >= 0.0);
+  CHECK(c.gini < 1e-5);
+  CHECK(c.nakamoto_50 == 50'000);  // the larger half holds a hair more than half
+  CHECK(c.nakamoto_33 == 33'334);
+  CHECK(c.hhi == Approx(0.1).epsilon(1e-9));
+}
+
+TEST_CASE("integer amounts: amounts of 2^63 or more and input out of order are rejected", "[metrics][inequality]") {
+  std::vector<std::uint64_t> scratch;
+  for (const std::size_t size : {std::size_t{3}, std::size_t{100}}) {
+    std::vector<std::uint64_t> v(size, 5);
+    v[size / 2] = std::uint64_t{1} << 63;
+    CHECK_THROWS_WITH(sort_amounts(v, scratch), Contains("index " + std::to_string(size / 2)) && Contains("2^63"));
+  }
+  const std::vector<std::uint64_t> unsorted{1, 3, 2};
+  CHECK_THROWS_WITH(concentration_of_sorted(std::span<const std::uint64_t>(unsorted)),
+                    Contains("not ascending at index 2"));
+  const std::vector<std::uint64_t> too_big{1, std::uint64_t{1} << 63};
+  CHECK_THROWS_WITH(concentration_of_sorted(std::span<const std::uint64_t>(too_big)), Contains("index 1"));
+}
+
+TEST_CASE("property: integer amounts sort as std::sort does and measure as their definitions say",
+          "[metrics][inequality][sort]") {
+  std::mt19937_64 rng(2026);
+  std::vector<std::uint64_t> scratch;
+  for (int trial = 0; trial < 600; ++trial) {
+    const std::size_t n = trial < 500 ? 1 + rng() % 400 : 1 + rng() % 60'000;
+    const int shape = trial % 5;
+    std::vector<std::uint64_t> v(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      switch (shape) {
+        case 0: v[i] = rng() >> 1; break;                            // all 63 bits
+        case 1: v[i] = rng() % 4; break;                             // mostly ties
+        case 2: v[i] = (std::uint64_t{1} << 40) + rng() % 1000; break;  // a cluster far from zero
+        case 3: v[i] = static_cast<std::uint64_t>(std::exp(std::ldexp(static_cast<double>(rng() >> 11), -53) * 40.0)); break;
+        default: v[i] = rng() % 20 == 0 ? rng() >> 1 : rng() % (std::uint64_t{1} << 20); break;  // outliers
+      }
+    }
+    INFO("trial " << trial << ", shape " << shape << ", n = " << n);
+    std::vector<std::uint64_t> ours = v, reference = v;
+    sort_amounts(ours, scratch);
+    std::sort(reference.begin(), reference.end());
+    REQUIRE(ours == reference);
+    const Concentration c = concentration_of_sorted(std::span<const std::uint64_t>(ours));
+    // Nakamoto by exact 128-bit comparison (nakamoto_exact's 64-bit sums would overflow on these amounts).
+    dais::u128 total = 0, top = 0;
+    for (const auto x : v) total += x;
+    std::int64_t k50 = 0, k33 = 0;
+    for (std::size_t i = n; i-- > 0 && (k50 == 0 || k33 == 0);) {
+      top += ours[i];
+      const auto k = static_cast<std::int64_t>(n - i);
+      if (k50 == 0 && 2 * top > total) k50 = k;
+      if (k33 == 0 && 3 * top > total) k33 = k;
+    }
+    CHECK(c.nakamoto_50 == k50);
+    CHECK(c.nakamoto_33 == k33);
+    // Gini and HHI against the double path, which is checked against their definitions above, and on small
+    // inputs against Gini's definition in exact integers.
+    std::vector<double> as_doubles(v.begin(), v.end());
+    const Concentration d = concentration(as_doubles);
+    CHECK(close_relative(c.hhi, d.hhi, 1e-12));
+    CHECK(close_relative(c.gini, d.gini, 1e-12));
+    if (n <= 400) CHECK(close_relative(c.gini, gini_of_integers_by_definition(v), 1e-13));
   }
 }
