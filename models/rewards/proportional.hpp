@@ -13,12 +13,14 @@ namespace dais::models {
 
 class ProportionalRule final : public RewardRule {
  public:
-  explicit ProportionalRule(ledger::Rounding rounding = ledger::Rounding::largest_remainder) : rounding_(rounding) {}
+  explicit ProportionalRule(ledger::Rounding rounding = ledger::Rounding::largest_remainder,
+                            std::shared_ptr<ledger::ApportionScratch> scratch = std::make_shared<ledger::ApportionScratch>())
+      : rounding_(rounding), scratch_(std::move(scratch)) {}
   void allocate(const EpochContext& ctx, std::span<ledger::TokenAmount> out) override;
 
  private:
   ledger::Rounding rounding_;
-  ledger::ApportionScratch scratch_;  // reused buffers
+  std::shared_ptr<ledger::ApportionScratch> scratch_;  // reused buffers, shared with the run's other rules
 };
 
 void register_proportional(scenario::Registry<RuleFactory>& rules);

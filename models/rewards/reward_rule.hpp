@@ -58,6 +58,9 @@ struct RuleEnvironment {
   std::filesystem::path builtin_contracts;  // the compiled models/contracts bundle, for "builtin:Name"
   // Opens a ledger account for something the rule brings into the world (a contract holding tokens).
   std::function<ledger::AccountId()> open_account;
+  // Buffers the rules built from one environment share: a run's rules allocate one after another, never at
+  // once, so one set sized to the largest role serves them all (rather than one per role).
+  std::shared_ptr<ledger::ApportionScratch> scratch = std::make_shared<ledger::ApportionScratch>();
 };
 
 // A token movement a contract made, as its Transfer event reports it: no `from` is a mint, no `to` a burn.

@@ -11,11 +11,13 @@ namespace dais::models {
 
 class StakeWeightedRule final : public RewardRule {
  public:
+  explicit StakeWeightedRule(std::shared_ptr<ledger::ApportionScratch> scratch = std::make_shared<ledger::ApportionScratch>())
+      : scratch_(std::move(scratch)) {}
   void allocate(const EpochContext& ctx, std::span<ledger::TokenAmount> out) override;
   [[nodiscard]] bool needs_stakes() const noexcept override { return true; }
 
  private:
-  ledger::ApportionScratch scratch_;
+  std::shared_ptr<ledger::ApportionScratch> scratch_;  // shared with the run's other rules
 };
 
 void register_stake_weighted(scenario::Registry<RuleFactory>& rules);

@@ -18,8 +18,8 @@ std::vector<scenario::ParamSpec> rule_param_specs() {
 }
 
 // Each side is shared pro rata to what the Yuma epoch gave it, which the economy passes as the contributions.
-std::unique_ptr<RewardRule> share_by_yuma(const scenario::Params&, const RuleEnvironment&) {
-  return std::make_unique<ProportionalRule>();
+std::unique_ptr<RewardRule> share_by_yuma(const scenario::Params&, const RuleEnvironment& env) {
+  return std::make_unique<ProportionalRule>(ledger::Rounding::largest_remainder, env.scratch);
 }
 
 }  // namespace
