@@ -10,6 +10,7 @@
 
 #include "models/agents/adversaries.hpp"
 #include "models/agents/sybil_identities.hpp"
+#include "models/economy/agent_accounts.hpp"
 #include "models/economy/validation.hpp"
 #include "models/governance/governable.hpp"
 #include "models/governance/governance_config.hpp"
@@ -206,10 +207,8 @@ class ContributorEconomy {
   void write_supply_metrics(io::CsvBuffer& row);
   [[nodiscard]] std::optional<double> growth_ratio(TokenAmount minted, TokenAmount burned) const noexcept;
   void write_transfers();
-  [[nodiscard]] AccountId account_of(std::uint32_t agent) const noexcept { return agent_account_[agent]; }
-  [[nodiscard]] std::uint32_t agent_of(AccountId account) const noexcept { return account_agent_[account - first_agent_account_]; }
-  // Agent i's accounts, [own, end): its own, then its Sybil identities', map back to i.
-  void map_accounts(std::uint32_t agent, AccountId own, AccountId end);
+  [[nodiscard]] AccountId account_of(std::uint32_t agent) const noexcept { return accounts_.account_of(agent); }
+  [[nodiscard]] std::uint32_t agent_of(AccountId account) const noexcept { return accounts_.agent_of(account); }
   // The adversaries' hooks in an epoch: what the rule sees of the Sybils, the real data, the whales' restaking.
   TokenAmount pay_contributors(RoleState& role, const EpochContext& ctx);
   void fill_data_quality(const RoleState& role);
@@ -245,9 +244,7 @@ class ContributorEconomy {
   std::vector<TokenAmount> stakes_;
   std::vector<TokenAmount> shares_;
   AccountId treasury_ = 0;
-  AccountId first_agent_account_ = 0;
-  std::vector<AccountId> agent_account_;     // by agent id
-  std::vector<std::uint32_t> account_agent_;  // by account - first_agent_account_
+  AgentAccounts accounts_;
 
   // The run's chain, when a rule runs a contract (scenario "chain"); the anvil backend starts a node of its own.
   std::unique_ptr<chain::AnvilNode> anvil_;
@@ -328,6 +325,7 @@ class ContributorEconomy {
   // Agents, structure of arrays; an agent's index is its id and fixes its ledger account.
   std::vector<std::uint16_t> population_;
   std::vector<double> profit_;
+  double incumbents_profit_ = 0.0;  // this epoch's sum of profit_ over the agents that stayed
   std::vector<std::int32_t> entry_epoch_;
   std::vector<std::int32_t> exit_epoch_;  // -1 while active
   std::vector<double> contribution_total_;
@@ -352,8 +350,9 @@ class ContributorEconomy {
   TokenAmount minted_genesis_;
   TokenAmount burned_genesis_;
 
-  std::vector<double> concentration_values_;
-  std::vector<double> concentration_scratch_;
+  std::vector<std::uint64_t> concentration_amounts_;  // the reward totals scaled to 63 bits, sorted each epoch
+  std::vector<std::uint64_t> concentration_scratch_;
+  std::vector<double> roi_values_;  // one role's ROIs at the end of the run
   core::Fingerprint* fingerprint_ = nullptr;
   io::RunOutput output_;
 };
@@ -499,7 +498,7 @@ void ContributorEconomy::add_agents(std::size_t population, std::int64_t count, 
     const std::uint32_t agent = first + static_cast<std::uint32_t>(k);
     const AccountId own = split ? ledger_.open_account() : first_account + static_cast<AccountId>(k);
     if (split) sybils_.add(agent, own, pop.behaviour, ledger_);
-    map_accounts(agent, own, split ? ledger_.account_count() : own + 1);
+    accounts_.add(agent, own, split ? ledger_.account_count() : own + 1);
     population_.push_back(static_cast<std::uint16_t>(population));
     profit_.push_back(0.0);
     entry_epoch_.push_back(static_cast<std::int32_t>(entry_epoch));
@@ -537,7 +536,6 @@ void ContributorEconomy::genesis() {
                                               scenario_.file.parent_path(), scenario_.epoch_length, epochs_, scenario_.seed,
                                               static_cast<std::uint64_t>(identity_.replicate));
   if (staking_) staking_->endow_delegators();
-  first_agent_account_ = ledger_.account_count();
   std::int64_t total = 0;
   for (const PopulationState& p : populations_) total += p.initial_count;
   // Room for the initial agents and, with six standard deviations to spare, the entrants to expect: growing
@@ -551,8 +549,7 @@ void ContributorEconomy::genesis() {
   exit_epoch_.reserve(capacity);
   contribution_total_.reserve(capacity);
   reward_total_.reserve(capacity);
-  agent_account_.reserve(capacity);
-  account_agent_.reserve(capacity);
+  accounts_.open(ledger_.account_count(), capacity);
   ledger_.reserve_accounts(static_cast<std::uint32_t>(capacity) + 1);
   for (std::size_t p = 0; p < populations_.size(); ++p) add_agents(p, populations_[p].initial_count, 0);
   if (staking_) {
@@ -580,12 +577,13 @@ void ContributorEconomy::pay_role(RoleState& role, TokenAmount budget, std::int6
       fees_epoch_[k] = recent.earned;
     }
   } else {
+    core::EntityStreams streams({scenario_.seed, static_cast<std::uint64_t>(identity_.replicate), 0, contribution},
+                                static_cast<std::uint64_t>(epoch));
     for (std::size_t k = 0; k < n; ++k) {
       const std::uint32_t agent = agent_of(role.active[k]);
       agents_[k] = agent;
       const ContributorBehaviour& b = populations_[population_[agent]].behaviour;
-      core::RandomStream rng({scenario_.seed, static_cast<std::uint64_t>(identity_.replicate), agent, contribution},
-                             static_cast<std::uint64_t>(epoch));
+      core::RandomStream rng = streams.stream(agent);
       contributions_[k] = core::draw_normal(rng, b.mu, b.sigma);  // log-contribution; exp below
     }
     // LogNormal = exp(Normal), in a pass of its own: independent exps overlap in the CPU, which they cannot
@@ -605,10 +603,12 @@ void ContributorEconomy::pay_role(RoleState& role, TokenAmount budget, std::int6
   ctx.data_quality = data_quality_;
   role.paid_epoch = pay_contributors(role, ctx);
   role.paid_total += role.paid_epoch;
-  core::resize_buffer(passed_on_, n);
-  std::fill(passed_on_.begin(), passed_on_.end(), TokenAmount{});
-  if (staking_ && &role == &roles_[delegation_role_])
+  // Only the delegation role passes rewards on; for the others passed_on_ stays empty (and costs nothing).
+  passed_on_.clear();
+  if (staking_ && &role == &roles_[delegation_role_]) {
+    passed_on_.resize(n);
     staking_->split_rewards({role.active, agents_, population_}, shares_, passed_on_);
+  }
   if (restaking_) restake(role);
   gas_epoch_ += role.rule->owner_gas();
 }
@@ -696,10 +696,13 @@ std::int64_t ContributorEconomy::update_agents(RoleState& role, std::int64_t epo
   const bool market = serves_market(role);
   const bool earns_fees = market || builds_models(role);
   const double price_ratio = trading_ ? trading_->price_ratio() : 1.0;
+  core::EntityStreams exit_streams({scenario_.seed, static_cast<std::uint64_t>(identity_.replicate), 0, exit_decision},
+                                   static_cast<std::uint64_t>(epoch));
   for (std::size_t k = 0; k < n; ++k) {
     const std::uint32_t agent = agent_of(role.active[k]);
     const ContributorBehaviour& b = populations_[population_[agent]].behaviour;
-    reward_total_[agent] += shares_[k] + passed_on_[k];  // the rule's payment; shares_ is what the agent kept
+    // The rule's payment; shares_ is what the agent kept.
+    reward_total_[agent] += passed_on_.empty() ? shares_[k] : shares_[k] + passed_on_[k];
     largest_reward_total_ = std::max(largest_reward_total_, reward_total_[agent]);
     contribution_total_[agent] += contributions_[k];
     // Gas the agent's own transactions used, charged at the scenario's gas price as a cost of its work.
@@ -729,14 +732,14 @@ std::int64_t ContributorEconomy::update_agents(RoleState& role, std::int64_t epo
       continue;
     }
     if (p < 0.0) {
-      core::RandomStream rng({scenario_.seed, static_cast<std::uint64_t>(identity_.replicate), agent, exit_decision},
-                             static_cast<std::uint64_t>(epoch));
+      core::RandomStream rng = exit_streams.stream(agent);
       if (core::draw_bernoulli(rng, b.exit_probability)) {
         exit_epoch_[agent] = static_cast<std::int32_t>(epoch);
         if (market) market_->leave(agent);
         continue;
       }
     }
+    incumbents_profit_ += p;
     role.active[kept++] = role.active[k];
   }
   role.active.resize(kept);
@@ -746,14 +749,9 @@ std::int64_t ContributorEconomy::update_agents(RoleState& role, std::int64_t epo
 std::int64_t ContributorEconomy::admit_entrants(std::int64_t epoch) {
   if (entry_rate_ <= 0.0) return 0;
   if (scenario_.entry.condition == scenario::EntryCondition::mean_profit_positive) {
-    double sum = 0.0;
-    std::int64_t count = 0;
-    for (const RoleState& r : roles_) {
-      for (AccountId a : r.active) sum += profit_[agent_of(a)];
-      count += static_cast<std::int64_t>(r.active.size());
-    }
     // An empty market discourages nobody; otherwise newcomers look at the incumbents' average profit.
-    if (count > 0 && !(sum / static_cast<double>(count) > 0.0)) return 0;
+    const std::int64_t count = active_count();
+    if (count > 0 && !(incumbents_profit_ / static_cast<double>(count) > 0.0)) return 0;
   }
   core::RandomStream rng({scenario_.seed, static_cast<std::uint64_t>(identity_.replicate), world_entity, entry},
                          static_cast<std::uint64_t>(epoch));
@@ -784,6 +782,7 @@ void ContributorEconomy::run_epoch(std::int64_t epoch, core::SimTime now) {
   const std::int64_t active_before = active_count();
   output_.agent_epochs += active_before;
   std::int64_t exited = 0;
+  incumbents_profit_ = 0.0;
   for (std::size_t r = 0; r < roles_.size(); ++r) {
     pay_role(roles_[r], role_budgets_[r], epoch);
     exited += update_agents(roles_[r], epoch);
@@ -810,12 +809,6 @@ void ContributorEconomy::run_epoch(std::int64_t epoch, core::SimTime now) {
 }
 
 // ---- adversaries (models/agents/adversaries.hpp) ----
-
-void ContributorEconomy::map_accounts(std::uint32_t agent, AccountId own, AccountId end) {
-  agent_account_.push_back(own);
-  if (account_agent_.size() < end - first_agent_account_) account_agent_.resize(end - first_agent_account_);
-  std::fill(account_agent_.begin() + (own - first_agent_account_), account_agent_.begin() + (end - first_agent_account_), agent);
-}
 
 TokenAmount ContributorEconomy::pay_contributors(RoleState& role, const EpochContext& ctx) {
   if (sybils_.empty()) return pay_rewards(role.rule_name, *role.rule, ctx, shares_, ledger_);
@@ -877,8 +870,10 @@ void ContributorEconomy::write_population_shares() {
     population_rewards_[population_[i]] += reward_total_[i];
     rewards += reward_total_[i];
   }
-  for (std::size_t a = 0; a < account_agent_.size(); ++a)
-    population_stakes_[population_[account_agent_[a]]] += ledger_.staked(first_agent_account_ + static_cast<AccountId>(a));
+  for (std::size_t a = 0; a < accounts_.accounts(); ++a) {
+    const AccountId account = accounts_.first() + static_cast<AccountId>(a);
+    population_stakes_[population_[agent_of(account)]] += ledger_.staked(account);
+  }
   const TokenAmount staked = ledger_.total_staked();
   io::CsvBuffer& row = output_.epochs;
   for (const TokenAmount& s : population_stakes_) row.field(share_of(s, staked));
@@ -1107,14 +1102,14 @@ double ContributorEconomy::voter_gain(const governance::Proposal& proposal, Acco
 }
 
 // The concentration measures are ratios, so every amount may be scaled by one power of two: shifted to fit
-// 63 bits, each converts to a double in one instruction. What is lost lies below 2^-63 of the largest amount.
+// 63 bits, they are measured in exact integer arithmetic. What is lost lies below 2^-63 of the largest amount.
 metrics::Concentration ContributorEconomy::reward_concentration() {
   const int shift = std::max(0, bit_width(largest_reward_total_.base_units()) - 63);
-  core::resize_buffer(concentration_values_, reward_total_.size());
+  core::resize_buffer(concentration_amounts_, reward_total_.size());
   for (std::size_t i = 0; i < reward_total_.size(); ++i)
-    concentration_values_[i] = static_cast<double>(static_cast<std::int64_t>(reward_total_[i].base_units() >> shift));
-  metrics::sort_nonnegative(concentration_values_, concentration_scratch_);
-  return metrics::concentration_of_sorted(concentration_values_);
+    concentration_amounts_[i] = static_cast<std::uint64_t>(reward_total_[i].base_units() >> shift);
+  metrics::sort_amounts(concentration_amounts_, concentration_scratch_);
+  return metrics::concentration_of_sorted(std::span<const std::uint64_t>(concentration_amounts_));
 }
 
 void ContributorEconomy::record_epoch(std::int64_t epoch, TokenAmount emission, TokenAmount minted,
@@ -1126,9 +1121,6 @@ void ContributorEconomy::record_epoch(std::int64_t epoch, TokenAmount emission, 
   fp.add(static_cast<std::uint64_t>(active_count()));
   if (!scenario_.outputs.epochs) return;
   const metrics::Concentration c = reward_concentration();
-  double profit_sum = 0.0;
-  for (const RoleState& r : roles_)
-    for (AccountId a : r.active) profit_sum += profit_[agent_of(a)];
   const std::int64_t active = active_count();
 
   io::CsvBuffer& row = output_.epochs;
@@ -1145,7 +1137,8 @@ void ContributorEconomy::record_epoch(std::int64_t epoch, TokenAmount emission, 
   row.tokens(ledger_.supply(), decimals_).tokens(ledger_.total_staked(), decimals_);
   write_supply_metrics(row);
   row.field(c.gini).field(c.nakamoto_50).field(c.nakamoto_33).field(c.hhi).field(retention);
-  row.field(active > 0 ? profit_sum / static_cast<double>(active) : 0.0);
+  // Entrants start at zero profit, so the incumbents' sum is everyone's.
+  row.field(active > 0 ? incumbents_profit_ / static_cast<double>(active) : 0.0);
   row.field(gas_epoch_).tokens(gas_cost_epoch_, decimals_);
   if (market_) {
     const ComputeMarketPeriod& m = market_epoch_;
@@ -1262,6 +1255,9 @@ void ContributorEconomy::write_agents() {
 
 void ContributorEconomy::write_run_row(std::int64_t events, const std::string& fingerprint) {
   const metrics::Concentration c = reward_concentration();
+  // The sort's buffers are done with; freeing them before the ROI buffer grows keeps the peak down.
+  std::vector<std::uint64_t>().swap(concentration_amounts_);
+  std::vector<std::uint64_t>().swap(concentration_scratch_);
   TokenAmount paid;
   for (const RoleState& r : roles_) paid += r.paid_total;
   std::int64_t initial_still_active = 0;
@@ -1279,14 +1275,14 @@ void ContributorEconomy::write_run_row(std::int64_t events, const std::string& f
   row.field(metrics::retention(initial_agents_, initial_still_active));
   // ROI by role over every agent that ever played it, one role at a time in the metrics buffer.
   for (std::size_t r = 0; r < roles_.size(); ++r) {
-    concentration_values_.clear();
+    roi_values_.clear();
     for (std::size_t i = 0; i < population_.size(); ++i) {
       const PopulationState& pop = populations_[population_[i]];
       if (pop.role != r) continue;
-      concentration_values_.push_back(
+      roi_values_.push_back(
           metrics::roi((kept_rewards(i) + fees_of(i)).to_tokens(decimals_), costs_of(i).to_tokens(decimals_)));
     }
-    const metrics::Summary s = metrics::summarize_in_place(concentration_values_);
+    const metrics::Summary s = metrics::summarize_in_place(roi_values_);
     row.field(s.mean).field(s.median);
   }
   row.field(gas_run_).tokens(gas_cost_run_, decimals_);
