@@ -448,7 +448,8 @@ Concentration concentration_of_sorted(std::span<const std::uint64_t> sorted) {
     previous = x;
     total += x;
     rank_weighted += static_cast<u128>(i + 1) * x;
-    const double xd = static_cast<double>(x);
+    // Signed, so one instruction; exact below 2^53 and correctly rounded above (x < 2^63 is checked below).
+    const double xd = static_cast<double>(static_cast<std::int64_t>(x));
     squares.add(xd * xd);
   }
   if (!ascending || previous >= kAmountLimit) [[unlikely]] {
@@ -471,18 +472,15 @@ Concentration concentration_of_sorted(std::span<const std::uint64_t> sorted) {
   result.hhi = squares.value() / total_d / total_d * 10'000.0;
   // Nakamoto by exact comparison: the k largest hold more than half when 2·top > total, more than a third
   // when 3·top > total (so one of three equal holders does not, and neither do holders of exactly half).
+  // For integers, 3·top > total exactly when top > floor(total / 3), and likewise for 2.
+  const u128 third = total / 3;
+  const u128 half = total / 2;
   u128 top = 0;
-  std::int64_t k = 0;
-  for (std::size_t i = n; i-- > 0 && result.nakamoto_33 == 0;) {
-    top += sorted[i];
-    ++k;
-    if (3 * top > total) result.nakamoto_33 = k;
-  }
-  result.nakamoto_50 = result.nakamoto_33;
-  for (std::size_t i = n - static_cast<std::size_t>(k); 2 * top <= total && i-- > 0;) {
-    top += sorted[i];
-    ++result.nakamoto_50;
-  }
+  std::size_t i = n;
+  while (top <= third) top += sorted[--i];
+  result.nakamoto_33 = static_cast<std::int64_t>(n - i);
+  while (top <= half) top += sorted[--i];
+  result.nakamoto_50 = static_cast<std::int64_t>(n - i);
   return result;
 }
 
