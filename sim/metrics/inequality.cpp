@@ -69,7 +69,7 @@ struct DigitPlan {
 constexpr DigitPlan plan_digits(int lowest, int highest, std::size_t n) noexcept {
   const int span = highest - lowest + 1;
   const int max_bits = digit_bits_for(n);
-  const int wanted = std::min(span, 2 * static_cast<int>(std::bit_width(n)) + 2);
+  const int wanted = std::min(span, static_cast<int>(std::bit_width(n)) + 6);
   const int digits = (wanted + max_bits - 1) / max_bits;
   const int width = std::min(max_bits, (span + digits - 1) / digits);
   return {digits, width, std::max(lowest, highest + 1 - digits * width)};
@@ -435,10 +435,11 @@ Concentration concentration_of_sorted(std::span<const std::uint64_t> sorted) {
   if (n > kMaxAmounts) {
     throw std::invalid_argument(fmt::format("concentration_of_sorted: {} amounts; at most 2^31 are measured", n));
   }
-  // One pass: the total and the rank-weighted total, exact (n < 2^31 amounts below 2^63: both stay below
-  // 2^126), and the sum of squares in doubles. Whether the input was valid is checked once, after the loop.
+  // One pass: the running total P_k = x_1 + ... + x_k and the sum of the P_k, exact (n < 2^31 amounts below
+  // 2^63: both stay below 2^126), and the sum of squares in doubles. Additions only, no multiplication per
+  // amount. Whether the input was valid is checked once, after the loop.
   u128 total = 0;
-  u128 rank_weighted = 0;
+  u128 running_totals = 0;
   CompensatedSum squares;
   std::uint64_t previous = 0;
   bool ascending = true;
@@ -447,7 +448,7 @@ Concentration concentration_of_sorted(std::span<const std::uint64_t> sorted) {
     ascending &= previous <= x;
     previous = x;
     total += x;
-    rank_weighted += static_cast<u128>(i + 1) * x;
+    running_totals += total;
     // Signed, so one instruction; exact below 2^53 and correctly rounded above (x < 2^63 is checked below).
     const double xd = static_cast<double>(static_cast<std::int64_t>(x));
     squares.add(xd * xd);
@@ -464,9 +465,9 @@ Concentration concentration_of_sorted(std::span<const std::uint64_t> sorted) {
   if (total == 0) return {};
 
   Concentration result;
-  // Gini = Σ_i (2i − n − 1)·x_(i) / (n·total) with ranks i from 1; the numerator is exact and non-negative for
-  // ascending input, so equal amounts give exactly 0.
-  const u128 numerator = 2 * rank_weighted - static_cast<u128>(n + 1) * total;
+  // Gini = Σ_i (2i − n − 1)·x_(i) / (n·total) with ranks i from 1. Since Σ_k P_k = Σ_i (n + 1 − i)·x_(i), the
+  // numerator is (n + 1)·total − 2·Σ_k P_k: exact, and non-negative for ascending input (equal amounts give 0).
+  const u128 numerator = static_cast<u128>(n + 1) * total - 2 * running_totals;
   const double total_d = to_double(total);
   result.gini = to_double(numerator) / total_d / static_cast<double>(n);
   result.hhi = squares.value() / total_d / total_d * 10'000.0;
