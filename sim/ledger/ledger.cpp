@@ -143,13 +143,26 @@ void Ledger::mint_many(std::span<const AccountId> accounts, std::span<const Toke
   // Every balance is at most the supply, so once minted + total fits, no balance below can overflow.
   const TokenAmount minted = minted_after(TokenAmount::from_base_units(total), "mint");
   const std::uint64_t first_sequence = sequence_;
-  for (std::size_t i = 0; i < accounts.size(); ++i) {
-    if (amounts[i].is_zero()) continue;
-    const AccountId a = accounts[i];
-    if (recording()) undo_.push_back(Undo{Undo::Kind::bucket, Bucket::balance, a, 0, balance_[a], {}});
-    balance_[a] = TokenAmount::from_base_units(balance_[a].base_units() + amounts[i].base_units());
-    if (journal_on_) journal_.push_back({sequence_, epoch_, Operation::mint, no_account, a, amounts[i], reason});
-    ++sequence_;
+  if (!recording() && !journal_on_) {
+    // Nothing to record per operation: a branch-free pass (adding a zero amount changes nothing, and only
+    // non-zero amounts count as operations).
+    std::uint64_t operations = 0;
+    for (std::size_t i = 0; i < accounts.size(); ++i) {
+      const u128 amount = amounts[i].base_units();
+      TokenAmount& balance = balance_[accounts[i]];
+      balance = TokenAmount::from_base_units(balance.base_units() + amount);
+      operations += amount != 0;
+    }
+    sequence_ += operations;
+  } else {
+    for (std::size_t i = 0; i < accounts.size(); ++i) {
+      if (amounts[i].is_zero()) continue;
+      const AccountId a = accounts[i];
+      if (recording()) undo_.push_back(Undo{Undo::Kind::bucket, Bucket::balance, a, 0, balance_[a], {}});
+      balance_[a] = TokenAmount::from_base_units(balance_[a].base_units() + amounts[i].base_units());
+      if (journal_on_) journal_.push_back({sequence_, epoch_, Operation::mint, no_account, a, amounts[i], reason});
+      ++sequence_;
+    }
   }
   // The ring of recent operations needs only the last few of them.
   std::uint64_t s = sequence_;
