@@ -58,47 +58,55 @@ const ComputeMarketConfig& validated(const ComputeMarketConfig& c) {
 }  // namespace
 
 // ---- the stake-weighted choice among providers with a free slot ----
-// A Fenwick tree over integer weights: O(log P) per update and per draw, no floating point, so the choice is
-// the same on every platform.
+// A tree of fan-out 4 over integer weights, each node holding its four children's sums: an update adds to one
+// entry per level, a draw reads three per level; no floating point, so the choice is the same on every
+// platform. Fan-out 4 halves a binary tree's levels, and a draw's steps are a chain of dependent loads.
 
 void ComputeMarket::WeightedSampler::resize(std::size_t n) {
-  // A power of two of leaves, so the descent needs no bounds check. The root, tree_[leaves], would hold the
-  // total: total_ does, and the descent starts below it, so it is not kept. Doubling the leaves keeps every
-  // node: the old root becomes a node, and the nodes above it cover only new leaves, of weight 0.
-  while (tree_.size() < n) {
-    const std::size_t leaves = tree_.size();
-    tree_.resize(2 * leaves, 0);
-    tree_[leaves] = total_;
-    ++top_bit_;
+  if (n <= leaves_) return;
+  const std::vector<std::uint64_t> weights(sums_.begin(), sums_.begin() + static_cast<std::ptrdiff_t>(leaves_));
+  leaves_ = 4;
+  while (leaves_ < n) leaves_ *= 4;
+  levels_ = 0;
+  std::size_t start = 0;
+  for (std::size_t width = leaves_; width >= 4; width /= 4) {
+    level_start_[levels_++] = start;
+    start += width;
   }
+  sums_.assign(start, 0);
+  for (std::size_t i = 0; i < weights.size(); ++i) add_to_levels(i, weights[i]);
 }
 
 void ComputeMarket::WeightedSampler::add(std::size_t i, std::uint64_t delta) noexcept {
   total_ += delta;
-  for (std::size_t k = i + 1; k < tree_.size(); k += k & (~k + 1)) tree_[k] += delta;
+  add_to_levels(i, delta);
+}
+
+void ComputeMarket::WeightedSampler::add_to_levels(std::size_t i, std::uint64_t delta) noexcept {
+  for (std::size_t k = 0; k < levels_; ++k, i >>= 2) sums_[level_start_[k] + i] += delta;
 }
 
 std::size_t ComputeMarket::WeightedSampler::find(std::uint64_t target) const noexcept {
-  // The index i with prefix(i) <= target < prefix(i + 1). Each step goes right or not with probability near
-  // 1/2, which no branch predictor guesses: masks instead of branches. The descent is a chain of dependent
-  // loads, so each round loads a node and both of the children it may lead to at once, and takes two steps.
-  std::size_t pos = 0;
-  std::size_t step = (std::size_t{1} << top_bit_) >> 1;
-  for (; step > 1; step >>= 2) {
-    const std::size_t half = step >> 1;
-    const std::uint64_t below = tree_[pos + step];
-    const std::uint64_t left = tree_[pos + half];
-    const std::uint64_t right_below = tree_[pos + step + half];
-    const std::uint64_t right = std::uint64_t{0} - static_cast<std::uint64_t>(below <= target);
-    pos += step & right;
-    target -= below & right;
-    const std::uint64_t next = (left & ~right) | (right_below & right);
-    const std::uint64_t next_right = std::uint64_t{0} - static_cast<std::uint64_t>(next <= target);
-    pos += half & next_right;
-    target -= next & next_right;
+  // The index i with prefix(i) <= target < prefix(i + 1). At each node: the child whose range of prefixes
+  // holds the target, from the three partial sums before the last child. Which child is a coin toss to a
+  // branch predictor: masks instead of branches.
+  std::size_t node = 0;
+  for (std::size_t k = levels_; k-- > 0;) {
+    const std::uint64_t* s = sums_.data() + level_start_[k] + 4 * node;
+    const std::uint64_t p1 = s[0];
+    const std::uint64_t p2 = p1 + s[1];
+    const std::uint64_t p3 = p2 + s[2];
+    const std::uint64_t r1 = std::uint64_t{0} - static_cast<std::uint64_t>(p1 <= target);
+    const std::uint64_t r2 = std::uint64_t{0} - static_cast<std::uint64_t>(p2 <= target);
+    const std::uint64_t r3 = std::uint64_t{0} - static_cast<std::uint64_t>(p3 <= target);
+    // The prefixes grow, so r1 >= r2 >= r3: the passed prefix is the last one whose mask is set.
+    std::uint64_t passed = p1 & r1;
+    passed ^= (passed ^ p2) & r2;
+    passed ^= (passed ^ p3) & r3;
+    target -= passed;
+    node = 4 * node + static_cast<std::size_t>((r1 & 1) + (r2 & 1) + (r3 & 1));
   }
-  if (step == 1) pos += static_cast<std::size_t>(tree_[pos + 1] <= target);
-  return pos;
+  return node;
 }
 
 // ---- the market ----

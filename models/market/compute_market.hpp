@@ -48,6 +48,7 @@
 // Workload B2 of ../shared/BENCH.md is run_b2() (P providers, stakes Uniform(100, 1000), 10% dishonest,
 // λ = 0.8 P); the contributor economy runs it with its compute providers (scenario section "market").
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -208,9 +209,14 @@ class ComputeMarket {
     [[nodiscard]] std::size_t find(std::uint64_t target) const noexcept;
 
    private:
-    std::vector<std::uint64_t> tree_{0};  // nodes 1 .. leaves - 1 (0 unused); at first one leaf, no node
+    void add_to_levels(std::size_t i, std::uint64_t delta) noexcept;
+    // sums_[level_start_[k] + j] is the weight of leaves [j 4^k, (j + 1) 4^k); level 0 holds the weights. The
+    // top level, levels_ - 1, has four entries, the root's children; the root's own sum is total_.
+    std::vector<std::uint64_t> sums_;
+    std::array<std::size_t, 33> level_start_{};  // 4^32 leaves would outgrow any size_t index anyway
+    std::size_t levels_ = 0;
+    std::size_t leaves_ = 0;
     std::uint64_t total_ = 0;
-    int top_bit_ = 0;
   };
 
   [[nodiscard]] bool known(std::uint32_t provider) const noexcept { return provider < providers_.size(); }
