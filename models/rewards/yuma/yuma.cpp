@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <stdexcept>
 
@@ -111,32 +112,46 @@ Count count(const double* w, const std::int64_t* s, Index m, double p) noexcept 
   return c;
 }
 
-// The stake above p and at or above p: the part of count() that confirms a guess.
-std::pair<std::int64_t, std::int64_t> stake_around(const double* w, const std::int64_t* s, Index m, double p) noexcept {
-  std::int64_t above = 0;
-  std::int64_t at_or_above = 0;
+// The stake above p and at or above p (the part of count() that confirms a guess), and the weights' range.
+struct Around {
+  std::int64_t stake_above = 0;
+  std::int64_t stake_at_or_above = 0;
+  double lo = 0.0;
+  double hi = 0.0;
+};
+
+Around stake_around(const double* w, const std::int64_t* s, Index m, double p) noexcept {
+  Around a{0, 0, w[0], w[0]};
   Index k = 0;
 #if defined(__SSE2__)
   const __m128d pivot = _mm_set1_pd(p);
   __m128i va = _mm_setzero_si128();
   __m128i vb = _mm_setzero_si128();
+  __m128d vlo = _mm_set1_pd(w[0]);
+  __m128d vhi = vlo;
   for (; k + 2 <= m; k += 2) {
     const __m128d x = _mm_loadu_pd(w + k);
     const __m128i y = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + k));
     va = _mm_add_epi64(va, _mm_and_si128(_mm_castpd_si128(_mm_cmpgt_pd(x, pivot)), y));
     vb = _mm_add_epi64(vb, _mm_and_si128(_mm_castpd_si128(_mm_cmpge_pd(x, pivot)), y));
+    vlo = _mm_min_pd(vlo, x);
+    vhi = _mm_max_pd(vhi, x);
   }
   alignas(16) std::int64_t lanes[4];
   _mm_store_si128(reinterpret_cast<__m128i*>(lanes), va);
   _mm_store_si128(reinterpret_cast<__m128i*>(lanes + 2), vb);
-  above = lanes[0] + lanes[1];
-  at_or_above = lanes[2] + lanes[3];
+  alignas(16) double range[4];
+  _mm_store_pd(range, vlo);
+  _mm_store_pd(range + 2, vhi);
+  a = {lanes[0] + lanes[1], lanes[2] + lanes[3], std::min(range[0], range[1]), std::max(range[2], range[3])};
 #endif
   for (; k < m; ++k) {
-    above += keep_if(w[k] > p, s[k]);
-    at_or_above += keep_if(w[k] >= p, s[k]);
+    a.stake_above += keep_if(w[k] > p, s[k]);
+    a.stake_at_or_above += keep_if(w[k] >= p, s[k]);
+    a.lo = std::min(a.lo, w[k]);
+    a.hi = std::max(a.hi, w[k]);
   }
-  return {above, at_or_above};
+  return a;
 }
 
 // Copies the candidates above p (Above) or below p (!Above) to (tw, ts), without branching on the data.
@@ -158,36 +173,23 @@ std::int64_t stake_units(double share) noexcept {
 }
 static_assert(stake_unit_bits == 52);
 
-double kappa_quantile(const double* w, const std::int64_t* s, Index n, std::int64_t kappa, double* scratch_w,
-                      std::int64_t* scratch_s, double hint) noexcept {
-  if (n <= 0) return 0.0;
-  // The answer is the weight at the first position, in descending order of weight, where the cumulative stake
-  // reaches κ. Selection instead of a sort: a pivot splits the candidates into those above it, at it and below
-  // it; the stake above (plus what is known to lie above all candidates) says which part holds the answer, and
-  // only that part is kept. Stake is counted in integer units, so every sum is exact and the answer cannot
-  // depend on the order of the additions, that is on the pivots.
-  const Eigen::Map<const Eigen::VectorXd> column(w, n);
-  std::int64_t above = 0;  // stake of the weights known to be larger than every candidate
-  const double* cw = w;
-  const std::int64_t* cs = s;
-  double* buffer_w[2] = {scratch_w, scratch_w + n};
-  std::int64_t* buffer_s[2] = {scratch_s, scratch_s + n};
+namespace {
+
+// min and max by value, so loops that use them vectorize (std::min returns a reference, and GCC keeps the branch).
+inline double smaller(double a, double b) noexcept { return b < a ? b : a; }
+inline double larger(double a, double b) noexcept { return a < b ? b : a; }
+
+// The κ-quantile among m candidates (cw, cs) by selection, `above` the stake known to lie above them all: a
+// pivot splits the candidates into those above it, at it and below it; the stake above says which part holds
+// the answer, and only that part is kept, in the buffers (which must not overlap the candidates). The first
+// pivot is the mean weight, later ones the mean of what is kept, which halves the candidates for most weight
+// distributions. A pivot outside the candidates splits nothing; a candidate's own weight is then the next one,
+// and the part "at" it is never empty. NaN if κ is never reached.
+double select_quantile(const double* cw, const std::int64_t* cs, Index m, std::int64_t above, std::int64_t kappa,
+                       double* const buffer_w[2], std::int64_t* const buffer_s[2]) noexcept {
+  double weight_sum = Eigen::Map<const Eigen::VectorXd>(cw, m).sum();
+  double pivot = weight_sum / static_cast<double>(m);
   int which = 0;
-  Index m = n;
-  // The first pivot is the hint (most columns keep their consensus from one epoch to the next, and one pass
-  // then confirms it) or the mean weight; later ones the mean of the candidates, which halves them for most
-  // weight distributions. A pivot outside the candidates splits nothing; a candidate's own weight is then the
-  // next one, and the part "at" it is never empty.
-  double weight_sum = std::numeric_limits<double>::quiet_NaN();
-  double pivot = hint;
-  if (!std::isnan(hint)) {
-    // Most columns keep their consensus from one epoch to the next: one lean pass confirms it.
-    const auto [stake_above, stake_at_or_above] = stake_around(w, s, n, hint);
-    if (stake_above < kappa && stake_at_or_above >= kappa) return hint;  // some weight equals the hint
-  } else {
-    weight_sum = column.sum();
-    pivot = weight_sum / static_cast<double>(n);
-  }
   while (m > small_set) {
     const Count c = count(cw, cs, m, pivot);
     const Index n_at = c.n_at_or_above - c.n_above;
@@ -205,7 +207,6 @@ double kappa_quantile(const double* w, const std::int64_t* s, Index n, std::int6
       next = m - c.n_at_or_above;
       if (next < m) {
         compact<false>(cw, cs, m, pivot, buffer_w[which], buffer_s[which]);
-        if (std::isnan(weight_sum)) weight_sum = Eigen::Map<const Eigen::VectorXd>(cw, m).sum();
         // By difference: only the next pivot depends on it, never the answer.
         weight_sum -= c.sum_above + static_cast<double>(n_at) * pivot;
       }
@@ -220,16 +221,109 @@ double kappa_quantile(const double* w, const std::int64_t* s, Index n, std::int6
       pivot = cw[m / 2];
     }
   }
-  const double answer = finish_small(cw, cs, m, above, kappa);
+  return finish_small(cw, cs, m, above, kappa);
+}
+
+// A stake histogram has at most this many buckets, so that a bucket number fits a byte.
+constexpr Index max_buckets = 256;
+
+}  // namespace
+
+double kappa_quantile(const double* w, const std::int64_t* s, Index n, std::int64_t kappa, QuantileScratch& scratch,
+                      double hint) {
+  if (n <= 0) return 0.0;
+  // The answer is the weight at the first position, in descending order of weight, where the cumulative stake
+  // reaches κ. Stake is counted in integer units, so every sum is exact and the answer cannot depend on the
+  // order of the additions. Most columns keep their consensus from one epoch to the next: one lean pass
+  // confirms the hint.
+  const Around around = stake_around(w, s, n, hint);
+  if (!std::isnan(hint) && around.stake_above < kappa && around.stake_at_or_above >= kappa)
+    return hint;  // some weight equals the hint
+  const auto size = static_cast<std::size_t>(n);
+  if (scratch.bucket.size() < size) {
+    scratch.w.resize(2 * size);
+    scratch.s.resize(2 * size);
+    scratch.bucket.resize(size);
+  }
+  // Otherwise the weights go into buckets of equal width between the smallest and the largest, their stake is
+  // summed per bucket, and the buckets are walked from the top until the stake reaches κ: only that bucket's
+  // weights, a handful, remain to be ordered. The bucket number, trunc((w - lo) * buckets / (hi - lo)), never
+  // decreases as w grows (rounding is monotonic), so every weight of a higher bucket exceeds every weight of a
+  // lower one, and equal weights share a bucket. A NaN product (hi == lo) maps to bucket 0.
+  const double lo = around.lo;
+  const Index buckets = std::clamp(static_cast<Index>(std::bit_ceil(size)), Index{16}, max_buckets);
+  const double top = static_cast<double>(buckets - 1);
+  const double per_weight = static_cast<double>(buckets) / (around.hi - lo);
+  const auto bucket_of = [&](double x) noexcept {
+    return static_cast<std::uint8_t>(static_cast<std::int32_t>(smaller(top, larger(0.0, (x - lo) * per_weight))));
+  };
+  std::uint8_t* __restrict const bucket = scratch.bucket.data();
+  std::int64_t stake_in[max_buckets];
+  std::memset(stake_in, 0, static_cast<std::size_t>(buckets) * sizeof stake_in[0]);
+  Index k = 0;
+#if defined(__SSE2__)
+  {  // bucket_of, two at a time (the same operations)
+    const __m128d vlo = _mm_set1_pd(lo);
+    const __m128d vper = _mm_set1_pd(per_weight);
+    const __m128d vtop = _mm_set1_pd(top);
+    const __m128d zero = _mm_setzero_pd();
+    for (; k + 2 <= n; k += 2) {
+      const __m128d x = _mm_mul_pd(_mm_sub_pd(_mm_loadu_pd(w + k), vlo), vper);
+      // max(x, 0) gives 0 for a NaN x, as larger(0, x) does; min(x, top) keeps x when below top.
+      const __m128i numbers = _mm_cvttpd_epi32(_mm_min_pd(_mm_max_pd(x, zero), vtop));
+      const auto b0 = static_cast<std::uint8_t>(_mm_cvtsi128_si32(numbers));
+      const auto b1 = static_cast<std::uint8_t>(_mm_cvtsi128_si32(_mm_srli_si128(numbers, 4)));
+      bucket[k] = b0;
+      bucket[k + 1] = b1;
+      stake_in[b0] += s[k];
+      stake_in[b1] += s[k + 1];
+    }
+  }
+#endif
+  for (; k < n; ++k) {
+    bucket[k] = bucket_of(w[k]);
+    stake_in[bucket[k]] += s[k];
+  }
+  // From the top, four buckets at a time while their stake keeps the total below κ, then one at a time.
+  std::int64_t above = 0;
+  Index t = buckets - 1;
+  for (std::int64_t four = 0; t >= 3 && above + (four = stake_in[t] + stake_in[t - 1] + stake_in[t - 2] + stake_in[t - 3]) < kappa;
+       t -= 4)
+    above += four;
+  for (; t >= 0 && above + stake_in[t] < kappa; --t) above += stake_in[t];
   // κ never reached (the stake sums to less): the largest weight, as the reference's first position.
-  return std::isnan(answer) ? column.maxCoeff() : answer;
+  if (t < 0) return Eigen::Map<const Eigen::VectorXd>(w, n).maxCoeff();
+
+  // Bucket t's weights, to the second half of the buffers.
+  double* const cw = scratch.w.data() + n;
+  std::int64_t* const cs = scratch.s.data() + n;
+  Index m = 0;
+  k = 0;
+#if defined(__SSE2__)
+  const __m128i wanted = _mm_set1_epi8(static_cast<char>(t));
+  for (; k + 16 <= n; k += 16) {
+    const __m128i numbers = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bucket + k));
+    for (auto hits = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(numbers, wanted))); hits != 0;
+         hits &= hits - 1) {
+      const Index at = k + std::countr_zero(hits);
+      cw[m] = w[at];
+      cs[m] = s[at];
+      ++m;
+    }
+  }
+#endif
+  for (; k < n; ++k) {
+    cw[m] = w[k];
+    cs[m] = s[k];
+    m += bucket[k] == t;
+  }
+  if (m <= small_set) return finish_small(cw, cs, m, above, kappa);
+  double* const buffer_w[2] = {scratch.w.data(), cw};  // the first step writes the half it does not read
+  std::int64_t* const buffer_s[2] = {scratch.s.data(), cs};
+  return select_quantile(cw, cs, m, above, kappa, buffer_w, buffer_s);
 }
 
 namespace {
-
-// min and max by value, so loops that use them vectorize (std::min returns a reference, and GCC keeps the branch).
-inline double smaller(double a, double b) noexcept { return b < a ? b : a; }
-inline double larger(double a, double b) noexcept { return a < b ? b : a; }
 
 // Liquid alpha's rate (SCHEMA.md §4.7). alpha_of and liquid_alphas do the same operations in the same order, so
 // a column's rates equal the single pair's to the bit.
@@ -371,8 +465,6 @@ void yuma_epoch(const YumaParams& params, const Eigen::Ref<const Eigen::VectorXd
                              &scratch.column, &scratch.clipped, &scratch.buy, &scratch.capacity, &scratch.alpha})
     shape(*v, nv);
   shape(scratch.column_factor, nm);
-  if (scratch.select_w.size() != static_cast<std::size_t>(2 * nv)) scratch.select_w.resize(static_cast<std::size_t>(2 * nv));
-  if (scratch.select_s.size() != static_cast<std::size_t>(2 * nv)) scratch.select_s.resize(static_cast<std::size_t>(2 * nv));
   if (scratch.stake_units.size() != static_cast<std::size_t>(nv)) scratch.stake_units.resize(static_cast<std::size_t>(nv));
   if (first) state.bonds.setZero(nv, nm);  // yuma2c and yuma3 start from zero bonds; the others overwrite them
 
@@ -416,8 +508,8 @@ void yuma_epoch(const YumaParams& params, const Eigen::Ref<const Eigen::VectorXd
       prerank += s[i] * x;
     }
     out.prerank[j] = prerank;
-    const double c = kappa_quantile(w, scratch.stake_units.data(), nv, kappa_units, scratch.select_w.data(),
-                                    scratch.select_s.data(), hinted ? state.consensus_raw[j] : prerank);
+    const double c = kappa_quantile(w, scratch.stake_units.data(), nv, kappa_units, scratch.quantile,
+                                    hinted ? state.consensus_raw[j] : prerank);
     out.consensus_raw[j] = c;
     consensus_sum += c;
   }

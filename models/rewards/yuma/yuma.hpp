@@ -109,14 +109,20 @@ struct YumaState {
 // a miner commits new work or a new miner takes the uid). Does nothing before the first epoch.
 void reset_bonds(YumaState& state, Eigen::Index miner);
 
+// Buffers kappa_quantile reuses; it sizes them itself (2 n candidates, n bucket numbers).
+struct QuantileScratch {
+  std::vector<double> w;
+  std::vector<std::int64_t> s;
+  std::vector<std::uint8_t> bucket;
+};
+
 // Scratch space yuma_epoch reuses, so that epochs after the first allocate nothing.
 struct YumaScratch {
   Eigen::VectorXd row_sums, row_scale, weight_row_sums, clip_row_sums;  // V
   Eigen::VectorXd column, clipped, buy, capacity, alpha;                // V: one column at a time
   Eigen::VectorXd column_factor;                                        // N
   std::vector<std::int64_t> stake_units;  // V: S in units of 2^-52, for the κ-quantile
-  std::vector<double> select_w;           // 2 V: the κ-quantile's candidate buffers
-  std::vector<std::int64_t> select_s;     // 2 V
+  QuantileScratch quantile;
 };
 
 // Everything one epoch computes. Vectors over miners have N entries, over validators V. The V x N outputs
@@ -158,13 +164,12 @@ void yuma_epoch(const YumaParams& params, const Eigen::Ref<const Eigen::VectorXd
 
 // The stake-weighted κ-quantile from above of one column: max { w_i : sum_{k : w_k >= w_i} s_k >= κ }, or the
 // largest w if none qualifies. Stakes and κ are in integer units of 2^-52 (stake_units), so the sums are exact
-// and the answer is the same whatever order the selection adds them in. `scratch_w` and `scratch_s` must hold
-// 2 n entries each. `hint`, a guess such as the last epoch's answer (NaN: none), changes the speed, never the
-// answer.
+// and the answer is the same whatever order the selection adds them in. `hint`, a guess such as the last
+// epoch's answer (NaN: none), changes the speed, never the answer.
 inline constexpr int stake_unit_bits = 52;
 std::int64_t stake_units(double share) noexcept;  // share * 2^52 to the nearest integer; share in [0, 1]
-double kappa_quantile(const double* w, const std::int64_t* s, Eigen::Index n, std::int64_t kappa, double* scratch_w,
-                      std::int64_t* scratch_s, double hint = std::numeric_limits<double>::quiet_NaN()) noexcept;
+double kappa_quantile(const double* w, const std::int64_t* s, Eigen::Index n, std::int64_t kappa,
+                      QuantileScratch& scratch, double hint = std::numeric_limits<double>::quiet_NaN());
 
 // Liquid alpha's rate for one pair (SCHEMA.md §4.7): w the weight, b the old bond, c the consensus it is
 // measured against.
