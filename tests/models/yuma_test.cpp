@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -644,6 +645,63 @@ TEST_CASE("liquid alpha over a whole epoch equals the single-pair formula to the
       for (Index i = 0; i < 17; ++i)
         for (Index j = 0; j < 33; ++j)
           REQUIRE(out.alpha_pairs(i, j) == models::liquid_alpha(out.weights(i, j), b_old(i, j), out.consensus[j], p));
+    }
+  }
+}
+
+namespace {
+
+// The same bits, NaN and the sign of zero included.
+template <class A, class B>
+bool same_bits(const A& a, const B& b) {
+  return a.rows() == b.rows() && a.cols() == b.cols() &&
+         std::memcmp(a.data(), b.data(), static_cast<std::size_t>(a.size()) * sizeof(*a.data())) == 0;
+}
+
+}  // namespace
+
+TEST_CASE("every build of the epoch gives the baseline's bits, for every version, shape and weight pattern",
+          "[models][yuma]") {
+  using models::YumaKernel;
+  if (!models::yuma_kernel_available(YumaKernel::avx2)) {
+    WARN("this processor has no AVX2: only the baseline build runs here");
+    return;
+  }
+  std::mt19937_64 rng(2026);
+  std::uniform_real_distribution<double> u(0.0, 1.0);
+  for (YumaVersion version : models::all_yuma_versions) {
+    // Row counts on and off the four-lane blocks; columns repeated or new from epoch to epoch (the hint's two paths).
+    for (const auto& [nv, nm] : {std::pair<Index, Index>{64, 256}, {13, 31}, {3, 5}, {130, 7}}) {
+      for (const bool pairs : {true, false}) {
+        INFO(models::to_string(version) << " " << nv << " x " << nm << (pairs ? " with pairs" : ""));
+        YumaParams p;
+        p.version = version;
+        YumaState state[2];
+        YumaEpoch out[2];
+        out[0].pair_outputs = out[1].pair_outputs = pairs;
+        MatrixXd w = MatrixXd::Zero(nv, nm);
+        for (int e = 0; e < 6; ++e) {
+          const VectorXd stakes = VectorXd::NullaryExpr(nv, [&] { return std::exp(3.0 * u(rng)); });
+          if (e % 3 != 2)  // every third epoch keeps last epoch's weights
+            w = MatrixXd::NullaryExpr(nv, nm, [&] { return u(rng) < 0.3 ? 0.0 : std::floor(u(rng) * 8) / 8 + u(rng); });
+          models::yuma_epoch(p, stakes, w, state[0], out[0], YumaKernel::baseline);
+          models::yuma_epoch(p, stakes, w, state[1], out[1], YumaKernel::avx2);
+          REQUIRE(same_bits(out[0].prerank, out[1].prerank));
+          REQUIRE(same_bits(out[0].consensus_raw, out[1].consensus_raw));
+          REQUIRE(same_bits(out[0].rank, out[1].rank));
+          REQUIRE(same_bits(out[0].incentives, out[1].incentives));
+          REQUIRE(same_bits(out[0].trust, out[1].trust));
+          REQUIRE(same_bits(out[0].validator_trust, out[1].validator_trust));
+          REQUIRE(same_bits(out[0].bond_column_sums, out[1].bond_column_sums));
+          REQUIRE(same_bits(out[0].dividends, out[1].dividends));
+          REQUIRE(same_bits(state[0].bonds, state[1].bonds));
+          if (pairs) {
+            REQUIRE(same_bits(out[0].clipped_weights, out[1].clipped_weights));
+            REQUIRE(same_bits(out[0].bonds_normalized, out[1].bonds_normalized));
+            REQUIRE(same_bits(out[0].alpha_pairs, out[1].alpha_pairs));
+          }
+        }
+      }
     }
   }
 }

@@ -12,6 +12,13 @@
 #include <emmintrin.h>
 #endif
 
+// An AVX2 build of the epoch, chosen at run time, where GCC or Clang target x86-64.
+#if defined(__x86_64__) && defined(__GNUC__)
+#define DAIS_YUMA_AVX2 1
+#else
+#define DAIS_YUMA_AVX2 0
+#endif
+
 namespace dais::models {
 
 using Eigen::Index;
@@ -111,46 +118,32 @@ Count count(const double* w, const std::int64_t* s, Index m, double p) noexcept 
   return c;
 }
 
-// The stake above p and at or above p (the part of count() that confirms a guess), and the weights' range.
-struct Around {
-  std::int64_t stake_above = 0;
-  std::int64_t stake_at_or_above = 0;
-  double lo = 0.0;
-  double hi = 0.0;
-};
-
-Around stake_around(const double* w, const std::int64_t* s, Index m, double p) noexcept {
-  Around a{0, 0, w[0], w[0]};
+// The stake above p and at or above p: the part of count() that confirms a guess.
+std::pair<std::int64_t, std::int64_t> stake_around(const double* w, const std::int64_t* s, Index m, double p) noexcept {
+  std::int64_t above = 0;
+  std::int64_t at_or_above = 0;
   Index k = 0;
 #if defined(__SSE2__)
   const __m128d pivot = _mm_set1_pd(p);
   __m128i va = _mm_setzero_si128();
   __m128i vb = _mm_setzero_si128();
-  __m128d vlo = _mm_set1_pd(w[0]);
-  __m128d vhi = vlo;
   for (; k + 2 <= m; k += 2) {
     const __m128d x = _mm_loadu_pd(w + k);
     const __m128i y = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + k));
     va = _mm_add_epi64(va, _mm_and_si128(_mm_castpd_si128(_mm_cmpgt_pd(x, pivot)), y));
     vb = _mm_add_epi64(vb, _mm_and_si128(_mm_castpd_si128(_mm_cmpge_pd(x, pivot)), y));
-    vlo = _mm_min_pd(vlo, x);
-    vhi = _mm_max_pd(vhi, x);
   }
   alignas(16) std::int64_t lanes[4];
   _mm_store_si128(reinterpret_cast<__m128i*>(lanes), va);
   _mm_store_si128(reinterpret_cast<__m128i*>(lanes + 2), vb);
-  alignas(16) double range[4];
-  _mm_store_pd(range, vlo);
-  _mm_store_pd(range + 2, vhi);
-  a = {lanes[0] + lanes[1], lanes[2] + lanes[3], std::min(range[0], range[1]), std::max(range[2], range[3])};
+  above = lanes[0] + lanes[1];
+  at_or_above = lanes[2] + lanes[3];
 #endif
   for (; k < m; ++k) {
-    a.stake_above += keep_if(w[k] > p, s[k]);
-    a.stake_at_or_above += keep_if(w[k] >= p, s[k]);
-    a.lo = std::min(a.lo, w[k]);
-    a.hi = std::max(a.hi, w[k]);
+    above += keep_if(w[k] > p, s[k]);
+    at_or_above += keep_if(w[k] >= p, s[k]);
   }
-  return a;
+  return {above, at_or_above};
 }
 
 // Copies the candidates above p (Above) or below p (!Above) to (tw, ts), without branching on the data.
@@ -235,9 +228,10 @@ double kappa_quantile(const double* w, const std::int64_t* s, Index n, std::int6
   // reaches κ. Stake is counted in integer units, so every sum is exact and the answer cannot depend on the
   // order of the additions. Most columns keep their consensus from one epoch to the next: one lean pass
   // confirms the hint.
-  const Around around = stake_around(w, s, n, hint);
-  if (!std::isnan(hint) && around.stake_above < kappa && around.stake_at_or_above >= kappa)
-    return hint;  // some weight equals the hint
+  if (!std::isnan(hint)) {
+    const auto [stake_above, stake_at_or_above] = stake_around(w, s, n, hint);
+    if (stake_above < kappa && stake_at_or_above >= kappa) return hint;  // some weight equals the hint
+  }
   const auto size = static_cast<std::size_t>(n);
   if (scratch.bucket.size() < size) {
     scratch.w.resize(2 * size);
@@ -249,10 +243,16 @@ double kappa_quantile(const double* w, const std::int64_t* s, Index n, std::int6
   // weights, a handful, remain to be ordered. The bucket number, trunc((w - lo) * buckets / (hi - lo)), never
   // decreases as w grows (rounding is monotonic), so every weight of a higher bucket exceeds every weight of a
   // lower one, and equal weights share a bucket. A NaN product (hi == lo) maps to bucket 0.
-  const double lo = around.lo;
+  double lo = w[0];
+  double hi = w[0];
+#pragma omp simd reduction(min : lo) reduction(max : hi)
+  for (Index k = 0; k < n; ++k) {
+    lo = smaller(lo, w[k]);
+    hi = larger(hi, w[k]);
+  }
   const Index buckets = std::clamp(static_cast<Index>(std::bit_ceil(size)), Index{16}, max_buckets);
   const double top = static_cast<double>(buckets - 1);
-  const double per_weight = static_cast<double>(buckets) / (around.hi - lo);
+  const double per_weight = static_cast<double>(buckets) / (hi - lo);
   const auto bucket_of = [&](double x) noexcept {
     return static_cast<std::uint8_t>(static_cast<std::int32_t>(smaller(top, larger(0.0, (x - lo) * per_weight))));
   };
@@ -426,20 +426,29 @@ void shape(Vector& v, Index size) {
 
 }  // namespace
 
-void yuma_epoch(const YumaParams& params, const Eigen::Ref<const Eigen::VectorXd>& stakes,
-                const Eigen::Ref<const Eigen::MatrixXd>& weights, YumaState& state, YumaEpoch& out) {
+namespace {
+
+// Sums term(i) over [0, n) in four interleaved running sums, added up at the end in a fixed order. The compiler
+// vectorizes it at any width (two SSE2 registers or one AVX2 register hold the same four lanes), so the sum has
+// the same bits on every x86-64 processor; an `omp simd` reduction would add in as many lanes as the vector is
+// wide. term may store as it goes.
+template <class Term>
+[[gnu::always_inline]] inline double lane_sum(Index n, Term term) {
+  double lane[4] = {0.0, 0.0, 0.0, 0.0};
+  Index i = 0;
+  for (; i + 4 <= n; i += 4)
+    for (int l = 0; l < 4; ++l) lane[l] += term(i + l);
+  for (int l = 0; i < n; ++i, ++l) lane[l] += term(i);
+  return (lane[0] + lane[2]) + (lane[1] + lane[3]);
+}
+
+// The epoch after yuma_epoch's checks. Inlined into one function per instruction set (below).
+[[gnu::always_inline]] inline void epoch_kernel(const YumaParams& params, const Eigen::Ref<const Eigen::VectorXd>& stakes,
+                                                const Eigen::Ref<const Eigen::MatrixXd>& weights, YumaState& state,
+                                                YumaEpoch& out) {
   const Index nv = weights.rows();
   const Index nm = weights.cols();
-  if (stakes.size() != nv)
-    throw std::invalid_argument("yuma_epoch: " + std::to_string(stakes.size()) + " stakes for " +
-                                std::to_string(nv) + " rows of weights");
-  if (nv == 0 || nm == 0) throw std::invalid_argument("yuma_epoch: needs at least one validator and one miner");
-  require_valid(params);
   const bool first = state.epochs == 0;
-  if (!first && (state.bonds.rows() != nv || state.bonds.cols() != nm))
-    throw std::invalid_argument("yuma_epoch: the state holds " + std::to_string(state.bonds.rows()) + " x " +
-                                std::to_string(state.bonds.cols()) + " bonds, the weights are " +
-                                std::to_string(nv) + " x " + std::to_string(nm));
   const YumaVersion version = params.version;
   const bool pairs = out.pair_outputs;
   const bool liquid = version == YumaVersion::yuma3_liquid && !first;
@@ -482,10 +491,14 @@ void yuma_epoch(const YumaParams& params, const Eigen::Ref<const Eigen::VectorXd
     stake.setZero();
   for (Index i = 0; i < nv; ++i) scratch.stake_units[static_cast<std::size_t>(i)] = stake_units(stake[i]);
   const std::int64_t kappa_units = stake_units(params.kappa);
-  const bool hinted = !first && state.consensus_raw.size() == nm;
+  // Last epoch's Ĉ is tried first when it was right for at least a quarter of the columns last time (weights
+  // that change little); with weights that change every epoch, trying it costs more than it saves.
+  const bool have_old = !first && state.consensus_raw.size() == nm;
+  const bool hinted = have_old && 4 * state.consensus_repeats >= nm;
+  Index repeats = 0;
   // The work is done column by column (columns are contiguous), each step one fused loop over the column's V
-  // entries that the compiler vectorizes (`omp simd`, reductions included), so a column stays in L1 while it is
-  // worked on and the V x N matrices are each read or written once.
+  // entries that the compiler vectorizes (`omp simd`, or lane_sum where it sums), so a column stays in L1 while
+  // it is worked on and the V x N matrices are each read or written once.
   double* __restrict const row_sums = scratch.row_sums.data();
   std::fill(row_sums, row_sums + nv, 0.0);
   for (Index j = 0; j < nm; ++j) {
@@ -504,20 +517,20 @@ void yuma_epoch(const YumaParams& params, const Eigen::Ref<const Eigen::VectorXd
   for (Index j = 0; j < nm; ++j) {
     const double* __restrict raw = weights.col(j).data();
     double* __restrict w = keep_weights ? out.weights.col(j).data() : scratch.column.data();
-    double prerank = 0.0;
-#pragma omp simd reduction(+ : prerank)
-    for (Index i = 0; i < nv; ++i) {
+    out.prerank[j] = lane_sum(nv, [&](Index i) {
       const double x = raw[i] * scale[i];
       w[i] = x;
       weight_row_sums[i] += x;
-      prerank += s[i] * x;
-    }
-    out.prerank[j] = prerank;
+      return s[i] * x;
+    });
+    const double old = have_old ? state.consensus_raw[j] : std::numeric_limits<double>::quiet_NaN();
     const double c = kappa_quantile(w, scratch.stake_units.data(), nv, kappa_units, scratch.quantile,
-                                    hinted ? state.consensus_raw[j] : prerank);
+                                    hinted ? old : std::numeric_limits<double>::quiet_NaN());
+    repeats += c == old;
     out.consensus_raw[j] = c;
     consensus_sum += c;
   }
+  state.consensus_repeats = repeats;
 
   // Normalized and quantized consensus.
   out.consensus_degenerate = !(consensus_sum > 0.0);
@@ -572,34 +585,30 @@ void yuma_epoch(const YumaParams& params, const Eigen::Ref<const Eigen::VectorXd
     const double* __restrict w = keep_weights ? out.weights.col(j).data() : scratch.column.data();
     const double* __restrict ws = previous_weights ? state.weights.col(j).data() : w;
     double* __restrict wc = pairs ? out.clipped_weights.col(j).data() : scratch.clipped.data();
-    double r = 0.0;
-#pragma omp simd reduction(+ : r)
-    for (Index i = 0; i < nv; ++i) {
+    const double r = lane_sum(nv, [&](Index i) {
       const double x = smaller(ws[i], c);
       wc[i] = x;
       clip_row_sums[i] += x;
       const double y = s[i] * x;
       buy[i] = y;  // S ∘ W̄: yuma1, 2 and 2b's purchase when β = 1
-      r += y;
-    }
+      return y;
+    });
     out.rank[j] = r;
     rank_sum += r;
 
     double* __restrict b = state.bonds.col(j).data();
-    double column_sum = 0.0;
+    double column_sum = 0.0;  // of the new bonds
     switch (version) {
       case YumaVersion::yuma1:
       case YumaVersion::yuma2:
       case YumaVersion::yuma2b: {
         double total = r;
         if (!buy_clipped) {
-          total = 0.0;
-#pragma omp simd reduction(+ : total)
-          for (Index i = 0; i < nv; ++i) {
+          total = lane_sum(nv, [&](Index i) {
             const double y = s[i] * ((1.0 - beta) * ws[i] + beta * wc[i]);
             buy[i] = y;
-            total += y;
-          }
+            return y;
+          });
         }
         double f = 0.0;
         double kept = keep;
@@ -614,30 +623,27 @@ void yuma_epoch(const YumaParams& params, const Eigen::Ref<const Eigen::VectorXd
           if (first) kept = 0.0;
         }
         if (kept == 0.0) {
-#pragma omp simd reduction(+ : column_sum)
-          for (Index i = 0; i < nv; ++i) {
+          column_sum = lane_sum(nv, [&](Index i) {
             const double x = buy[i] * f;
             b[i] = x;
-            column_sum += x;
-          }
+            return x;
+          });
         } else {
-#pragma omp simd reduction(+ : column_sum)
-          for (Index i = 0; i < nv; ++i) {
+          column_sum = lane_sum(nv, [&](Index i) {
             const double x = buy[i] * f + kept * b[i];
             b[i] = x;
-            column_sum += x;
-          }
+            return x;
+          });
         }
         break;
       }
       case YumaVersion::yuma2c: {
-#pragma omp simd reduction(+ : column_sum)
-        for (Index i = 0; i < nv; ++i) {
+        column_sum = lane_sum(nv, [&](Index i) {
           const double cap = capacity[i];
           const double x = smaller(decay * b[i] + smaller(capacity_alpha * cap, larger(cap - b[i], 0.0)) * w[i], cap);
           b[i] = x;
-          column_sum += x;
-        }
+          return x;
+        });
         break;
       }
       case YumaVersion::yuma3:
@@ -657,24 +663,22 @@ void yuma_epoch(const YumaParams& params, const Eigen::Ref<const Eigen::VectorXd
             a[i] = -steepness * (d - 0.5);
           }
           exp_in_place(a, nv);
-#pragma omp simd reduction(+ : column_sum)
-          for (Index i = 0; i < nv; ++i) {
+          column_sum = lane_sum(nv, [&](Index i) {
             const double sigmoid = 1.0 / (1.0 + a[i]);
             const double rate_i = smaller(larger(low + sigmoid * (high - low), low), high);
             a[i] = rate_i;
             const double decayed = b[i] * (1.0 - rate_i);
             const double x = smaller(decayed + smaller(rate_i * w[i], larger(1.0 - decayed, 0.0)), 1.0);
             b[i] = x;
-            column_sum += x;
-          }
+            return x;
+          });
         } else {
-#pragma omp simd reduction(+ : column_sum)
-          for (Index i = 0; i < nv; ++i) {
+          column_sum = lane_sum(nv, [&](Index i) {
             const double decayed = b[i] * keep;
             const double x = smaller(decayed + smaller(rate * w[i], larger(1.0 - decayed, 0.0)), 1.0);
             b[i] = x;
-            column_sum += x;
-          }
+            return x;
+          });
         }
         break;
       }
@@ -720,6 +724,71 @@ void yuma_epoch(const YumaParams& params, const Eigen::Ref<const Eigen::VectorXd
   state.consensus_raw = out.consensus_raw;
   if (version == YumaVersion::yuma2b) state.weights = out.weights;
   ++state.epochs;
+}
+
+void epoch_baseline(const YumaParams& params, const Eigen::Ref<const Eigen::VectorXd>& stakes,
+                    const Eigen::Ref<const Eigen::MatrixXd>& weights, YumaState& state, YumaEpoch& out) {
+  epoch_kernel(params, stakes, weights, state, out);
+}
+
+#if DAIS_YUMA_AVX2
+// The same code at twice the vector width; no FMA (the build keeps every multiply and add apart), so the
+// element-wise work rounds as the baseline does, and lane_sum keeps the sums' order.
+[[gnu::target("avx2")]] void epoch_avx2(const YumaParams& params, const Eigen::Ref<const Eigen::VectorXd>& stakes,
+                                        const Eigen::Ref<const Eigen::MatrixXd>& weights, YumaState& state,
+                                        YumaEpoch& out) {
+  epoch_kernel(params, stakes, weights, state, out);
+}
+#endif
+
+}  // namespace
+
+bool yuma_kernel_available(YumaKernel kernel) noexcept {
+  switch (kernel) {
+    case YumaKernel::baseline: return true;
+    case YumaKernel::avx2:
+#if DAIS_YUMA_AVX2
+      return __builtin_cpu_supports("avx2");
+#else
+      return false;
+#endif
+  }
+  return false;
+}
+
+void yuma_epoch(const YumaParams& params, const Eigen::Ref<const Eigen::VectorXd>& stakes,
+                const Eigen::Ref<const Eigen::MatrixXd>& weights, YumaState& state, YumaEpoch& out) {
+  static const YumaKernel widest =
+      yuma_kernel_available(YumaKernel::avx2) ? YumaKernel::avx2 : YumaKernel::baseline;
+  yuma_epoch(params, stakes, weights, state, out, widest);
+}
+
+void yuma_epoch(const YumaParams& params, const Eigen::Ref<const Eigen::VectorXd>& stakes,
+                const Eigen::Ref<const Eigen::MatrixXd>& weights, YumaState& state, YumaEpoch& out,
+                YumaKernel kernel) {
+  const Index nv = weights.rows();
+  const Index nm = weights.cols();
+  if (stakes.size() != nv)
+    throw std::invalid_argument("yuma_epoch: " + std::to_string(stakes.size()) + " stakes for " +
+                                std::to_string(nv) + " rows of weights");
+  if (nv == 0 || nm == 0) throw std::invalid_argument("yuma_epoch: needs at least one validator and one miner");
+  require_valid(params);
+  const bool first = state.epochs == 0;
+  if (!first && (state.bonds.rows() != nv || state.bonds.cols() != nm))
+    throw std::invalid_argument("yuma_epoch: the state holds " + std::to_string(state.bonds.rows()) + " x " +
+                                std::to_string(state.bonds.cols()) + " bonds, the weights are " +
+                                std::to_string(nv) + " x " + std::to_string(nm));
+  if (!yuma_kernel_available(kernel))
+    throw std::invalid_argument("yuma_epoch: this processor cannot run the " + std::string(to_string(kernel)) +
+                                " kernel");
+#if DAIS_YUMA_AVX2
+  if (kernel == YumaKernel::avx2) return epoch_avx2(params, stakes, weights, state, out);
+#endif
+  epoch_baseline(params, stakes, weights, state, out);
+}
+
+std::string_view to_string(YumaKernel kernel) noexcept {
+  return kernel == YumaKernel::avx2 ? "avx2" : "baseline";
 }
 
 }  // namespace dais::models

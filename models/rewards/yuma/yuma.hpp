@@ -102,6 +102,7 @@ struct YumaState {
   Eigen::VectorXd consensus;  // C of the last epoch (N): liquid alpha's C_old
   Eigen::MatrixXd weights;    // W of the last epoch (V x N), kept for yuma2b only
   Eigen::VectorXd consensus_raw;  // Ĉ of the last epoch: the first guess of this one's (speed only)
+  Eigen::Index consensus_repeats = 0;  // columns whose Ĉ equalled the epoch before's (speed only: see yuma_epoch)
   std::int64_t epochs = 0;    // epochs computed so far; 0 = no history (the first-epoch rules apply)
 };
 
@@ -161,6 +162,15 @@ struct YumaEpoch {
 // of another shape, or on invalid parameters.
 void yuma_epoch(const YumaParams& params, const Eigen::Ref<const Eigen::VectorXd>& stakes,
                 const Eigen::Ref<const Eigen::MatrixXd>& weights, YumaState& state, YumaEpoch& out);
+
+// The builds of the epoch: yuma_epoch runs the widest one the processor has. All give the same bits (the element-
+// wise work rounds alike at any vector width, and the sums add in four fixed lanes), so results do not depend on
+// the machine; the overload below runs a given one (it throws std::invalid_argument if the processor lacks it).
+enum class YumaKernel { baseline, avx2 };
+std::string_view to_string(YumaKernel kernel) noexcept;
+bool yuma_kernel_available(YumaKernel kernel) noexcept;
+void yuma_epoch(const YumaParams& params, const Eigen::Ref<const Eigen::VectorXd>& stakes,
+                const Eigen::Ref<const Eigen::MatrixXd>& weights, YumaState& state, YumaEpoch& out, YumaKernel kernel);
 
 // The stake-weighted κ-quantile from above of one column: max { w_i : sum_{k : w_k >= w_i} s_k >= κ }, or the
 // largest w if none qualifies. Stakes and κ are in integer units of 2^-52 (stake_units), so the sums are exact
