@@ -224,6 +224,7 @@ constexpr Index max_buckets = 256;
 double kappa_quantile(const double* w, const std::int64_t* s, Index n, std::int64_t kappa, QuantileScratch& scratch,
                       double hint) {
   if (n <= 0) return 0.0;
+  if (kappa <= 0) return Eigen::Map<const Eigen::VectorXd>(w, n).maxCoeff();  // the first position reaches it
   // The answer is the weight at the first position, in descending order of weight, where the cumulative stake
   // reaches κ. Stake is counted in integer units, so every sum is exact and the answer cannot depend on the
   // order of the additions. Most columns keep their consensus from one epoch to the next: one lean pass
@@ -233,10 +234,10 @@ double kappa_quantile(const double* w, const std::int64_t* s, Index n, std::int6
     if (stake_above < kappa && stake_at_or_above >= kappa) return hint;  // some weight equals the hint
   }
   const auto size = static_cast<std::size_t>(n);
-  if (scratch.bucket.size() < size) {
+  if (scratch.w.size() < 2 * size) {
     scratch.w.resize(2 * size);
     scratch.s.resize(2 * size);
-    scratch.bucket.resize(size);
+    scratch.bucket.resize((size + 63) / 64 * 64);  // whole groups of 64 for the search below
   }
   // Otherwise the weights go into buckets of equal width between the smallest and the largest, their stake is
   // summed per bucket, and the buckets are walked from the top until the stake reaches κ: only that bucket's
@@ -289,39 +290,57 @@ double kappa_quantile(const double* w, const std::int64_t* s, Index n, std::int6
 #endif
   for (; k < n; ++k) bucket[k] = bucket_of(w[k]);
   for (k = 0; k < n; ++k) stake_in[bucket[k]] += s[k];
-  // From the top, four buckets at a time while their stake keeps the total below κ, then one at a time.
+  // The bucket where the stake from the top reaches κ: first the group of four, then the bucket in it, each by
+  // counting the steps whose running total stays below κ (the totals only grow), without a branch to mispredict.
   std::int64_t above = 0;
-  Index t = buckets - 1;
-  for (std::int64_t four = 0; t >= 3 && above + (four = stake_in[t] + stake_in[t - 1] + stake_in[t - 2] + stake_in[t - 3]) < kappa;
-       t -= 4)
-    above += four;
-  for (; t >= 0 && above + stake_in[t] < kappa; --t) above += stake_in[t];
+  Index passed = 0;
+  std::int64_t running = 0;
+  for (Index g = buckets - 4; g >= 0; g -= 4) {
+    const std::int64_t four = stake_in[g] + stake_in[g + 1] + stake_in[g + 2] + stake_in[g + 3];
+    running += four;
+    const bool below = running < kappa;
+    passed += below;
+    above += keep_if(below, four);
+  }
   // κ never reached (the stake sums to less): the largest weight, as the reference's first position.
-  if (t < 0) return Eigen::Map<const Eigen::VectorXd>(w, n).maxCoeff();
+  if (passed == buckets / 4) return Eigen::Map<const Eigen::VectorXd>(w, n).maxCoeff();
+  Index t = buckets - 1 - 4 * passed;
+  running = above;
+  passed = 0;
+  for (Index l = 0; l < 3; ++l) {  // κ is reached at t - 3 at the latest
+    running += stake_in[t - l];
+    const bool below = running < kappa;
+    passed += below;
+    above += keep_if(below, stake_in[t - l]);
+  }
+  t -= passed;
 
-  // Bucket t's weights, to the second half of the buffers.
+  // Bucket t's weights, to the second half of the buffers: 64 bucket numbers compared at a time, then one step
+  // per hit (a handful in all).
   double* const cw = scratch.w.data() + n;
   std::int64_t* const cs = scratch.s.data() + n;
   Index m = 0;
-  k = 0;
+  for (Index g = 0; g < n; g += 64) {
+    std::uint64_t hits = 0;
 #if defined(__SSE2__)
-  const __m128i wanted = _mm_set1_epi8(static_cast<char>(t));
-  for (; k + 16 <= n; k += 16) {
-    const __m128i numbers = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bucket + k));
-    for (auto hits = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(numbers, wanted))); hits != 0;
-         hits &= hits - 1) {
-      const Index at = k + std::countr_zero(hits);
+    const __m128i wanted = _mm_set1_epi8(static_cast<char>(t));
+    for (int c = 0; c < 4; ++c) {
+      const __m128i numbers = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bucket + g + 16 * c));
+      hits |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(numbers, wanted))))
+              << (16 * c);
+    }
+#else
+    for (int c = 0; c < 64; ++c) hits |= static_cast<std::uint64_t>(bucket[g + c] == t) << c;
+#endif
+    if (n - g < 64) hits &= (std::uint64_t{1} << (n - g)) - 1;  // the padding past n
+    for (; hits != 0; hits &= hits - 1) {
+      const Index at = g + std::countr_zero(hits);
       cw[m] = w[at];
       cs[m] = s[at];
       ++m;
     }
   }
-#endif
-  for (; k < n; ++k) {
-    cw[m] = w[k];
-    cs[m] = s[k];
-    m += bucket[k] == t;
-  }
+  if (m == 1) return cw[0];
   if (m <= small_set) return finish_small(cw, cs, m, above, kappa);
   double* const buffer_w[2] = {scratch.w.data(), cw};  // the first step writes the half it does not read
   std::int64_t* const buffer_s[2] = {scratch.s.data(), cs};
@@ -511,8 +530,9 @@ template <class Term>
   const double* __restrict const s = stake.data();
 
   // Pass 1: W, prerank, the raw consensus.
-  double* __restrict const weight_row_sums = scratch.weight_row_sums.data();  // rowsum(W), for validator trust
-  std::fill(weight_row_sums, weight_row_sums + nv, 0.0);
+  // rowsum(W), for validator trust: the row sums times the row scale, as W's entries are (not summed again).
+  double* __restrict const weight_row_sums = scratch.weight_row_sums.data();
+  for (Index i = 0; i < nv; ++i) weight_row_sums[i] = row_sums[i] * scale[i];
   double consensus_sum = 0.0;
   for (Index j = 0; j < nm; ++j) {
     const double* __restrict raw = weights.col(j).data();
@@ -520,7 +540,6 @@ template <class Term>
     out.prerank[j] = lane_sum(nv, [&](Index i) {
       const double x = raw[i] * scale[i];
       w[i] = x;
-      weight_row_sums[i] += x;
       return s[i] * x;
     });
     const double old = have_old ? state.consensus_raw[j] : std::numeric_limits<double>::quiet_NaN();
