@@ -246,8 +246,26 @@ double kappa_quantile(const double* w, const std::int64_t* s, Index n, std::int6
   // lower one, and equal weights share a bucket. A NaN product (hi == lo) maps to bucket 0.
   double lo = w[0];
   double hi = w[0];
-#pragma omp simd reduction(min : lo) reduction(max : hi)
-  for (Index k = 0; k < n; ++k) {
+  Index k = 0;
+#if defined(__SSE2__)
+  {  // two pairs of accumulators each, so that successive minima do not wait on one another
+    __m128d lo0 = _mm_set1_pd(lo), lo1 = lo0, hi0 = lo0, hi1 = lo0;
+    for (; k + 4 <= n; k += 4) {
+      const __m128d x0 = _mm_loadu_pd(w + k);
+      const __m128d x1 = _mm_loadu_pd(w + k + 2);
+      lo0 = _mm_min_pd(lo0, x0);
+      lo1 = _mm_min_pd(lo1, x1);
+      hi0 = _mm_max_pd(hi0, x0);
+      hi1 = _mm_max_pd(hi1, x1);
+    }
+    alignas(16) double range[4];
+    _mm_store_pd(range, _mm_min_pd(lo0, lo1));
+    _mm_store_pd(range + 2, _mm_max_pd(hi0, hi1));
+    lo = smaller(range[0], range[1]);
+    hi = larger(range[2], range[3]);
+  }
+#endif
+  for (; k < n; ++k) {
     lo = smaller(lo, w[k]);
     hi = larger(hi, w[k]);
   }
@@ -268,7 +286,7 @@ double kappa_quantile(const double* w, const std::int64_t* s, Index n, std::int6
 #else
   std::fill_n(stake_in, buckets, std::int64_t{0});
 #endif
-  Index k = 0;
+  k = 0;
 #if defined(__SSE2__)
   {  // bucket_of, eight at a time (the same operations), packed to bytes
     const __m128d vlo = _mm_set1_pd(lo);
