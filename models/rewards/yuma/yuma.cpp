@@ -219,6 +219,35 @@ double select_quantile(const double* cw, const std::int64_t* cs, Index m, std::i
   return finish_small(cw, cs, m, above, kappa);
 }
 
+// The smallest and the largest weight, with two pairs of accumulators each, so that successive minima do not wait
+// on one another.
+std::pair<double, double> weight_range(const double* w, Index n) noexcept {
+  double lo = w[0];
+  double hi = w[0];
+  Index k = 0;
+#if defined(__SSE2__)
+  __m128d lo0 = _mm_set1_pd(lo), lo1 = lo0, hi0 = lo0, hi1 = lo0;
+  for (; k + 4 <= n; k += 4) {
+    const __m128d x0 = _mm_loadu_pd(w + k);
+    const __m128d x1 = _mm_loadu_pd(w + k + 2);
+    lo0 = _mm_min_pd(lo0, x0);
+    lo1 = _mm_min_pd(lo1, x1);
+    hi0 = _mm_max_pd(hi0, x0);
+    hi1 = _mm_max_pd(hi1, x1);
+  }
+  alignas(16) double range[4];
+  _mm_store_pd(range, _mm_min_pd(lo0, lo1));
+  _mm_store_pd(range + 2, _mm_max_pd(hi0, hi1));
+  lo = smaller(range[0], range[1]);
+  hi = larger(range[2], range[3]);
+#endif
+  for (; k < n; ++k) {
+    lo = smaller(lo, w[k]);
+    hi = larger(hi, w[k]);
+  }
+  return {lo, hi};
+}
+
 // A stake histogram has at most this many buckets, so that a bucket number fits a byte.
 constexpr Index max_buckets = 256;
 
@@ -226,6 +255,13 @@ constexpr Index max_buckets = 256;
 
 double kappa_quantile(const double* w, const std::int64_t* s, Index n, std::int64_t kappa, QuantileScratch& scratch,
                       double hint) {
+  QuantileGuess guess{hint};
+  return kappa_quantile(w, s, n, kappa, scratch, guess);
+}
+
+double kappa_quantile(const double* w, const std::int64_t* s, Index n, std::int64_t kappa, QuantileScratch& scratch,
+                      QuantileGuess& guess) {
+  const double hint = guess.answer;
   if (n <= 0) return 0.0;
   if (kappa <= 0) return Eigen::Map<const Eigen::VectorXd>(w, n).maxCoeff();  // the first position reaches it
   // The answer is the weight at the first position, in descending order of weight, where the cumulative stake
@@ -246,32 +282,11 @@ double kappa_quantile(const double* w, const std::int64_t* s, Index n, std::int6
   // summed per bucket, and the buckets are walked from the top until the stake reaches κ: only that bucket's
   // weights, a handful, remain to be ordered. The bucket number, trunc((w - lo) * buckets / (hi - lo)), never
   // decreases as w grows (rounding is monotonic), so every weight of a higher bucket exceeds every weight of a
-  // lower one, and equal weights share a bucket. A NaN product (hi == lo) maps to bucket 0.
-  double lo = w[0];
-  double hi = w[0];
-  Index k = 0;
-#if defined(__SSE2__)
-  {  // two pairs of accumulators each, so that successive minima do not wait on one another
-    __m128d lo0 = _mm_set1_pd(lo), lo1 = lo0, hi0 = lo0, hi1 = lo0;
-    for (; k + 4 <= n; k += 4) {
-      const __m128d x0 = _mm_loadu_pd(w + k);
-      const __m128d x1 = _mm_loadu_pd(w + k + 2);
-      lo0 = _mm_min_pd(lo0, x0);
-      lo1 = _mm_min_pd(lo1, x1);
-      hi0 = _mm_max_pd(hi0, x0);
-      hi1 = _mm_max_pd(hi1, x1);
-    }
-    alignas(16) double range[4];
-    _mm_store_pd(range, _mm_min_pd(lo0, lo1));
-    _mm_store_pd(range + 2, _mm_max_pd(hi0, hi1));
-    lo = smaller(range[0], range[1]);
-    hi = larger(range[2], range[3]);
-  }
-#endif
-  for (; k < n; ++k) {
-    lo = smaller(lo, w[k]);
-    hi = larger(hi, w[k]);
-  }
+  // lower one, and equal weights share a bucket. A NaN product (hi == lo) maps to bucket 0. Any bounds keep that
+  // order (weights outside them go to the end buckets), so a guessed range, such as last epoch's, is as exact as
+  // the true one; it spares computing it before the buckets, and the true one is kept for next time.
+  const bool range_known = guess.lo <= guess.hi;  // false for NaN
+  const auto [lo, hi] = range_known ? std::pair{guess.lo, guess.hi} : weight_range(w, n);
   const Index buckets = std::clamp(static_cast<Index>(std::bit_ceil(size)), Index{16}, max_buckets);
   const double top = static_cast<double>(buckets - 1);
   const double per_weight = static_cast<double>(buckets) / (hi - lo);
@@ -289,27 +304,46 @@ double kappa_quantile(const double* w, const std::int64_t* s, Index n, std::int6
 #else
   std::fill_n(stake_in, buckets, std::int64_t{0});
 #endif
-  k = 0;
+  // The column's true range, for next time, on the way (off the path to the answer).
+  double true_lo = w[0];
+  double true_hi = w[0];
+  Index k = 0;
 #if defined(__SSE2__)
   {  // bucket_of, eight at a time (the same operations), packed to bytes
     const __m128d vlo = _mm_set1_pd(lo);
     const __m128d vper = _mm_set1_pd(per_weight);
     const __m128d vtop = _mm_set1_pd(top);
     const __m128d zero = _mm_setzero_pd();
+    __m128d seen_lo[4], seen_hi[4];  // one pair per slot of the eight, so that no minimum waits on another
+    for (int slot = 0; slot < 4; ++slot) seen_lo[slot] = seen_hi[slot] = _mm_set1_pd(true_lo);
     // max(x, 0) gives 0 for a NaN x, as larger(0, x) does; min(x, top) keeps x when below top.
-    const auto two = [&](Index at) {
-      const __m128d x = _mm_mul_pd(_mm_sub_pd(_mm_loadu_pd(w + at), vlo), vper);
+    const auto two = [&](Index at, int slot) {
+      const __m128d v = _mm_loadu_pd(w + at);
+      seen_lo[slot] = _mm_min_pd(seen_lo[slot], v);
+      seen_hi[slot] = _mm_max_pd(seen_hi[slot], v);
+      const __m128d x = _mm_mul_pd(_mm_sub_pd(v, vlo), vper);
       return _mm_cvttpd_epi32(_mm_min_pd(_mm_max_pd(x, zero), vtop));
     };
     for (; k + 8 <= n; k += 8) {
-      const __m128i low = _mm_unpacklo_epi64(two(k), two(k + 2));
-      const __m128i high = _mm_unpacklo_epi64(two(k + 4), two(k + 6));
+      const __m128i low = _mm_unpacklo_epi64(two(k, 0), two(k + 2, 1));
+      const __m128i high = _mm_unpacklo_epi64(two(k + 4, 2), two(k + 6, 3));
       const __m128i words = _mm_packs_epi32(low, high);
       _mm_storel_epi64(reinterpret_cast<__m128i*>(bucket + k), _mm_packus_epi16(words, words));
     }
+    alignas(16) double range[4];
+    _mm_store_pd(range, _mm_min_pd(_mm_min_pd(seen_lo[0], seen_lo[1]), _mm_min_pd(seen_lo[2], seen_lo[3])));
+    _mm_store_pd(range + 2, _mm_max_pd(_mm_max_pd(seen_hi[0], seen_hi[1]), _mm_max_pd(seen_hi[2], seen_hi[3])));
+    true_lo = smaller(range[0], range[1]);
+    true_hi = larger(range[2], range[3]);
   }
 #endif
-  for (; k < n; ++k) bucket[k] = bucket_of(w[k]);
+  for (; k < n; ++k) {
+    bucket[k] = bucket_of(w[k]);
+    true_lo = smaller(true_lo, w[k]);
+    true_hi = larger(true_hi, w[k]);
+  }
+  guess.lo = true_lo;
+  guess.hi = true_hi;
   for (k = 0; k < n; ++k) stake_in[bucket[k]] += s[k];
   // The bucket where the stake from the top reaches κ: first the group of four, then the bucket in it, each by
   // counting the steps whose running total stays below κ (the totals only grow), without a branch to mispredict.
@@ -559,11 +593,24 @@ using ColumnExp = void (*)(double*, Index) noexcept;
   shape(out.dividends, nv);
   shape(out.relative_dividends, nv);
   YumaScratch& scratch = out.scratch;
-  for (Eigen::VectorXd* v : {&scratch.row_sums, &scratch.row_scale, &scratch.weight_row_sums, &scratch.clip_row_sums,
-                             &scratch.column, &scratch.clipped, &scratch.buy, &scratch.capacity, &scratch.alpha})
-    shape(*v, nv);
+  // The stride: whole 64-byte lines, plus one, so that successive vectors start 64 bytes further into a page.
+  const Index stride = (nv + 7) / 8 * 8 + 8;
+  constexpr Index vector_count = 9;
+  if (scratch.validator_vectors.size() != static_cast<std::size_t>(stride * vector_count))
+    scratch.validator_vectors.assign(static_cast<std::size_t>(stride * vector_count), 0.0);
+  const auto validator_vector = [&](Index k) { return scratch.validator_vectors.data() + k * stride; };
+  double* __restrict const row_sums = validator_vector(0);
+  double* __restrict const scale = validator_vector(1);
+  double* __restrict const weight_row_sums = validator_vector(2);  // rowsum(W), for validator trust
+  double* __restrict const clip_row_sums = validator_vector(3);
+  double* __restrict const column_w = validator_vector(4);
+  double* __restrict const column_clipped = validator_vector(5);
+  double* __restrict const buy = validator_vector(6);
+  double* __restrict const capacity = validator_vector(7);
+  double* __restrict const column_alpha = validator_vector(8);
   shape(scratch.column_factor, nm);
   if (scratch.stake_units.size() != static_cast<std::size_t>(nv)) scratch.stake_units.resize(static_cast<std::size_t>(nv));
+  if (scratch.guesses.size() != static_cast<std::size_t>(nm)) scratch.guesses.assign(static_cast<std::size_t>(nm), {});
   if (first) state.bonds.setZero(nv, nm);  // yuma2c and yuma3 start from zero bonds; the others overwrite them
 
   // Stake shares, in units for the quantile too, and the row scale that normalizes W.
@@ -583,33 +630,31 @@ using ColumnExp = void (*)(double*, Index) noexcept;
   // The work is done column by column (columns are contiguous), each step one fused loop over the column's V
   // entries that the compiler vectorizes (`omp simd`, or lane_sum where it sums), so a column stays in L1 while
   // it is worked on and the V x N matrices are each read or written once.
-  double* __restrict const row_sums = scratch.row_sums.data();
   std::fill(row_sums, row_sums + nv, 0.0);
   for (Index j = 0; j < nm; ++j) {
     const double* __restrict raw = weights.col(j).data();
 #pragma omp simd
     for (Index i = 0; i < nv; ++i) row_sums[i] += raw[i];
   }
-  double* __restrict const scale = scratch.row_scale.data();
   for (Index i = 0; i < nv; ++i) scale[i] = 1.0 / (row_sums[i] + epsilon);
   const double* __restrict const s = stake.data();
 
   // Pass 1: W, prerank, the raw consensus.
-  // rowsum(W), for validator trust: the row sums times the row scale, as W's entries are (not summed again).
-  double* __restrict const weight_row_sums = scratch.weight_row_sums.data();
+  // rowsum(W): the row sums times the row scale, as W's entries are (not summed again).
   for (Index i = 0; i < nv; ++i) weight_row_sums[i] = row_sums[i] * scale[i];
   double consensus_sum = 0.0;
   for (Index j = 0; j < nm; ++j) {
     const double* __restrict raw = weights.col(j).data();
-    double* __restrict w = keep_weights ? out.weights.col(j).data() : scratch.column.data();
+    double* __restrict w = keep_weights ? out.weights.col(j).data() : column_w;
     out.prerank[j] = lane_sum(nv, [&](Index i) {
       const double x = raw[i] * scale[i];
       w[i] = x;
       return s[i] * x;
     });
     const double old = have_old ? state.consensus_raw[j] : std::numeric_limits<double>::quiet_NaN();
-    const double c = kappa_quantile(w, scratch.stake_units.data(), nv, kappa_units, scratch.quantile,
-                                    hinted ? old : std::numeric_limits<double>::quiet_NaN());
+    QuantileGuess& guess = scratch.guesses[static_cast<std::size_t>(j)];
+    guess.answer = hinted ? old : std::numeric_limits<double>::quiet_NaN();
+    const double c = kappa_quantile(w, scratch.stake_units.data(), nv, kappa_units, scratch.quantile, guess);
     repeats += c == old;
     out.consensus_raw[j] = c;
     consensus_sum += c;
@@ -648,27 +693,24 @@ using ColumnExp = void (*)(double*, Index) noexcept;
   const double beta = params.bond_penalty;
   const double decay = 1.0 - params.decay_rate;
   const double capacity_alpha = params.capacity_alpha;
-  double* __restrict const capacity = scratch.capacity.data();
   for (Index i = 0; i < nv; ++i) capacity[i] = s[i] * params.capacity_scale;
   const double low = params.alpha_low;
   const double high = params.alpha_high;
   const double steepness = params.alpha_sigmoid_steepness;
-  double* __restrict const clip_row_sums = scratch.clip_row_sums.data();
   std::fill(clip_row_sums, clip_row_sums + nv, 0.0);
-  double* __restrict const buy = scratch.buy.data();
   const bool buy_clipped = beta == 1.0;  // the default: bonds from clipped weights alone, whose total is the rank
   double rank_sum = 0.0;
   for (Index j = 0; j < nm; ++j) {
     const double c = out.consensus[j];
     if (!keep_weights) {  // recomputed: cheaper than keeping W
       const double* __restrict raw = weights.col(j).data();
-      double* __restrict column = scratch.column.data();
+      double* __restrict column = column_w;
 #pragma omp simd
       for (Index i = 0; i < nv; ++i) column[i] = raw[i] * scale[i];
     }
-    const double* __restrict w = keep_weights ? out.weights.col(j).data() : scratch.column.data();
+    const double* __restrict w = keep_weights ? out.weights.col(j).data() : column_w;
     const double* __restrict ws = previous_weights ? state.weights.col(j).data() : w;
-    double* __restrict wc = pairs ? out.clipped_weights.col(j).data() : scratch.clipped.data();
+    double* __restrict wc = pairs ? out.clipped_weights.col(j).data() : column_clipped;
     const double r = lane_sum(nv, [&](Index i) {
       const double x = smaller(ws[i], c);
       wc[i] = x;
@@ -737,7 +779,7 @@ using ColumnExp = void (*)(double*, Index) noexcept;
           const double c_liquid = params.liquid_alpha_consensus == LiquidAlphaConsensus::current    ? c
                                   : params.liquid_alpha_consensus == LiquidAlphaConsensus::previous ? c_old
                                                                                                     : larger(c, c_old);
-          double* __restrict a = pairs ? out.alpha_pairs.col(j).data() : scratch.alpha.data();
+          double* __restrict a = pairs ? out.alpha_pairs.col(j).data() : column_alpha;
           // The operations of alpha_of, in its order: the distance, the exponent, the exponential, the rate.
 #pragma omp simd
           for (Index i = 0; i < nv; ++i) {

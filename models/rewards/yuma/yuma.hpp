@@ -110,6 +110,15 @@ struct YumaState {
 // a miner commits new work or a new miner takes the uid). Does nothing before the first epoch.
 void reset_bonds(YumaState& state, Eigen::Index miner);
 
+// What a column's κ-quantile can take from the last epoch: its answer, tried first, and its weights' range, which
+// bounds the stake buckets. Wrong guesses cost time, never exactness; NaN: none. kappa_quantile sets lo and
+// hi to this column's range, for next time.
+struct QuantileGuess {
+  double answer = std::numeric_limits<double>::quiet_NaN();
+  double lo = std::numeric_limits<double>::quiet_NaN();
+  double hi = std::numeric_limits<double>::quiet_NaN();
+};
+
 // Buffers kappa_quantile reuses; it sizes them itself (2 n candidates, n bucket numbers).
 struct QuantileScratch {
   std::vector<double> w;
@@ -119,11 +128,15 @@ struct QuantileScratch {
 
 // Scratch space yuma_epoch reuses, so that epochs after the first allocate nothing.
 struct YumaScratch {
-  Eigen::VectorXd row_sums, row_scale, weight_row_sums, clip_row_sums;  // V
-  Eigen::VectorXd column, clipped, buy, capacity, alpha;                // V: one column at a time
+  // The V-entry work vectors (row sums, row scale, rowsum(W), rowsum(W̄), and a column's W, W̄, purchase,
+  // capacity, alpha), one after another in one block, each a stride apart that is not a multiple of 4 KiB: a
+  // loop that stores to one and loads from another then never sees the same low 12 address bits in both, which
+  // would stall the load behind the unrelated store (malloc's own spacing made epochs 5% faster or slower).
+  std::vector<double> validator_vectors;
   Eigen::VectorXd column_factor;                                        // N
   std::vector<std::int64_t> stake_units;  // V: S in units of 2^-52, for the κ-quantile
   QuantileScratch quantile;
+  std::vector<QuantileGuess> guesses;     // N: each column's weight range last epoch (speed only)
 };
 
 // Everything one epoch computes. Vectors over miners have N entries, over validators V. The V x N outputs
@@ -180,6 +193,9 @@ inline constexpr int stake_unit_bits = 52;
 std::int64_t stake_units(double share) noexcept;  // share * 2^52 to the nearest integer; share in [0, 1]
 double kappa_quantile(const double* w, const std::int64_t* s, Eigen::Index n, std::int64_t kappa,
                       QuantileScratch& scratch, double hint = std::numeric_limits<double>::quiet_NaN());
+
+double kappa_quantile(const double* w, const std::int64_t* s, Eigen::Index n, std::int64_t kappa,
+                      QuantileScratch& scratch, QuantileGuess& guess);
 
 // Liquid alpha's rate for one pair (SCHEMA.md §4.7): w the weight, b the old bond, c the consensus it is
 // measured against.
