@@ -655,7 +655,8 @@ namespace {
 template <class A, class B>
 bool same_bits(const A& a, const B& b) {
   return a.rows() == b.rows() && a.cols() == b.cols() &&
-         std::memcmp(a.data(), b.data(), static_cast<std::size_t>(a.size()) * sizeof(*a.data())) == 0;
+         (a.size() == 0 ||  // an empty matrix's data() may be null, which memcmp must not see
+          std::memcmp(a.data(), b.data(), static_cast<std::size_t>(a.size()) * sizeof(*a.data())) == 0);
 }
 
 }  // namespace
