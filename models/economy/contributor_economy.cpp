@@ -586,9 +586,9 @@ void ContributorEconomy::pay_role(RoleState& role, TokenAmount budget, std::int6
       core::RandomStream rng = streams.stream(agent);
       contributions_[k] = core::draw_normal(rng, b.mu, b.sigma);  // log-contribution; exp below
     }
-    // LogNormal = exp(Normal), in a pass of its own: independent exps overlap in the CPU, which they cannot
-    // behind each agent's draw.
-    for (double& q : contributions_) q = core::portable_exp(q);
+    // LogNormal = exp(Normal), in a pass of its own: vectorized, and independent exps overlap in the CPU, which
+    // they cannot behind each agent's draw.
+    core::exp_in_place(contributions_);
     if (data_role_ != no_role && &role == &roles_[data_role_])
       role.contributed_epoch = data_quality_.empty()
                                    ? std::accumulate(contributions_.begin(), contributions_.end(), 0.0)

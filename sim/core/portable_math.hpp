@@ -8,6 +8,7 @@
 #include <bit>
 #include <cstdint>
 #include <limits>
+#include <span>
 
 namespace dais::core {
 
@@ -56,5 +57,12 @@ constexpr double portable_exp(double x) noexcept {
   if (e < -1000) return mantissa * detail::power_of_two(-1000) * detail::power_of_two(e + 1000);
   return mantissa * detail::power_of_two(e);
 }
+
+// x[i] = portable_exp(x[i]) for every i, to the bit, several at a time (AVX2 where the processor has it).
+void exp_in_place(std::span<double> x) noexcept;
+
+namespace detail {
+void exp_in_place_baseline(std::span<double> x) noexcept;  // exp_in_place without AVX2, for the tests
+}  // namespace detail
 
 }  // namespace dais::core

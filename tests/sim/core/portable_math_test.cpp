@@ -1,9 +1,11 @@
 #include <catch2/catch.hpp>
 
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <limits>
 #include <random>
+#include <vector>
 
 #include "sim/core/portable_math.hpp"
 
@@ -55,4 +57,32 @@ TEST_CASE("portable_exp's table is computed exactly at compile time", "[core][ma
   static_assert(dais::core::detail::exp2_table[128] == 0x1.6a09e667f3bcdp+0);  // sqrt(2), correctly rounded
   static_assert(portable_exp(0.0) == 1.0);
   SUCCEED();
+}
+
+TEST_CASE("exp_in_place gives portable_exp's bits for every element, in range, at its ends and beyond", "[core][math]") {
+  std::mt19937_64 rng(31);
+  std::uniform_real_distribution<double> wide(-800.0, 800.0);
+  std::uniform_real_distribution<double> narrow(-5.0, 5.0);
+  std::vector<double> x;
+  for (int i = 0; i < 20000; ++i) x.push_back(i % 3 == 0 ? wide(rng) : narrow(rng));
+  // The vector path's bounds and the scalar path's special values, at every position of a block of four.
+  for (const double special : {-690.0, 690.0, -689.999, 689.999, -745.3, 709.8, 0.0, -0.0,
+                               std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity(),
+                               std::numeric_limits<double>::quiet_NaN(), 1e-300, -1e-300})
+    for (int at = 0; at < 4; ++at) {
+      x.insert(x.end(), {narrow(rng), narrow(rng), narrow(rng), narrow(rng)});
+      x[x.size() - 4 + static_cast<std::size_t>(at)] = special;
+    }
+  for (std::size_t length : {x.size(), std::size_t{7}, std::size_t{1}, std::size_t{0}}) {
+    std::vector<double> widest(x.begin(), x.begin() + static_cast<std::ptrdiff_t>(length));
+    std::vector<double> baseline = widest;
+    dais::core::exp_in_place(widest);                   // AVX2 where the processor has it
+    dais::core::detail::exp_in_place_baseline(baseline);  // two SSE2 lanes
+    for (std::size_t i = 0; i < length; ++i) {
+      INFO("x = " << x[i]);
+      const auto want = std::bit_cast<std::uint64_t>(portable_exp(x[i]));
+      REQUIRE(std::bit_cast<std::uint64_t>(widest[i]) == want);
+      REQUIRE(std::bit_cast<std::uint64_t>(baseline[i]) == want);
+    }
+  }
 }
