@@ -58,6 +58,7 @@ void OrderedMerge::append(std::size_t index, std::string_view part) {
   const PartTables run = view_part(part, index);
   for (Table& t : tables_) {
     t.out->write(run.text[t.part_table]);
+    t.out->start_writeback();  // the disk works while runs compute, not at commit
     t.rows += run.rows[t.part_table];
   }
 }
