@@ -145,47 +145,6 @@ std::vector<std::size_t> prepare(const BatchPlan& plan, const fs::path& out_dir,
   return pending;
 }
 
-// Merges the committed parts in run order into the output tables.
-nlohmann::json merge(const BatchPlan& plan, const fs::path& out_dir) {
-  struct Table {
-    const char* file;
-    const std::vector<std::string>* columns;
-    bool selected;
-    io::CsvBuffer io::RunOutput::*rows;
-  };
-  const Table tables[] = {{"runs.csv", &plan.schema.runs, true, &io::RunOutput::run},
-                          {"epochs.csv", &plan.schema.epochs, plan.selection.epochs, &io::RunOutput::epochs},
-                          {"agents.csv", &plan.schema.agents, plan.selection.agents, &io::RunOutput::agents},
-                          {"transfers.csv", &plan.schema.transfers, plan.selection.transfers, &io::RunOutput::transfers}};
-  std::vector<std::unique_ptr<io::AtomicFile>> files;
-  std::vector<std::int64_t> rows;
-  for (const Table& t : tables) {
-    if (!t.selected) continue;
-    files.push_back(std::make_unique<io::AtomicFile>(out_dir / t.file));
-    files.back()->write(io::csv_header(*t.columns));
-    rows.push_back(0);
-  }
-  for (std::size_t i = 0; i < plan.runs.size(); ++i) {
-    const io::RunOutput part = parse_part(io::read_file(part_file(out_dir, i)), i);
-    std::size_t f = 0;
-    for (const Table& t : tables) {
-      if (!t.selected) continue;
-      files[f]->write((part.*t.rows).text());
-      rows[f] += (part.*t.rows).rows();
-      ++f;
-    }
-  }
-  nlohmann::json written = nlohmann::json::object();
-  std::size_t f = 0;
-  for (const Table& t : tables) {
-    if (!t.selected) continue;
-    files[f]->commit();
-    written[t.file] = rows[f];
-    ++f;
-  }
-  return written;
-}
-
 }  // namespace
 
 RunError::RunError(const io::RunIdentity& run, const std::string& what)
@@ -221,23 +180,33 @@ std::string serialize_part(std::size_t run_index, const io::RunOutput& output) {
   return bytes;
 }
 
-io::RunOutput parse_part(const std::string& bytes, std::size_t expected_run_index) {
+PartTables view_part(std::string_view bytes, std::size_t expected_run_index) {
   const std::size_t end_of_header = bytes.find('\n');
   if (end_of_header == std::string::npos) throw std::runtime_error("part without a header");
   const auto header = nlohmann::json::parse(bytes.substr(0, end_of_header));
   if (header.at("run").get<std::size_t>() != expected_run_index) throw std::runtime_error("part of another run");
-  io::RunOutput out;
-  out.fingerprint = header.at("fingerprint").get<std::string>();
-  out.agent_epochs = header.at("agent_epochs").get<std::int64_t>();
-  io::CsvBuffer* tables[] = {&out.run, &out.epochs, &out.agents, &out.transfers};
+  PartTables part;
+  part.fingerprint = header.at("fingerprint").get<std::string>();
+  part.agent_epochs = header.at("agent_epochs").get<std::int64_t>();
   std::size_t offset = end_of_header + 1;
-  for (std::size_t t = 0; t < 4; ++t) {
+  for (std::size_t t = 0; t < part.text.size(); ++t) {
     const auto size = header.at("bytes").at(t).get<std::size_t>();
     if (offset + size > bytes.size()) throw std::runtime_error("part shorter than its header says");
-    tables[t]->append_raw(std::string_view(bytes).substr(offset, size), header.at("rows").at(t).get<std::int64_t>());
+    part.text[t] = bytes.substr(offset, size);
+    part.rows[t] = header.at("rows").at(t).get<std::int64_t>();
     offset += size;
   }
   if (offset != bytes.size()) throw std::runtime_error("part longer than its header says");
+  return part;
+}
+
+io::RunOutput parse_part(const std::string& bytes, std::size_t expected_run_index) {
+  const PartTables part = view_part(bytes, expected_run_index);
+  io::RunOutput out;
+  out.fingerprint = part.fingerprint;
+  out.agent_epochs = part.agent_epochs;
+  io::CsvBuffer* tables[] = {&out.run, &out.epochs, &out.agents, &out.transfers};
+  for (std::size_t t = 0; t < part.text.size(); ++t) tables[t]->append_raw(part.text[t], part.rows[t]);
   return out;
 }
 
@@ -249,6 +218,10 @@ BatchRun::BatchRun(const BatchPlan& plan, const RunFunction& run, fs::path out_d
   io::create_folder(out_dir_);  // before any run: a folder that cannot be made should not cost a batch
   pending_ = prepare(plan_, out_dir_, options_, fingerprints_);
   done_ = static_cast<std::int64_t>(plan_.runs.size() - pending_.size());
+  std::vector<bool> committed(plan_.runs.size(), true);
+  for (const std::size_t i : pending_) committed[i] = false;
+  merge_ = std::make_unique<OrderedMerge>(plan_, out_dir_, std::move(committed),
+                                          [this](std::size_t i) { return io::read_file(part_file(out_dir_, i)); });
 }
 
 std::optional<std::size_t> BatchRun::take() {
@@ -262,6 +235,7 @@ void BatchRun::commit(std::size_t index, const std::string& part, const std::str
   io::write_file_atomically(part_file(out_dir_, index), part);
   fingerprints_[index] = fingerprint;
   finished();
+  merge_->add(index, part);
 }
 
 void BatchRun::fail(std::size_t index, const std::string& what) {
@@ -318,6 +292,7 @@ BatchResult BatchRun::finish(nlohmann::json& manifest) {
   for (std::size_t i = 0; i < plan_.runs.size(); ++i) {
     if (!errors_[i]) continue;
     // A failed run is a bug, not an interruption: nothing of this batch is kept.
+    merge_.reset();
     fs::remove_all(state_folder(out_dir_), ec);
     if (!folder_existed_) fs::remove(out_dir_, ec);
     throw RunError(plan_.runs[i], *errors_[i]);
@@ -327,7 +302,7 @@ BatchResult BatchRun::finish(nlohmann::json& manifest) {
   BatchResult result;
   result.runs = total;
   result.ran = ran_.load();
-  result.files = merge(plan_, out_dir_);
+  result.files = merge_->commit();
   result.seconds = seconds_since(start_);
   manifest["runs"] = total;
   manifest["files"] = result.files;

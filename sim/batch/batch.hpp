@@ -4,11 +4,13 @@
 // number of threads or ranks.
 //
 // Every finished run is committed at once, atomically, as a part file under OUT/.dais/parts/, and dropped
-// from memory: a batch holds only the runs in flight. When all runs are done, the parts are merged in run
-// order into runs.csv, epochs.csv, agents.csv, transfers.csv and manifest.json, each written atomically, and
-// OUT/.dais is removed. An interrupted batch (Ctrl-C, kill -9, a lost machine) keeps its finished parts;
-// run_batch with `resume` runs only what is missing, and the result is byte-identical to an uninterrupted run.
+// from memory: a batch holds only the runs in flight. Meanwhile the parts are appended in run order to
+// runs.csv, epochs.csv, agents.csv and transfers.csv under temporary names; when all runs are done, these and
+// manifest.json are moved into place, each atomically, and OUT/.dais is removed. An interrupted batch (Ctrl-C,
+// kill -9, a lost machine) keeps its finished parts; run_batch with `resume` runs only what is missing, and the
+// result is byte-identical to an uninterrupted run.
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <filesystem>
@@ -16,6 +18,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sim/io/run_output.hpp"
@@ -106,5 +109,14 @@ std::filesystem::path state_folder(const std::filesystem::path& out_dir);
 // One run's rows as a self-describing byte string (a JSON header line, then the tables), and back.
 std::string serialize_part(std::size_t run_index, const io::RunOutput& output);
 io::RunOutput parse_part(const std::string& bytes, std::size_t expected_run_index);
+
+// A part read in place: its tables are views into its bytes, so the merge copies them once, into the output.
+struct PartTables {
+  std::string fingerprint;
+  std::int64_t agent_epochs = 0;
+  std::array<std::string_view, 4> text;  // run, epochs, agents, transfers
+  std::array<std::int64_t, 4> rows{};
+};
+PartTables view_part(std::string_view bytes, std::size_t expected_run_index);
 
 }  // namespace dais::batch

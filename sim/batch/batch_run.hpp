@@ -6,10 +6,12 @@
 #include <chrono>
 #include <condition_variable>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 
 #include "sim/batch/batch.hpp"
+#include "sim/batch/merge.hpp"
 
 namespace dais::batch {
 
@@ -21,14 +23,14 @@ class BatchRun {
 
   // The next run to compute, or none when all are taken, a run failed, or a stop was asked for.
   std::optional<std::size_t> take();
-  // A run computed here or elsewhere: its part is committed to disk at once.
+  // A run computed here or elsewhere: its part is committed to disk at once, and merged if its turn has come.
   void commit(std::size_t index, const std::string& part, const std::string& fingerprint);
   void fail(std::size_t index, const std::string& what);
 
   // Computes runs on `jobs` threads until none is left. `beside`, if given, runs on the calling thread
   // meanwhile (the MPI dispatcher); otherwise the calling thread shows progress.
   void run_local(unsigned jobs, const std::function<void()>& beside = {});
-  // Throws RunError or Interrupted, or merges the parts and writes the manifest.
+  // Throws RunError or Interrupted, or merges the parts left and writes the manifest.
   BatchResult finish(nlohmann::json& manifest);
 
   [[nodiscard]] unsigned threads_for(unsigned jobs) const noexcept;
@@ -57,6 +59,7 @@ class BatchRun {
   std::atomic<bool> failed_{false};
   std::mutex mutex_;
   std::condition_variable progressed_;
+  std::unique_ptr<OrderedMerge> merge_;  // reset early when a failed run removes the folder
 };
 
 // The MPI path of run_batch: rank 0 hands out runs to its own threads and to the other ranks, which send

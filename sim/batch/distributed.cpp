@@ -1,7 +1,7 @@
 // run_batch over the ranks of an MPI job. Rank 0 prepares the output folder, then hands out run indices from the
 // same list its own threads take from: another rank asks for a run, computes it and sends its part back, and
-// rank 0 commits it. Parts travel over MPI, so the ranks need no shared filesystem. At the end rank 0 merges,
-// exactly as a single process would, and tells every rank how the batch ended.
+// rank 0 commits it. Parts travel over MPI, so the ranks need no shared filesystem. Rank 0 merges them in run
+// order, exactly as a single process would, and at the end tells every rank how the batch ended.
 
 #include <boost/mpi/collectives/broadcast.hpp>
 #include <boost/serialization/string.hpp>

@@ -1,5 +1,6 @@
 #include "sim/io/atomic_file.hpp"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -39,6 +40,13 @@ AtomicFile::~AtomicFile() {
 void AtomicFile::write(std::string_view data) {
   if (std::fwrite(data.data(), 1, data.size(), file_) != data.size())
     throw IoError(fmt::format("cannot write {}: {}", temporary_.string(), system_reason()));
+}
+
+void AtomicFile::start_writeback() {
+  if (std::fflush(file_) != 0)
+    throw IoError(fmt::format("cannot write {}: {}", temporary_.string(), system_reason()));
+  // Only a hint: a failed writeback is reported by commit()'s fsync.
+  ::sync_file_range(::fileno(file_), 0, 0, SYNC_FILE_RANGE_WRITE);
 }
 
 void AtomicFile::commit() {

@@ -28,6 +28,9 @@ class AtomicFile {
   ~AtomicFile();
 
   void write(std::string_view data);
+  // Starts writing what was written so far to disk and returns without waiting, so that commit()'s flush of
+  // a large file finds little left to do.
+  void start_writeback();
   void commit();
   [[nodiscard]] const std::filesystem::path& temporary_path() const noexcept { return temporary_; }
 

@@ -185,6 +185,29 @@ TEST_CASE("an interrupted batch keeps its finished runs and resumes to the same 
   fs::remove_all(cut);
 }
 
+TEST_CASE("a part that cannot be read back when its turn comes fails the batch and keeps it for --resume",
+          "[batch]") {
+  const auto plan = plan_of(4);
+  const fs::path out = fresh("unreadable");
+  const batch::RunFunction f = [&](std::size_t i) { return fake_run(plan.runs[i], 0); };
+  // Run 0 is slow, so run 1 waits on disk for its turn; run 2 damages it there.
+  const batch::RunFunction damaging = [&](std::size_t i) {
+    if (i == 0) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    if (i == 2) io::write_file_atomically(batch::state_folder(out) / "parts" / "run-00000001.part", "garbage");
+    return f(i);
+  };
+  nlohmann::json m;
+  CHECK_THROWS_WITH(batch::run_batch(plan, damaging, out, {2, false, false}, m), "part without a header");
+  CHECK_FALSE(fs::exists(out / "runs.csv"));
+  CHECK(files_of(out).size() == 5);  // batch.json and the four parts: no merged temporary is left
+  nlohmann::json m_resumed;
+  const auto resumed = batch::run_batch(plan, f, out, {2, false, true}, m_resumed);
+  CHECK(resumed.ran == 1);
+  CHECK(io::read_file(out / "runs.csv") ==
+        "run_id,design,replicate,seed,value\n0,d,0,7,0\n1,d,1,7,10\n2,d,2,7,20\n3,d,3,7,30\n");
+  fs::remove_all(out);
+}
+
 TEST_CASE("temporaries a killed process left behind are removed, and only they", "[batch]") {
   const auto plan = plan_of(2);
   const fs::path out = fresh("stale");

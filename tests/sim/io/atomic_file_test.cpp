@@ -41,6 +41,21 @@ TEST_CASE("an abandoned atomic file leaves neither the target nor a temporary", 
   fs::remove_all(dir);
 }
 
+TEST_CASE("a file written back to disk along the way commits whole", "[io][atomic]") {
+  const fs::path dir = scratch_dir("writeback");
+  {
+    dais::io::AtomicFile f(dir / "out.csv");
+    f.write("a,b\n");
+    f.start_writeback();
+    CHECK_FALSE(fs::exists(dir / "out.csv"));
+    f.write("1,2\n");
+    f.commit();
+  }
+  CHECK(dais::io::read_file(dir / "out.csv") == "a,b\n1,2\n");
+  CHECK(entries(dir) == 1);
+  fs::remove_all(dir);
+}
+
 TEST_CASE("an existing file is untouched until the new one is committed", "[io][atomic]") {
   const fs::path dir = scratch_dir("keep");
   dais::io::write_file_atomically(dir / "out.csv", "old\n");
