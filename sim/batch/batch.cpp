@@ -221,7 +221,7 @@ BatchRun::BatchRun(const BatchPlan& plan, const RunFunction& run, fs::path out_d
   std::vector<bool> committed(plan_.runs.size(), true);
   for (const std::size_t i : pending_) committed[i] = false;
   merge_ = std::make_unique<OrderedMerge>(plan_, out_dir_, std::move(committed),
-                                          [this](std::size_t i) { return io::read_file(part_file(out_dir_, i)); });
+                                          [this](std::size_t i) { return part_file(out_dir_, i); });
 }
 
 std::optional<std::size_t> BatchRun::take() {

@@ -1,12 +1,14 @@
 #include "sim/batch/merge.hpp"
 
+#include <fmt/format.h>
+
 #include <stdexcept>
 
 namespace dais::batch {
 
 OrderedMerge::OrderedMerge(const BatchPlan& plan, const std::filesystem::path& out_dir, std::vector<bool> committed,
-                           PartReader read_part)
-    : read_part_(std::move(read_part)), committed_(std::move(committed)) {
+                           PartPath part_path)
+    : part_path_(std::move(part_path)), committed_(std::move(committed)) {
   struct Selectable {
     const char* file;
     const std::vector<std::string>& columns;
@@ -39,8 +41,17 @@ void OrderedMerge::append_ready(std::unique_lock<std::mutex>& lock, std::size_t 
     lock.unlock();  // other runs commit meanwhile
     std::exception_ptr failure;
     try {
-      if (i == index) append(i, part);
-      else append(i, read_part_(i));  // a run that finished before one ahead of it: its part is on disk
+      if (i == index) {
+        append(i, part);
+      } else {  // a run that finished before one ahead of it: its part is on disk
+        const std::filesystem::path path = part_path_(i);
+        try {
+          append(i, io::read_file(path));
+        } catch (const std::exception& e) {
+          throw std::runtime_error(fmt::format("cannot merge run {} from {}: {}; `dais run ... --resume` computes it again",
+                                               i, path.string(), e.what()));
+        }
+      }
     } catch (...) {
       failure = std::current_exception();
     }

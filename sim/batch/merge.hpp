@@ -23,20 +23,21 @@ namespace dais::batch {
 
 class OrderedMerge {
  public:
-  // The committed part of a run, read back from disk.
-  using PartReader = std::function<std::string(std::size_t index)>;
+  // Where the committed part of a run is on disk.
+  using PartPath = std::function<std::filesystem::path(std::size_t index)>;
 
   // Opens the plan's selected tables in `out_dir`, headers written. `committed[i]` says that run i's part is on
   // disk already (a resumed batch).
   OrderedMerge(const BatchPlan& plan, const std::filesystem::path& out_dir, std::vector<bool> committed,
-               PartReader read_part);
+               PartPath part_path);
 
   // Run `index` is committed, `part` its bytes. Thread-safe: one thread appends at a time, in run order, and a
   // thread that finds another appending leaves its run to that one.
   void add(std::size_t index, std::string_view part);
 
   // Appends the runs still waiting, moves the tables into place and returns their row counts
-  // ({"runs.csv": rows, ...}). Every run must be committed; an error met while appending is thrown here.
+  // ({"runs.csv": rows, ...}). Every run must be committed; an error met while appending is thrown here, naming
+  // the part and how to recompute it.
   nlohmann::json commit();
 
  private:
@@ -52,7 +53,7 @@ class OrderedMerge {
   void append(std::size_t index, std::string_view part);
 
   std::vector<Table> tables_;
-  PartReader read_part_;
+  PartPath part_path_;
   std::mutex mutex_;
   // Guarded by mutex_:
   std::vector<bool> committed_;
