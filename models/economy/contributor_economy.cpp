@@ -579,12 +579,18 @@ void ContributorEconomy::pay_role(RoleState& role, TokenAmount budget, std::int6
   } else {
     core::EntityStreams streams({scenario_.seed, static_cast<std::uint64_t>(identity_.replicate), 0, contribution},
                                 static_cast<std::uint64_t>(epoch));
+    // Through locals, as in update_agents: the stores would otherwise make the compiler reload every member.
+    const AccountId* const active = role.active.data();
+    const std::uint16_t* const population = population_.data();
+    const PopulationState* const populations = populations_.data();
+    std::uint32_t* const agents = agents_.data();
+    double* const contributions = contributions_.data();
     for (std::size_t k = 0; k < n; ++k) {
-      const std::uint32_t agent = agent_of(role.active[k]);
-      agents_[k] = agent;
-      const ContributorBehaviour& b = populations_[population_[agent]].behaviour;
+      const std::uint32_t agent = agent_of(active[k]);
+      agents[k] = agent;
+      const ContributorBehaviour& b = populations[population[agent]].behaviour;
       core::RandomStream rng = streams.stream(agent);
-      contributions_[k] = core::draw_normal(rng, b.mu, b.sigma);  // log-contribution; exp below
+      contributions[k] = core::draw_normal(rng, b.mu, b.sigma);  // log-contribution; exp below
     }
     // LogNormal = exp(Normal), in a pass of its own: vectorized, and independent exps overlap in the CPU, which
     // they cannot behind each agent's draw.
@@ -698,13 +704,34 @@ std::int64_t ContributorEconomy::update_agents(RoleState& role, std::int64_t epo
   const double price_ratio = trading_ ? trading_->price_ratio() : 1.0;
   core::EntityStreams exit_streams({scenario_.seed, static_cast<std::uint64_t>(identity_.replicate), 0, exit_decision},
                                    static_cast<std::uint64_t>(epoch));
+  // The loop reads the arrays and sums through locals: it stores amounts and doubles, which the compiler cannot
+  // tell apart from the members, so it would otherwise load every member again for every agent (and carry the
+  // sums through memory).
+  AccountId* const active = role.active.data();
+  const std::uint32_t* const agents = agents_.data();  // pay_role's: aligned with role.active
+  const std::uint16_t* const population = population_.data();
+  const PopulationState* const populations = populations_.data();
+  const TokenAmount* const shares = shares_.data();
+  const TokenAmount* const passed_on = passed_on_.empty() ? nullptr : passed_on_.data();
+  const TokenAmount* const fees_epoch = earns_fees ? fees_epoch_.data() : nullptr;
+  const double* const contributions = contributions_.data();
+  TokenAmount* const reward_total = reward_total_.data();
+  double* const contribution_total = contribution_total_.data();
+  double* const profit = profit_.data();
+  std::int32_t* const exit_epoch = exit_epoch_.data();
+  TokenTrading* const trading = trading_.get();
+  ComputeMarket* const compute_market = market ? market_.get() : nullptr;
+  const double base_unit = base_unit_;
+  TokenAmount largest = largest_reward_total_;
+  double stayed_profit = incumbents_profit_;  // summed on from the roles before, in the same order
   for (std::size_t k = 0; k < n; ++k) {
-    const std::uint32_t agent = agent_of(role.active[k]);
-    const ContributorBehaviour& b = populations_[population_[agent]].behaviour;
+    const std::uint32_t agent = agents[k];
+    const ContributorBehaviour& b = populations[population[agent]].behaviour;
     // The rule's payment; shares_ is what the agent kept.
-    reward_total_[agent] += passed_on_.empty() ? shares_[k] : shares_[k] + passed_on_[k];
-    largest_reward_total_ = std::max(largest_reward_total_, reward_total_[agent]);
-    contribution_total_[agent] += contributions_[k];
+    const TokenAmount total = reward_total[agent] + (passed_on == nullptr ? shares[k] : shares[k] + passed_on[k]);
+    reward_total[agent] = total;
+    largest = std::max(largest, total);
+    contribution_total[agent] += contributions[k];
     // Gas the agent's own transactions used, charged at the scenario's gas price as a cost of its work.
     double gas_cost_tokens = 0.0;
     if (!gas.empty() && gas[k] > 0) {
@@ -713,35 +740,37 @@ std::int64_t ContributorEconomy::update_agents(RoleState& role, std::int64_t epo
       gas_cost_[agent] += cost;
       gas_epoch_ += gas[k];
       gas_cost_epoch_ += cost;
-      gas_cost_tokens = as_tokens(cost, base_unit_);
+      gas_cost_tokens = as_tokens(cost, base_unit);
     }
     // A compute provider serving the market also earns its jobs' fees (its contribution is their number), a
     // developer the model fees of its share of the jobs.
-    const double fees = earns_fees ? as_tokens(fees_epoch_[k], base_unit_) : 0.0;
-    const double income = as_tokens(shares_[k], base_unit_) + fees;
+    const double fees = fees_epoch == nullptr ? 0.0 : as_tokens(fees_epoch[k], base_unit);
+    const double income = as_tokens(shares[k], base_unit) + fees;
     // With a token market, income counts at the last close's price relative to genesis (costs are fixed in fiat).
     const double gain = income * price_ratio - b.cost_tokens - gas_cost_tokens;
-    if (trading_) {
-      income_fiat_[agent] += income * trading_->price();
-      trading_->order_sale(agent, shares_[k]);
+    if (trading != nullptr) {
+      income_fiat_[agent] += income * trading->price();
+      trading->order_sale(agent, shares[k]);
     }
-    const double p = (1.0 - b.smoothing) * profit_[agent] + b.smoothing * gain;
-    profit_[agent] = p;
-    if (market && market_->caught(agent)) {  // caught cheating: slashed and out
-      exit_epoch_[agent] = static_cast<std::int32_t>(epoch);
+    const double p = (1.0 - b.smoothing) * profit[agent] + b.smoothing * gain;
+    profit[agent] = p;
+    if (compute_market != nullptr && compute_market->caught(agent)) {  // caught cheating: slashed and out
+      exit_epoch[agent] = static_cast<std::int32_t>(epoch);
       continue;
     }
     if (p < 0.0) {
       core::RandomStream rng = exit_streams.stream(agent);
       if (core::draw_bernoulli(rng, b.exit_probability)) {
-        exit_epoch_[agent] = static_cast<std::int32_t>(epoch);
-        if (market) market_->leave(agent);
+        exit_epoch[agent] = static_cast<std::int32_t>(epoch);
+        if (compute_market != nullptr) compute_market->leave(agent);
         continue;
       }
     }
-    incumbents_profit_ += p;
-    role.active[kept++] = role.active[k];
+    stayed_profit += p;
+    active[kept++] = active[k];
   }
+  largest_reward_total_ = largest;
+  incumbents_profit_ = stayed_profit;
   role.active.resize(kept);
   return static_cast<std::int64_t>(n - kept);
 }
