@@ -27,9 +27,12 @@ class InvariantDivisor {
         d_(d << shift_),
         v_(low(~u128{0} / d_)) {}  // floor((2^128 - 1) / d) - 2^64, for d normalized to its top bit
 
-  // floor(n / d), and n mod d in `remainder`. Requires n < d * 2^64, so the quotient fits 64 bits.
-  std::uint64_t divide(u128 n, std::uint64_t& remainder) const noexcept {
-    const u128 u = n << shift_;
+  // x scaled as the divisor is: x * 2^s, where 2^s brings d's top bit to bit 63. Fits 64 bits for x < d.
+  [[nodiscard]] std::uint64_t scaled(std::uint64_t x) const noexcept { return x << shift_; }
+
+  // floor(n / d), and n mod d in `remainder`, given u = n * 2^s (see scaled()): a numerator written as a scaled
+  // factor times another needs no 128-bit shift. Requires n < d * 2^64, so the quotient fits 64 bits.
+  std::uint64_t divide_scaled(u128 u, std::uint64_t& remainder) const noexcept {
     const std::uint64_t u1 = high(u);
     const std::uint64_t u0 = low(u);
     const u128 q = static_cast<u128>(v_) * u1 + ((static_cast<u128>(u1 + 1) << 64) | u0);
@@ -61,19 +64,26 @@ struct Threshold {
   std::uint64_t ties = 0;
 };
 
+constexpr int digit_bits = 11;
+using Histogram = std::array<std::uint32_t, std::size_t{1} << digit_bits>;
+// The shift of the leading digit of remainders below 2^bits.
+constexpr int leading_digit_shift(int bits) noexcept { return bits - std::min(digit_bits, bits); }
+
 // Radix selection of the `count` largest of `remainders` (each below 2^bits), most significant digit first,
-// reading the remainders but never moving them: no copy, and usually two passes.
-Threshold largest(std::span<const std::uint64_t> remainders, std::uint64_t count, int bits) {
-  constexpr int digit_bits = 11;
-  std::array<std::uint32_t, std::size_t{1} << digit_bits> histogram;
+// reading the remainders but never moving them: no copy, and usually one pass. `histogram` arrives holding the
+// count of each leading digit (remainder >> leading_digit_shift(bits)), which the caller tallies as it
+// computes the remainders.
+Threshold largest(std::span<const std::uint64_t> remainders, std::uint64_t count, int bits, Histogram& histogram) {
   Threshold t{0, bits, count};
-  while (t.shift > 0) {
+  for (bool counted = true; t.shift > 0; counted = false) {
     const int width = std::min(digit_bits, t.shift);
     const int next = t.shift - width;
     const std::uint64_t mask = (std::uint64_t{1} << width) - 1;
-    std::fill_n(histogram.begin(), mask + 1, 0u);
-    for (const std::uint64_t r : remainders)
-      if ((r >> t.shift) == t.prefix) ++histogram[(r >> next) & mask];
+    if (!counted) {
+      std::fill_n(histogram.begin(), mask + 1, 0u);
+      for (const std::uint64_t r : remainders)
+        if ((r >> t.shift) == t.prefix) ++histogram[(r >> next) & mask];
+    }
     std::uint64_t above = 0;
     std::uint64_t d = mask;
     while (above + histogram[d] < t.ties) above += histogram[d--];
@@ -108,10 +118,18 @@ bool apportion_by(TokenAmount total, std::size_t n, Weight weight, std::span<Tok
 
   // total * w_i = quotient * W * w_i + rest * w_i, so the exact floor is quotient * w_i + floor(rest * w_i / W),
   // and rest * w_i < W * 2^64 keeps that quotient within 64 bits.
+  const std::uint64_t rest_scaled = divisor.scaled(rest);
+  const int bits = static_cast<int>(std::bit_width(big_w - 1));  // remainders are below 2^bits
+  const int leading_shift = leading_digit_shift(bits);
+  Histogram histogram;
+  std::fill_n(histogram.begin(), std::size_t{1} << (bits - leading_shift), 0u);
   u128 paid = 0;
   for (std::size_t i = 0; i < n; ++i) {
     const std::uint64_t w = remainders[i];
-    const std::uint64_t extra = divisor.divide(static_cast<u128>(rest) * w, remainders[i]);
+    std::uint64_t r = 0;
+    const std::uint64_t extra = divisor.divide_scaled(static_cast<u128>(rest_scaled) * w, r);
+    remainders[i] = r;
+    ++histogram[r >> leading_shift];
     const u128 share = quotient * w + extra;
     out[i] = TokenAmount::from_base_units(share);
     paid += share;
@@ -119,8 +137,7 @@ bool apportion_by(TokenAmount total, std::size_t n, Weight weight, std::span<Tok
   const u128 leftover = units - paid;  // fewer than n: each floor lost less than one unit
   if (leftover == 0 || rounding == Rounding::down) return true;
 
-  const Threshold t = largest(remainders, static_cast<std::uint64_t>(leftover),
-                              static_cast<int>(std::bit_width(big_w - 1)));
+  const Threshold t = largest(remainders, static_cast<std::uint64_t>(leftover), bits, histogram);
   std::uint64_t ties = t.ties;
   for (std::size_t i = 0; i < n; ++i) {
     const std::uint64_t key = remainders[i] >> t.shift;

@@ -219,12 +219,23 @@ void radix_sort(std::span<Key> values, Key* buffer, Count* counts, const KeyRang
   // The keys are now in order of their bits from plan.base up. Keys tied there form contiguous runs, each
   // sorted on the bits below. A run's keys share every bit from plan.base up, so each level of this
   // recursion works on strictly fewer bits, and the buffers are free again for it to reuse.
-  for (std::size_t start = 0; start < n;) {
-    const std::uint64_t prefix = (bits_of(values[start]) - min_key) >> plan.base;
-    std::size_t end = start + 1;
-    while (end < n && ((bits_of(values[end]) - min_key) >> plan.base) == prefix) ++end;
-    if (end - start > 1) sort_run(values.subspan(start, end - start), buffer, counts);
-    start = end;
+  // Ties are rare (about n/128 pairs), so the scan compares each key's prefix with the one before it and only
+  // a tie leaves the loop's straight path.
+  const auto prefix_of = [&](std::size_t i) { return (bits_of(values[i]) - min_key) >> plan.base; };
+  std::uint64_t previous = prefix_of(0);
+  for (std::size_t i = 1; i < n; ++i) {
+    const std::uint64_t prefix = prefix_of(i);
+    if (prefix != previous) [[likely]] {
+      previous = prefix;
+      continue;
+    }
+    const std::size_t start = i - 1;
+    std::size_t end = i + 1;
+    while (end < n && prefix_of(end) == prefix) ++end;
+    sort_run(values.subspan(start, end - start), buffer, counts);
+    if (end == n) break;
+    previous = prefix_of(end);
+    i = end;
   }
 }
 

@@ -21,21 +21,30 @@ std::vector<std::uint64_t> split(std::uint64_t total, const std::vector<std::uin
   return v;
 }
 
-// Hamilton's method computed the slow, obvious way with exact rationals (numerators over W).
-std::vector<std::uint64_t> hamilton(std::uint64_t total, const std::vector<std::uint64_t>& w) {
+// Hamilton's method computed the slow, obvious way with exact rationals (numerators over W): the floors of
+// quotient * w + rest * w / W, and one unit each to the largest remainders, ties to the lower index.
+std::vector<u128> hamilton_units(u128 total, const std::vector<std::uint64_t>& w) {
   const u128 sum = std::accumulate(w.begin(), w.end(), u128{0});
-  std::vector<std::uint64_t> out(w.size());
+  const u128 quotient = total / sum;
+  const u128 rest = total % sum;
+  std::vector<u128> out(w.size());
   std::vector<std::pair<u128, std::size_t>> rem;
-  std::uint64_t paid = 0;
+  u128 paid = 0;
   for (std::size_t i = 0; i < w.size(); ++i) {
-    const u128 num = static_cast<u128>(total) * w[i];
-    out[i] = static_cast<std::uint64_t>(num / sum);
+    const u128 num = rest * w[i];
+    out[i] = quotient * w[i] + num / sum;
     paid += out[i];
     rem.emplace_back(num % sum, i);
   }
   std::sort(rem.begin(), rem.end(), [](auto a, auto b) { return a.first != b.first ? a.first > b.first : a.second < b.second; });
-  for (std::uint64_t k = 0; k < total - paid; ++k) ++out[rem[k].second];
+  for (u128 k = 0; k < total - paid; ++k) ++out[static_cast<std::size_t>(rem[static_cast<std::size_t>(k)].second)];
   return out;
+}
+
+std::vector<std::uint64_t> hamilton(std::uint64_t total, const std::vector<std::uint64_t>& w) {
+  std::vector<std::uint64_t> v;
+  for (u128 x : hamilton_units(total, w)) v.push_back(static_cast<std::uint64_t>(x));
+  return v;
 }
 
 }  // namespace
@@ -84,6 +93,28 @@ TEST_CASE("property: apportion equals Hamilton's method and pays the total exact
     const auto got = split(total, w);
     CHECK(got == hamilton(total, w));
     CHECK(std::accumulate(got.begin(), got.end(), std::uint64_t{0}) == total);
+  }
+}
+
+TEST_CASE("property: apportion equals Hamilton's method on thousands of weights and 128-bit budgets", "[ledger][apportion]") {
+  // Many weights, so the selection of the largest remainders goes through several digits, and ties among them
+  // (few distinct weights) are settled by index.
+  std::mt19937_64 rng(11);
+  ledger::ApportionScratch scratch;
+  for (int trial = 0; trial < 60; ++trial) {
+    const std::size_t n = 1 + rng() % 5000;
+    const int weight_bits = 1 + static_cast<int>(rng() % 50);
+    const bool few_values = trial % 3 == 0;
+    std::vector<std::uint64_t> w(n);
+    for (auto& x : w) x = few_values ? 1 + rng() % 4 : rng() >> (64 - weight_bits);
+    if (std::all_of(w.begin(), w.end(), [](auto x) { return x == 0; })) w[0] = 1;
+    const u128 total = (static_cast<u128>(rng() >> (rng() % 64)) << (rng() % 60)) + rng() % 1000;
+    std::vector<TokenAmount> out(n);
+    ledger::apportion(TokenAmount::from_base_units(total), w, out, scratch);
+    const std::vector<u128> expected = hamilton_units(total, w);
+    std::size_t mismatches = 0;
+    for (std::size_t i = 0; i < n; ++i) mismatches += out[i].base_units() != expected[i];
+    CHECK(mismatches == 0);
   }
 }
 
