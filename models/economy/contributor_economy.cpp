@@ -185,6 +185,10 @@ class ContributorEconomy {
   // What the role's rule shares its budget by: the Yuma side of the developers or validators, else the work.
   std::span<const double> reward_basis(const RoleState& role, std::int64_t epoch);
   std::int64_t update_agents(RoleState& role, std::int64_t epoch);
+  // update_agents' loop, compiled once with and once without the optional parts (gas, fees, a token market, a
+  // compute market, delegation): without them, B1's case, the loop's values fit the registers.
+  template <bool Extras>
+  std::int64_t update_agents_loop(RoleState& role, std::int64_t epoch);
   std::int64_t admit_entrants(std::int64_t epoch);
   void record_epoch(std::int64_t epoch, TokenAmount emission, TokenAmount minted, std::int64_t entered,
                     std::int64_t exited, double retention);
@@ -696,6 +700,13 @@ void ContributorEconomy::update_demand() {
 }
 
 std::int64_t ContributorEconomy::update_agents(RoleState& role, std::int64_t epoch) {
+  const bool extras = !role.rule->contributor_gas().empty() || serves_market(role) || builds_models(role) || trading_ ||
+                      !passed_on_.empty();
+  return extras ? update_agents_loop<true>(role, epoch) : update_agents_loop<false>(role, epoch);
+}
+
+template <bool Extras>
+std::int64_t ContributorEconomy::update_agents_loop(RoleState& role, std::int64_t epoch) {
   std::size_t kept = 0;
   const std::size_t n = role.active.size();
   const std::span<const std::int64_t> gas = role.rule->contributor_gas();
@@ -728,41 +739,46 @@ std::int64_t ContributorEconomy::update_agents(RoleState& role, std::int64_t epo
     const std::uint32_t agent = agents[k];
     const ContributorBehaviour& b = populations[population[agent]].behaviour;
     // The rule's payment; shares_ is what the agent kept.
-    const TokenAmount total = reward_total[agent] + (passed_on == nullptr ? shares[k] : shares[k] + passed_on[k]);
+    const TokenAmount paid = Extras && passed_on != nullptr ? shares[k] + passed_on[k] : shares[k];
+    const TokenAmount total = reward_total[agent] + paid;
     reward_total[agent] = total;
     largest = std::max(largest, total);
     contribution_total[agent] += contributions[k];
-    // Gas the agent's own transactions used, charged at the scenario's gas price as a cost of its work.
+    double income = as_tokens(shares[k], base_unit);
     double gas_cost_tokens = 0.0;
-    if (!gas.empty() && gas[k] > 0) {
-      const TokenAmount cost = times(gas_price_, gas[k]);
-      gas_used_[agent] += gas[k];
-      gas_cost_[agent] += cost;
-      gas_epoch_ += gas[k];
-      gas_cost_epoch_ += cost;
-      gas_cost_tokens = as_tokens(cost, base_unit);
+    if constexpr (Extras) {
+      // Gas the agent's own transactions used, charged at the scenario's gas price as a cost of its work.
+      if (!gas.empty() && gas[k] > 0) {
+        const TokenAmount cost = times(gas_price_, gas[k]);
+        gas_used_[agent] += gas[k];
+        gas_cost_[agent] += cost;
+        gas_epoch_ += gas[k];
+        gas_cost_epoch_ += cost;
+        gas_cost_tokens = as_tokens(cost, base_unit);
+      }
+      // A compute provider serving the market also earns its jobs' fees (its contribution is their number), a
+      // developer the model fees of its share of the jobs.
+      if (fees_epoch != nullptr) income += as_tokens(fees_epoch[k], base_unit);
+      if (trading != nullptr) {
+        income_fiat_[agent] += income * trading->price();
+        trading->order_sale(agent, shares[k]);
+      }
     }
-    // A compute provider serving the market also earns its jobs' fees (its contribution is their number), a
-    // developer the model fees of its share of the jobs.
-    const double fees = fees_epoch == nullptr ? 0.0 : as_tokens(fees_epoch[k], base_unit);
-    const double income = as_tokens(shares[k], base_unit) + fees;
     // With a token market, income counts at the last close's price relative to genesis (costs are fixed in fiat).
     const double gain = income * price_ratio - b.cost_tokens - gas_cost_tokens;
-    if (trading != nullptr) {
-      income_fiat_[agent] += income * trading->price();
-      trading->order_sale(agent, shares[k]);
-    }
     const double p = (1.0 - b.smoothing) * profit[agent] + b.smoothing * gain;
     profit[agent] = p;
-    if (compute_market != nullptr && compute_market->caught(agent)) {  // caught cheating: slashed and out
-      exit_epoch[agent] = static_cast<std::int32_t>(epoch);
-      continue;
+    if constexpr (Extras) {
+      if (compute_market != nullptr && compute_market->caught(agent)) {  // caught cheating: slashed and out
+        exit_epoch[agent] = static_cast<std::int32_t>(epoch);
+        continue;
+      }
     }
     if (p < 0.0) {
       core::RandomStream rng = exit_streams.stream(agent);
       if (core::draw_bernoulli(rng, b.exit_probability)) {
         exit_epoch[agent] = static_cast<std::int32_t>(epoch);
-        if (compute_market != nullptr) compute_market->leave(agent);
+        if (Extras && compute_market != nullptr) compute_market->leave(agent);
         continue;
       }
     }
