@@ -175,12 +175,18 @@ TEST_CASE("neighbours are sorted by distance, equal distances by point number, w
   for (int round = 0; round < 100; ++round) {
     const std::size_t n = draw_count(rng, 0, round < 90 ? 300 : 20000);
     std::vector<double> d(n);
+    // Even rounds mix every kind (the widest range of high bits: the most passes), odd rounds take one (narrow
+    // ranges: fewer passes, or none, and digits every point shares).
+    const std::size_t only = round % 2 == 1 ? draw_count(rng, 0, 6) : 7;
     for (double& x : d) {
-      switch (draw_count(rng, 0, 3)) {
+      switch (only < 7 ? only : draw_count(rng, 0, 6)) {
         case 0: x = static_cast<double>(draw_count(rng, 0, 20)) * 0.25; break;  // equal distances, zeros
         case 1: x = 1.0 + static_cast<double>(draw_count(rng, 0, 7)) * 0x1p-50; break;  // differ in low bits only
         case 2: x = core::draw_uniform(rng, 0.0, 1e6); break;
-        default: x = draw_count(rng, 0, 9) == 0 ? std::numeric_limits<double>::infinity() : 1e300; break;
+        case 3: x = draw_count(rng, 0, 9) == 0 ? std::numeric_limits<double>::infinity() : 1e300; break;
+        case 4: x = core::draw_uniform(rng, 1.0, 8.0); break;  // a few powers of two, as data sets' distances
+        case 5: x = core::draw_uniform(rng, 1.0, 1.0 + 0x1p-8); break;  // high bits differ in 12 bits at most
+        default: x = 1.0 + static_cast<double>(draw_count(rng, 0, 20)) * 0.25; break;  // low digits all zero
       }
     }
     std::vector<std::uint32_t> order(n);
