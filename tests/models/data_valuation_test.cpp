@@ -198,6 +198,33 @@ TEST_CASE("neighbours are sorted by distance, equal distances by point number, w
   }
 }
 
+TEST_CASE("the distances' AVX2 build gives the baseline's bits", "[models][data_valuation]") {
+  core::RandomStream rng({3, 0, 0, 0});
+  for (int round = 0; round < 50; ++round) {
+    // Point counts on and off the vector widths; coordinates whose differences and squares round.
+    Dataset train;
+    train.dims = draw_count(rng, 1, 12);
+    train.classes = 2;
+    std::vector<double> x(train.dims);
+    for (std::size_t i = draw_count(rng, 0, 1000); i > 0; --i) {
+      for (double& c : x) c = core::draw_uniform(rng, -1e3, 1e3) * core::draw_uniform(rng, 0.0, 1.0);
+      train.add(x, 0);
+    }
+    for (double& c : x) c = core::draw_uniform(rng, -1e3, 1e3);
+    const FeatureColumns columns(train);
+    std::vector<double> widest(train.size());
+    std::vector<double> baseline(train.size());
+    columns.squared_distances(x, widest);  // AVX2 where the processor has it
+    columns.squared_distances_baseline(x, baseline);
+    REQUIRE(std::equal(widest.begin(), widest.end(), baseline.begin(), [](double a, double b) {
+      return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b);
+    }));
+  }
+#if defined(__x86_64__) && defined(__GNUC__)
+  if (!__builtin_cpu_supports("avx2")) WARN("this processor has no AVX2: only the baseline build ran here");
+#endif
+}
+
 TEST_CASE("the KNN utility agrees with a naive sort-and-vote on random subsets", "[models][data_valuation]") {
   core::RandomStream rng({2, 0, 0, 0});
   for (int round = 0; round < 200; ++round) {

@@ -6,6 +6,13 @@
 #include <cstddef>
 #include <limits>
 
+// An AVX2 build of the distances, chosen at run time, where GCC or Clang target x86-64.
+#if defined(__x86_64__) && defined(__GNUC__)
+#define DAIS_DISTANCES_AVX2 1
+#else
+#define DAIS_DISTANCES_AVX2 0
+#endif
+
 namespace dais::models::data_valuation {
 
 FeatureColumns::FeatureColumns(const Dataset& train) : n_(train.size()), dims_(train.dims), columns_(n_ * dims_) {
@@ -13,17 +20,43 @@ FeatureColumns::FeatureColumns(const Dataset& train) : n_(train.size()), dims_(t
     for (std::size_t j = 0; j < dims_; ++j) columns_[j * n_ + i] = train.features[i * dims_ + j];
 }
 
-void FeatureColumns::squared_distances(std::span<const double> query, std::span<double> out) const noexcept {
-  std::fill(out.begin(), out.end(), 0.0);
-  double* __restrict d = out.data();
-  for (std::size_t j = 0; j < dims_; ++j) {
+namespace {
+
+// out[i] = sum_j (col_j[i] - q_j)^2, a dimension at a time over all points: the loop GCC vectorizes.
+[[gnu::always_inline]] inline void sum_squares(const double* columns, std::size_t n, std::span<const double> query,
+                                               double* __restrict out) {
+  std::fill(out, out + n, 0.0);
+  for (std::size_t j = 0; j < query.size(); ++j) {
     const double q = query[j];
-    const double* __restrict col = columns_.data() + j * n_;
-    for (std::size_t i = 0; i < n_; ++i) {
+    const double* __restrict col = columns + j * n;
+    for (std::size_t i = 0; i < n; ++i) {
       const double t = col[i] - q;
-      d[i] += t * t;
+      out[i] += t * t;
     }
   }
+}
+
+#if DAIS_DISTANCES_AVX2
+// The same loop four lanes wide instead of two. No FMA (nor contraction: -ffp-contract=off), so each lane
+// rounds the subtraction, the product and the sum as the baseline does.
+[[gnu::target("avx2")]] void sum_squares_avx2(const double* columns, std::size_t n, std::span<const double> query,
+                                              double* out) {
+  sum_squares(columns, n, query, out);
+}
+#endif
+
+}  // namespace
+
+void FeatureColumns::squared_distances(std::span<const double> query, std::span<double> out) const noexcept {
+#if DAIS_DISTANCES_AVX2
+  static const bool avx2 = __builtin_cpu_supports("avx2");
+  if (avx2) return sum_squares_avx2(columns_.data(), n_, query.first(dims_), out.data());
+#endif
+  sum_squares(columns_.data(), n_, query.first(dims_), out.data());
+}
+
+void FeatureColumns::squared_distances_baseline(std::span<const double> query, std::span<double> out) const noexcept {
+  sum_squares(columns_.data(), n_, query.first(dims_), out.data());
 }
 
 namespace {

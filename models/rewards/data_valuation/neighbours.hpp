@@ -16,8 +16,11 @@ namespace dais::models::data_valuation {
 class FeatureColumns {
  public:
   explicit FeatureColumns(const Dataset& train);
-  // out[i] = sum_j (x_ij - q_j)^2, summed over j in order (the same arithmetic for every caller).
+  // out[i] = sum_j (x_ij - q_j)^2, summed over j in order (the same arithmetic for every caller). An AVX2
+  // build where the processor has it, which gives the baseline's bits; the baseline build, whatever the
+  // processor, is there for the test that says so.
   void squared_distances(std::span<const double> query, std::span<double> out) const noexcept;
+  void squared_distances_baseline(std::span<const double> query, std::span<double> out) const noexcept;
   [[nodiscard]] std::size_t size() const noexcept { return n_; }
 
  private:
