@@ -22,11 +22,31 @@ FeatureColumns::FeatureColumns(const Dataset& train) : n_(train.size()), dims_(t
 
 namespace {
 
-// out[i] = sum_j (col_j[i] - q_j)^2, a dimension at a time over all points: the loop GCC vectorizes.
+// out[i] = sum_j (col_j[i] - q_j)^2 in the order of j, in sweeps over all points (the loops GCC vectorizes)
+// of four dimensions each, which load and store out a quarter as often as sweeps of one; then one at a time.
 [[gnu::always_inline]] inline void sum_squares(const double* columns, std::size_t n, std::span<const double> query,
                                                double* __restrict out) {
   std::fill(out, out + n, 0.0);
-  for (std::size_t j = 0; j < query.size(); ++j) {
+  std::size_t j = 0;
+  for (; j + 4 <= query.size(); j += 4) {
+    const double* __restrict c0 = columns + j * n;
+    const double* __restrict c1 = c0 + n;
+    const double* __restrict c2 = c1 + n;
+    const double* __restrict c3 = c2 + n;
+    for (std::size_t i = 0; i < n; ++i) {
+      double s = out[i];
+      double t = c0[i] - query[j];
+      s += t * t;
+      t = c1[i] - query[j + 1];
+      s += t * t;
+      t = c2[i] - query[j + 2];
+      s += t * t;
+      t = c3[i] - query[j + 3];
+      s += t * t;
+      out[i] = s;
+    }
+  }
+  for (; j < query.size(); ++j) {
     const double q = query[j];
     const double* __restrict col = columns + j * n;
     for (std::size_t i = 0; i < n; ++i) {
