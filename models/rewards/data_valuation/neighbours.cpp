@@ -110,11 +110,13 @@ void NeighbourSorter::sort(std::span<const double> distances, std::span<std::uin
     lo = std::min(lo, high_word(d));
     hi = std::max(hi, high_word(d));
   }
-  // As few digits as the keys' range needs, of equal width.
+  // As few digits as the keys' range needs, of equal width but for the top one, which may be narrower and
+  // then has fewer buckets to clear and sum.
   const unsigned width = n == 0 ? 0 : static_cast<unsigned>(std::bit_width(static_cast<std::uint32_t>(hi - lo)));
   const unsigned passes = (width + max_digit_bits - 1) / max_digit_bits;
   const unsigned bits = passes == 0 ? 0 : (width + passes - 1) / passes;
-  std::fill(count_.begin(), count_.begin() + (passes << bits), 0U);
+  const auto buckets = [&](unsigned p) { return 1U << std::min(bits, width - p * bits); };
+  std::fill(count_.begin(), count_.begin() + (passes == 0 ? 0 : ((passes - 1) << bits) + buckets(passes - 1)), 0U);
   switch (passes) {
     case 0: key_and_count<0>(distances, lo, bits, a_.data(), count_.data()); break;
     case 1: key_and_count<1>(distances, lo, bits, a_.data(), count_.data()); break;
@@ -127,7 +129,7 @@ void NeighbourSorter::sort(std::span<const double> distances, std::span<std::uin
     std::uint32_t* start = count_.data() + (p << bits);
     std::uint32_t sum = 0;
     bool shared = false;
-    for (std::uint32_t k = 0; k <= mask; ++k) {
+    for (std::uint32_t k = 0; k < buckets(p); ++k) {
       const std::uint32_t c = start[k];
       shared |= c == n;
       start[k] = sum;
