@@ -1,7 +1,6 @@
 #include "models/rewards/data_valuation/neighbours.hpp"
 
 #include <algorithm>
-#include <array>
 #include <bit>
 #include <cstddef>
 #include <limits>
