@@ -8,7 +8,7 @@
 //
 // Defaults: N = 10,000 training points from P = 100 providers (noise Uniform[0, 0.3]), D = 10, K = 5,
 // V = 1,000 validation points. The target, "KNN-Shapley for 10,000 points in under 100 ms", is read
-// as N = 10,000 and V = 100; the figure for each V is printed, with the cost per validation point.
+// as N = 10,000 and V = 1,000; the figure at V = 100 is printed too, each with the cost per validation point.
 // The rule's epoch is timed at 100 and 1,000 providers (its defaults: 50 points each, V = 200, D = 2, K = 5).
 
 #include <fmt/format.h>
@@ -172,7 +172,7 @@ int main(int argc, char** argv) {
                dist * per, radix * per, comparison * per);
   }
 
-  // KNN-Shapley at V = 100 (the target) and at the full V.
+  // KNN-Shapley at V = 100 and at the full V (the target's).
   for (std::size_t v : {std::size_t{100}, validation}) {
     if (v > validation) continue;
     dv::Dataset val = world.validation;

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <limits>
 #include <numeric>
@@ -174,12 +175,18 @@ TEST_CASE("neighbours are sorted by distance, equal distances by point number, w
   for (int round = 0; round < 100; ++round) {
     const std::size_t n = draw_count(rng, 0, round < 90 ? 300 : 20000);
     std::vector<double> d(n);
+    // Even rounds mix every kind (the widest range of high bits: the most passes), odd rounds take one (narrow
+    // ranges: fewer passes, or none, and digits every point shares).
+    const std::size_t only = round % 2 == 1 ? draw_count(rng, 0, 6) : 7;
     for (double& x : d) {
-      switch (draw_count(rng, 0, 3)) {
+      switch (only < 7 ? only : draw_count(rng, 0, 6)) {
         case 0: x = static_cast<double>(draw_count(rng, 0, 20)) * 0.25; break;  // equal distances, zeros
         case 1: x = 1.0 + static_cast<double>(draw_count(rng, 0, 7)) * 0x1p-50; break;  // differ in low bits only
         case 2: x = core::draw_uniform(rng, 0.0, 1e6); break;
-        default: x = draw_count(rng, 0, 9) == 0 ? std::numeric_limits<double>::infinity() : 1e300; break;
+        case 3: x = draw_count(rng, 0, 9) == 0 ? std::numeric_limits<double>::infinity() : 1e300; break;
+        case 4: x = core::draw_uniform(rng, 1.0, 8.0); break;  // a few powers of two, as data sets' distances
+        case 5: x = core::draw_uniform(rng, 1.0, 1.0 + 0x1p-8); break;  // high bits differ in 12 bits at most
+        default: x = 1.0 + static_cast<double>(draw_count(rng, 0, 20)) * 0.25; break;  // low digits all zero
       }
     }
     std::vector<std::uint32_t> order(n);
@@ -189,6 +196,33 @@ TEST_CASE("neighbours are sorted by distance, equal distances by point number, w
     std::stable_sort(expected.begin(), expected.end(), [&](std::uint32_t a, std::uint32_t b) { return d[a] < d[b]; });
     CHECK(order == expected);
   }
+}
+
+TEST_CASE("the distances' AVX2 build gives the baseline's bits", "[models][data_valuation]") {
+  core::RandomStream rng({3, 0, 0, 0});
+  for (int round = 0; round < 50; ++round) {
+    // Point counts on and off the vector widths; coordinates whose differences and squares round.
+    Dataset train;
+    train.dims = draw_count(rng, 1, 12);
+    train.classes = 2;
+    std::vector<double> x(train.dims);
+    for (std::size_t i = draw_count(rng, 0, 1000); i > 0; --i) {
+      for (double& c : x) c = core::draw_uniform(rng, -1e3, 1e3) * core::draw_uniform(rng, 0.0, 1.0);
+      train.add(x, 0);
+    }
+    for (double& c : x) c = core::draw_uniform(rng, -1e3, 1e3);
+    const FeatureColumns columns(train);
+    std::vector<double> widest(train.size());
+    std::vector<double> baseline(train.size());
+    columns.squared_distances(x, widest);  // AVX2 where the processor has it
+    columns.squared_distances_baseline(x, baseline);
+    REQUIRE(std::equal(widest.begin(), widest.end(), baseline.begin(), [](double a, double b) {
+      return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b);
+    }));
+  }
+#if defined(__x86_64__) && defined(__GNUC__)
+  if (!__builtin_cpu_supports("avx2")) WARN("this processor has no AVX2: only the baseline build ran here");
+#endif
 }
 
 TEST_CASE("the KNN utility agrees with a naive sort-and-vote on random subsets", "[models][data_valuation]") {
@@ -425,6 +459,74 @@ TEST_CASE("KNN-Shapley equals brute-force Shapley of the soft KNN utility on man
 
 TEST_CASE("KNN-Shapley equals brute-force Shapley on larger random sets", "[models][data_valuation][long]") {
   check_knn_shapley_against_brute_force(7, 200, 15);
+}
+
+namespace {
+
+// KNN-Shapley's recursion the obvious way, with the library's arithmetic in the library's order: distances
+// summed over dimensions in order, a stable sort, s_r from r = N down, each validation point's s added in turn.
+std::vector<double> reference_knn_shapley(const Dataset& train, const Dataset& validation, const UtilityConfig& c) {
+  const std::size_t n = train.size();
+  std::vector<double> sum(n, 0.0);
+  std::vector<double> d(n);
+  std::vector<std::uint32_t> order(n);
+  for (std::size_t v = 0; v < validation.size(); ++v) {
+    for (std::size_t i = 0; i < n; ++i) {
+      d[i] = 0.0;
+      for (std::size_t j = 0; j < train.dims; ++j) {
+        const double t = train.point(i)[j] - validation.point(v)[j];
+        d[i] += t * t;
+      }
+    }
+    std::iota(order.begin(), order.end(), 0U);
+    std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return d[a] < d[b]; });
+    const auto match = [&](std::size_t r) { return train.labels[order[r]] == validation.labels[v] ? 1.0 : 0.0; };
+    const auto step = [&](std::size_t r) {  // min(K, r) / (K r), r counted from 1
+      return r <= c.k ? 1.0 / static_cast<double>(c.k) : 1.0 / static_cast<double>(r);
+    };
+    double s = match(n - 1) * step(n);
+    sum[order[n - 1]] += s;
+    for (std::size_t r = n - 1; r-- > 0;) {
+      s += (match(r) - match(r + 1)) * step(r + 1);
+      sum[order[r]] += s;
+    }
+  }
+  const double shift = empty_utility_value(c, validation) / static_cast<double>(n);
+  for (double& x : sum) x = x / static_cast<double>(validation.size()) - shift;
+  return sum;
+}
+
+bool same_bits(std::span<const double> a, std::span<const double> b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(),
+                    [](double x, double y) { return std::bit_cast<std::uint64_t>(x) == std::bit_cast<std::uint64_t>(y); });
+}
+
+}  // namespace
+
+TEST_CASE("KNN-Shapley gives the bits of the recursion computed the obvious way", "[models][data_valuation]") {
+  core::RandomStream rng({8, 0, 0, 0});
+  // Small sets with integer coordinates: many equal distances.
+  for (int round = 0; round < 100; ++round) {
+    const std::size_t classes = draw_count(rng, 2, 4);
+    const std::size_t dims = draw_count(rng, 1, 12);
+    const Dataset train = random_dataset(rng, draw_count(rng, 1, 300), dims, classes, 3);
+    const Dataset validation = random_dataset(rng, draw_count(rng, 1, 5), dims, classes, 1);
+    UtilityConfig c;
+    c.k = draw_count(rng, 1, 8);
+    c.empty = static_cast<EmptyUtility>(round % 3);
+    INFO("round " << round << ": N=" << train.size() << " D=" << dims << " K=" << c.k);
+    CHECK(same_bits(knn_shapley(train, validation, c).point_values, reference_knn_shapley(train, validation, c)));
+  }
+  // Gaussian classes in 10 dimensions, as the benchmark draws them.
+  DataModel model;
+  model.dims = 10;
+  model.validation_size = 20;
+  const World w = generate_world(model, providers_with({0.0, 0.1, 0.2, 0.3}, 1001), {9, 0, 0});
+  for (std::size_t k : {1, 5, 40}) {
+    UtilityConfig c;
+    c.k = k;
+    CHECK(same_bits(knn_shapley(w.train, w.validation, c).point_values, reference_knn_shapley(w.train, w.validation, c)));
+  }
 }
 
 TEST_CASE("KNN-Shapley values sum to U(all) - U(empty), by point and by provider", "[models][data_valuation]") {

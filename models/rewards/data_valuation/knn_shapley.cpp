@@ -53,12 +53,14 @@ Valuation knn_shapley(const Dataset& train, const Dataset& validation, const Uti
     columns.squared_distances(validation.point(v), distances);
     sorter.sort(distances, order);
     const std::uint32_t y = validation.labels[v];
-    double c_next = labels[order[n - 1]] == y ? 1.0 : 0.0;
-    double s = c_next * step[n - 1];
+    // c_r - c_{r+1} as an integer, converted: the same -1, 0 or 1 as the difference of doubles, but without
+    // the branch GCC makes of `match ? 1.0 : 0.0`, which mispredicts on about every other point.
+    int c_next = labels[order[n - 1]] == y;
+    double s = static_cast<double>(c_next) * step[n - 1];
     sum[order[n - 1]] += s;
     for (std::size_t r = n - 1; r-- > 0;) {
-      const double c = labels[order[r]] == y ? 1.0 : 0.0;
-      s += (c - c_next) * step[r];
+      const int c = labels[order[r]] == y;
+      s += static_cast<double>(c - c_next) * step[r];
       sum[order[r]] += s;
       c_next = c;
     }
