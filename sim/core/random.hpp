@@ -14,6 +14,7 @@
 
 #include <Random123/philox.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <limits>
@@ -85,8 +86,7 @@ class EntityStreams {
   RandomStream stream(std::uint64_t entity) noexcept {
     const std::uint64_t pair = entity >> 3;
     if (pair != pair_) draw_pair(pair);
-    return RandomStream({key_.seed, key_.replicate, entity, key_.purpose}, substream_,
-                        firsts_[(entity >> 2) & 1].v[entity & 3]);
+    return RandomStream({key_.seed, key_.replicate, entity, key_.purpose}, substream_, firsts_[entity & 7]);
   }
 
  private:
@@ -97,15 +97,17 @@ class EntityStreams {
   [[gnu::noinline]] void draw_pair(std::uint64_t pair) noexcept {
     pair_ = pair;
     const r123::Philox4x64::key_type key{{key_.seed, key_.replicate}};
-    firsts_[0] = r123::Philox4x64{}({{2 * pair, key_.purpose, substream_, shared_block}}, key);
-    firsts_[1] = r123::Philox4x64{}({{2 * pair + 1, key_.purpose, substream_, shared_block}}, key);
+    const auto low = r123::Philox4x64{}({{2 * pair, key_.purpose, substream_, shared_block}}, key);
+    const auto high = r123::Philox4x64{}({{2 * pair + 1, key_.purpose, substream_, shared_block}}, key);
+    std::copy(low.v, low.v + 4, firsts_.begin());
+    std::copy(high.v, high.v + 4, firsts_.begin() + 4);
   }
 
   static constexpr std::uint64_t shared_block = std::uint64_t{1} << 63;
   StreamKey key_;
   std::uint64_t substream_;
   std::uint64_t pair_ = std::numeric_limits<std::uint64_t>::max();
-  std::array<r123::Philox4x64::ctr_type, 2> firsts_{};  // the blocks of groups 2 * pair_ and 2 * pair_ + 1
+  std::array<std::uint64_t, 8> firsts_{};  // the words of groups 2 * pair_ and 2 * pair_ + 1, in entity order
 };
 
 }  // namespace dais::core
