@@ -1,11 +1,13 @@
 #include "sim/ledger/apportion.hpp"
 
 #include "sim/core/buffers.hpp"
+#include "sim/core/lane_sum.hpp"
 
 #include <algorithm>
 #include <array>
 #include <bit>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 
 namespace dais::ledger {
@@ -175,11 +177,15 @@ struct Scale {
 };
 
 Scale scale_for(std::span<const double> weights) {
-  double sum = 0.0;
-  for (const double x : weights) {
-    if (!(x >= 0.0) || !std::isfinite(x)) throw std::invalid_argument("apportion: weights must be finite and >= 0");
-    sum += x;
-  }
+  // Only the sum's exponent is used, so it is summed in four lanes (core::lane_sum: vectorized, the same bits
+  // everywhere), and the check of every weight is folded into one flag rather than a branch per weight.
+  bool valid = true;
+  const double sum = core::lane_sum(weights.size(), [&](std::size_t i) {
+    const double x = weights[i];
+    valid &= x >= 0.0 && x <= std::numeric_limits<double>::max();  // false for NaN too
+    return x;
+  });
+  if (!valid) throw std::invalid_argument("apportion: weights must be finite and >= 0");
   if (!std::isfinite(sum)) throw std::invalid_argument("apportion: weights sum to infinity");
   int exponent = 0;
   (void)std::frexp(sum, &exponent);  // sum < 2^exponent

@@ -6,6 +6,7 @@
 #include <limits>
 #include <stdexcept>
 
+#include "sim/core/lane_sum.hpp"
 #include "sim/core/portable_math.hpp"
 
 #if defined(__SSE2__)
@@ -448,24 +449,6 @@ void shape(Vector& v, Index size) {
   if (v.size() != size) v.resize(size);
 }
 
-}  // namespace
-
-namespace {
-
-// Sums term(i) over [0, n) in four interleaved running sums, added up at the end in a fixed order. The compiler
-// vectorizes it at any width (two SSE2 registers or one AVX2 register hold the same four lanes), so the sum has
-// the same bits on every x86-64 processor; an `omp simd` reduction would add in as many lanes as the vector is
-// wide. term may store as it goes.
-template <class Term>
-[[gnu::always_inline]] inline double lane_sum(Index n, Term term) {
-  double lane[4] = {0.0, 0.0, 0.0, 0.0};
-  Index i = 0;
-  for (; i + 4 <= n; i += 4)
-    for (int l = 0; l < 4; ++l) lane[l] += term(i + l);
-  for (int l = 0; i < n; ++i, ++l) lane[l] += term(i);
-  return (lane[0] + lane[2]) + (lane[1] + lane[3]);
-}
-
 // The epoch after yuma_epoch's checks. Inlined into one function per instruction set (below).
 [[gnu::always_inline]] inline void epoch_kernel(const YumaParams& params, const Eigen::Ref<const Eigen::VectorXd>& stakes,
                                                 const Eigen::Ref<const Eigen::MatrixXd>& weights, YumaState& state,
@@ -552,7 +535,7 @@ template <class Term>
   for (Index j = 0; j < nm; ++j) {
     const double* __restrict raw = weights.col(j).data();
     double* __restrict w = keep_weights ? out.weights.col(j).data() : column_w;
-    out.prerank[j] = lane_sum(nv, [&](Index i) {
+    out.prerank[j] = core::lane_sum(nv, [&](Index i) {
       const double x = raw[i] * scale[i];
       w[i] = x;
       return s[i] * x;
@@ -617,7 +600,7 @@ template <class Term>
     const double* __restrict w = keep_weights ? out.weights.col(j).data() : column_w;
     const double* __restrict ws = previous_weights ? state.weights.col(j).data() : w;
     double* __restrict wc = pairs ? out.clipped_weights.col(j).data() : column_clipped;
-    const double r = lane_sum(nv, [&](Index i) {
+    const double r = core::lane_sum(nv, [&](Index i) {
       const double x = smaller(ws[i], c);
       wc[i] = x;
       clip_row_sums[i] += x;
@@ -636,7 +619,7 @@ template <class Term>
       case YumaVersion::yuma2b: {
         double total = r;
         if (!buy_clipped) {
-          total = lane_sum(nv, [&](Index i) {
+          total = core::lane_sum(nv, [&](Index i) {
             const double y = s[i] * ((1.0 - beta) * ws[i] + beta * wc[i]);
             buy[i] = y;
             return y;
@@ -655,13 +638,13 @@ template <class Term>
           if (first) kept = 0.0;
         }
         if (kept == 0.0) {
-          column_sum = lane_sum(nv, [&](Index i) {
+          column_sum = core::lane_sum(nv, [&](Index i) {
             const double x = buy[i] * f;
             b[i] = x;
             return x;
           });
         } else {
-          column_sum = lane_sum(nv, [&](Index i) {
+          column_sum = core::lane_sum(nv, [&](Index i) {
             const double x = buy[i] * f + kept * b[i];
             b[i] = x;
             return x;
@@ -670,7 +653,7 @@ template <class Term>
         break;
       }
       case YumaVersion::yuma2c: {
-        column_sum = lane_sum(nv, [&](Index i) {
+        column_sum = core::lane_sum(nv, [&](Index i) {
           const double cap = capacity[i];
           const double x = smaller(decay * b[i] + smaller(capacity_alpha * cap, larger(cap - b[i], 0.0)) * w[i], cap);
           b[i] = x;
@@ -695,7 +678,7 @@ template <class Term>
             a[i] = -steepness * (d - 0.5);
           }
           core::exp_in_place({a, static_cast<std::size_t>(nv)});
-          column_sum = lane_sum(nv, [&](Index i) {
+          column_sum = core::lane_sum(nv, [&](Index i) {
             const double sigmoid = 1.0 / (1.0 + a[i]);
             const double rate_i = smaller(larger(low + sigmoid * (high - low), low), high);
             a[i] = rate_i;
@@ -705,7 +688,7 @@ template <class Term>
             return x;
           });
         } else {
-          column_sum = lane_sum(nv, [&](Index i) {
+          column_sum = core::lane_sum(nv, [&](Index i) {
             const double decayed = b[i] * keep;
             const double x = smaller(decayed + smaller(rate * w[i], larger(1.0 - decayed, 0.0)), 1.0);
             b[i] = x;
