@@ -40,10 +40,10 @@ class InvariantDivisor {
     const u128 q = static_cast<u128>(v_) * u1 + ((static_cast<u128>(u1 + 1) << 64) | u0);
     std::uint64_t q1 = high(q);
     std::uint64_t r = u0 - q1 * d_;
-    if (r > low(q)) {
-      --q1;
-      r += d_;
-    }
+    // Without a branch: this correction applies to about half the numerators, at random.
+    const std::uint64_t correct = 0 - static_cast<std::uint64_t>(r > low(q));  // all ones or zero
+    q1 += correct;
+    r += correct & d_;
     if (r >= d_) [[unlikely]] {
       ++q1;
       r -= d_;
