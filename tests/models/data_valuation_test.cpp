@@ -49,6 +49,11 @@ double mean_of(std::span<const double> x, std::size_t from, std::size_t to) {
   return s / static_cast<double>(to - from);
 }
 
+bool same_bits(std::span<const double> a, std::span<const double> b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(),
+                    [](double x, double y) { return std::bit_cast<std::uint64_t>(x) == std::bit_cast<std::uint64_t>(y); });
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -216,9 +221,7 @@ TEST_CASE("the distances' AVX2 build gives the baseline's bits", "[models][data_
     std::vector<double> baseline(train.size());
     columns.squared_distances(x, widest);  // AVX2 where the processor has it
     columns.squared_distances_baseline(x, baseline);
-    REQUIRE(std::equal(widest.begin(), widest.end(), baseline.begin(), [](double a, double b) {
-      return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b);
-    }));
+    REQUIRE(same_bits(widest, baseline));
   }
 #if defined(__x86_64__) && defined(__GNUC__)
   if (!__builtin_cpu_supports("avx2")) WARN("this processor has no AVX2: only the baseline build ran here");
@@ -496,10 +499,6 @@ std::vector<double> reference_knn_shapley(const Dataset& train, const Dataset& v
   return sum;
 }
 
-bool same_bits(std::span<const double> a, std::span<const double> b) {
-  return std::equal(a.begin(), a.end(), b.begin(), b.end(),
-                    [](double x, double y) { return std::bit_cast<std::uint64_t>(x) == std::bit_cast<std::uint64_t>(y); });
-}
 
 }  // namespace
 
