@@ -26,16 +26,23 @@ inline double to_double(std::uint64_t x) noexcept {
          static_cast<double>(static_cast<std::int64_t>(x & 0xFFFF'FFFFU));
 }
 
-// The double nearest to x (ties to even), as the generic library routine gives, without its call: the bits
-// that do not fit 64 are folded into a sticky bit, so the one rounding, in the 64-bit conversion, is right.
-inline double to_double(u128 x) noexcept {
+namespace detail {
+// to_double of x >= 2^64: the bits that do not fit 64 are folded into a sticky bit, so the one rounding, in the
+// 64-bit conversion, is right. Out of line, so the common case inlines into loops.
+[[gnu::noinline]] inline double to_double_wide(u128 x) noexcept {
   const auto high = static_cast<std::uint64_t>(x >> 64);
-  if (high == 0) return to_double(static_cast<std::uint64_t>(x));
   const int shift = 64 - std::countl_zero(high);  // 1..64 bits to drop
   const u128 dropped = x & ((u128{1} << shift) - 1);
   const std::uint64_t kept = static_cast<std::uint64_t>(x >> shift) | static_cast<std::uint64_t>(dropped != 0);
   const double scale = std::bit_cast<double>(static_cast<std::uint64_t>(1023 + shift) << 52);  // 2^shift
   return to_double(kept) * scale;
+}
+}  // namespace detail
+
+// The double nearest to x (ties to even), as the generic library routine gives, without its call.
+inline double to_double(u128 x) noexcept {
+  if ((x >> 64) == 0) [[likely]] return to_double(static_cast<std::uint64_t>(x));
+  return detail::to_double_wide(x);
 }
 
 // floor(√x), exactly.
