@@ -55,7 +55,7 @@ class RandomStream {
 
  private:
   using Philox = r123::Philox4x64;
-  // Out of line, as EntityStreams::draw_group: see there.
+  // Out of line, as EntityStreams::draw_pair: see there.
   [[gnu::noinline]] void refill() noexcept {
     block_ = Philox{}(counter_, key_);
     ++counter_.v[3];
