@@ -16,6 +16,7 @@
 // An AVX2 build of the epoch, chosen at run time, where GCC or Clang target x86-64.
 #if defined(__x86_64__) && defined(__GNUC__)
 #define DAIS_YUMA_AVX2 1
+#include <immintrin.h>
 #else
 #define DAIS_YUMA_AVX2 0
 #endif
@@ -249,16 +250,106 @@ std::pair<double, double> weight_range(const double* w, Index n) noexcept {
 // A stake histogram has at most this many buckets, so that a bucket number fits a byte.
 constexpr Index max_buckets = 256;
 
-}  // namespace
-
-double kappa_quantile(const double* w, const std::int64_t* s, Index n, std::int64_t kappa, QuantileScratch& scratch,
-                      double hint) {
-  QuantileGuess guess{hint};
-  return kappa_quantile(w, s, n, kappa, scratch, guess);
+// The bucket number of each weight, trunc(clamp((w - lo) * per_weight, 0, top)), as a byte, and the weights'
+// smallest and largest (for next time). max(x, 0) gives 0 for a NaN x; min(x, top) keeps x when below top.
+inline std::uint8_t bucket_of(double x, double lo, double per_weight, double top) noexcept {
+  return static_cast<std::uint8_t>(static_cast<std::int32_t>(smaller(top, larger(0.0, (x - lo) * per_weight))));
 }
 
-double kappa_quantile(const double* w, const std::int64_t* s, Index n, std::int64_t kappa, QuantileScratch& scratch,
-                      QuantileGuess& guess) {
+// The remainder past the last whole group of eight, one at a time.
+std::pair<double, double> bucket_tail(const double* w, Index from, Index n, double lo, double per_weight, double top,
+                                      std::uint8_t* bucket, double seen_lo, double seen_hi) noexcept {
+  for (Index k = from; k < n; ++k) {
+    bucket[k] = bucket_of(w[k], lo, per_weight, top);
+    seen_lo = smaller(seen_lo, w[k]);
+    seen_hi = larger(seen_hi, w[k]);
+  }
+  return {seen_lo, seen_hi};
+}
+
+// Eight at a time, two to a register, packed to bytes.
+std::pair<double, double> bucket_numbers(const double* w, Index n, double lo, double per_weight, double top,
+                                         std::uint8_t* bucket) noexcept {
+  Index k = 0;
+  double seen_lo = w[0];
+  double seen_hi = w[0];
+#if defined(__SSE2__)
+  const __m128d vlo = _mm_set1_pd(lo);
+  const __m128d vper = _mm_set1_pd(per_weight);
+  const __m128d vtop = _mm_set1_pd(top);
+  const __m128d zero = _mm_setzero_pd();
+  __m128d lows[4], highs[4];  // one pair per slot of the eight, so that no minimum waits on another
+  for (int slot = 0; slot < 4; ++slot) lows[slot] = highs[slot] = _mm_set1_pd(seen_lo);
+  const auto two = [&](Index at, int slot) {
+    const __m128d v = _mm_loadu_pd(w + at);
+    lows[slot] = _mm_min_pd(lows[slot], v);
+    highs[slot] = _mm_max_pd(highs[slot], v);
+    const __m128d x = _mm_mul_pd(_mm_sub_pd(v, vlo), vper);
+    return _mm_cvttpd_epi32(_mm_min_pd(_mm_max_pd(x, zero), vtop));
+  };
+  for (; k + 8 <= n; k += 8) {
+    const __m128i low = _mm_unpacklo_epi64(two(k, 0), two(k + 2, 1));
+    const __m128i high = _mm_unpacklo_epi64(two(k + 4, 2), two(k + 6, 3));
+    const __m128i words = _mm_packs_epi32(low, high);
+    _mm_storel_epi64(reinterpret_cast<__m128i*>(bucket + k), _mm_packus_epi16(words, words));
+  }
+  alignas(16) double range[4];
+  _mm_store_pd(range, _mm_min_pd(_mm_min_pd(lows[0], lows[1]), _mm_min_pd(lows[2], lows[3])));
+  _mm_store_pd(range + 2, _mm_max_pd(_mm_max_pd(highs[0], highs[1]), _mm_max_pd(highs[2], highs[3])));
+  seen_lo = smaller(range[0], range[1]);
+  seen_hi = larger(range[2], range[3]);
+#endif
+  return bucket_tail(w, k, n, lo, per_weight, top, bucket, seen_lo, seen_hi);
+}
+
+#if DAIS_YUMA_AVX2
+// The same operations four to a register (no lambda: it would not inherit the target).
+[[gnu::target("avx2")]] std::pair<double, double> bucket_numbers_avx2(const double* w, Index n, double lo,
+                                                                     double per_weight, double top,
+                                                                     std::uint8_t* bucket) noexcept {
+  const __m256d vlo = _mm256_set1_pd(lo);
+  const __m256d vper = _mm256_set1_pd(per_weight);
+  const __m256d vtop = _mm256_set1_pd(top);
+  __m256d lows[2], highs[2];
+  lows[0] = lows[1] = highs[0] = highs[1] = _mm256_set1_pd(w[0]);
+  Index k = 0;
+  for (; k + 8 <= n; k += 8) {
+    __m128i quarter[2];
+    for (int slot = 0; slot < 2; ++slot) {
+      const __m256d v = _mm256_loadu_pd(w + k + 4 * slot);
+      lows[slot] = _mm256_min_pd(lows[slot], v);
+      highs[slot] = _mm256_max_pd(highs[slot], v);
+      const __m256d x = _mm256_mul_pd(_mm256_sub_pd(v, vlo), vper);
+      quarter[slot] = _mm256_cvttpd_epi32(_mm256_min_pd(_mm256_max_pd(x, _mm256_setzero_pd()), vtop));
+    }
+    const __m128i words = _mm_packs_epi32(quarter[0], quarter[1]);
+    _mm_storel_epi64(reinterpret_cast<__m128i*>(bucket + k), _mm_packus_epi16(words, words));
+  }
+  alignas(32) double range[8];
+  _mm256_store_pd(range, _mm256_min_pd(lows[0], lows[1]));
+  _mm256_store_pd(range + 4, _mm256_max_pd(highs[0], highs[1]));
+  const double seen_lo = smaller(smaller(range[0], range[1]), smaller(range[2], range[3]));
+  const double seen_hi = larger(larger(range[4], range[5]), larger(range[6], range[7]));
+  return bucket_tail(w, k, n, lo, per_weight, top, bucket, seen_lo, seen_hi);
+}
+#endif
+
+// The widest build this one may call: the AVX2 epoch runs only where the processor has AVX2.
+inline std::pair<double, double> bucket_numbers_wide(const double* w, Index n, double lo, double per_weight,
+                                                     double top, std::uint8_t* bucket) noexcept {
+#if DAIS_YUMA_AVX2
+  return bucket_numbers_avx2(w, n, lo, per_weight, top, bucket);
+#else
+  return bucket_numbers(w, n, lo, per_weight, top, bucket);
+#endif
+}
+
+// kappa_quantile's body, inlined into each build of the epoch; Wide: the AVX2 build, whose bucket numbers come
+// four weights to a register (the same operations, so the same numbers).
+template <bool Wide>
+[[gnu::always_inline]] inline double quantile_kernel(const double* w, const std::int64_t* s, Index n,
+                                                     std::int64_t kappa, QuantileScratch& scratch,
+                                                     QuantileGuess& guess) {
   const double hint = guess.answer;
   if (n <= 0) return 0.0;
   if (kappa <= 0) return Eigen::Map<const Eigen::VectorXd>(w, n).maxCoeff();  // the first position reaches it
@@ -288,9 +379,6 @@ double kappa_quantile(const double* w, const std::int64_t* s, Index n, std::int6
   const Index buckets = std::clamp(static_cast<Index>(std::bit_ceil(size)), Index{16}, max_buckets);
   const double top = static_cast<double>(buckets - 1);
   const double per_weight = static_cast<double>(buckets) / (hi - lo);
-  const auto bucket_of = [&](double x) noexcept {
-    return static_cast<std::uint8_t>(static_cast<std::int32_t>(smaller(top, larger(0.0, (x - lo) * per_weight))));
-  };
   std::uint8_t* __restrict const bucket = scratch.bucket.data();
   alignas(16) std::int64_t stake_in[max_buckets];
 #if defined(__SSE2__)
@@ -303,46 +391,12 @@ double kappa_quantile(const double* w, const std::int64_t* s, Index n, std::int6
   std::fill_n(stake_in, buckets, std::int64_t{0});
 #endif
   // The column's true range, for next time, on the way (off the path to the answer).
-  double true_lo = w[0];
-  double true_hi = w[0];
-  Index k = 0;
-#if defined(__SSE2__)
-  {  // bucket_of, eight at a time (the same operations), packed to bytes
-    const __m128d vlo = _mm_set1_pd(lo);
-    const __m128d vper = _mm_set1_pd(per_weight);
-    const __m128d vtop = _mm_set1_pd(top);
-    const __m128d zero = _mm_setzero_pd();
-    __m128d seen_lo[4], seen_hi[4];  // one pair per slot of the eight, so that no minimum waits on another
-    for (int slot = 0; slot < 4; ++slot) seen_lo[slot] = seen_hi[slot] = _mm_set1_pd(true_lo);
-    // max(x, 0) gives 0 for a NaN x, as larger(0, x) does; min(x, top) keeps x when below top.
-    const auto two = [&](Index at, int slot) {
-      const __m128d v = _mm_loadu_pd(w + at);
-      seen_lo[slot] = _mm_min_pd(seen_lo[slot], v);
-      seen_hi[slot] = _mm_max_pd(seen_hi[slot], v);
-      const __m128d x = _mm_mul_pd(_mm_sub_pd(v, vlo), vper);
-      return _mm_cvttpd_epi32(_mm_min_pd(_mm_max_pd(x, zero), vtop));
-    };
-    for (; k + 8 <= n; k += 8) {
-      const __m128i low = _mm_unpacklo_epi64(two(k, 0), two(k + 2, 1));
-      const __m128i high = _mm_unpacklo_epi64(two(k + 4, 2), two(k + 6, 3));
-      const __m128i words = _mm_packs_epi32(low, high);
-      _mm_storel_epi64(reinterpret_cast<__m128i*>(bucket + k), _mm_packus_epi16(words, words));
-    }
-    alignas(16) double range[4];
-    _mm_store_pd(range, _mm_min_pd(_mm_min_pd(seen_lo[0], seen_lo[1]), _mm_min_pd(seen_lo[2], seen_lo[3])));
-    _mm_store_pd(range + 2, _mm_max_pd(_mm_max_pd(seen_hi[0], seen_hi[1]), _mm_max_pd(seen_hi[2], seen_hi[3])));
-    true_lo = smaller(range[0], range[1]);
-    true_hi = larger(range[2], range[3]);
-  }
-#endif
-  for (; k < n; ++k) {
-    bucket[k] = bucket_of(w[k]);
-    true_lo = smaller(true_lo, w[k]);
-    true_hi = larger(true_hi, w[k]);
-  }
+  const auto [true_lo, true_hi] = Wide ? bucket_numbers_wide(w, n, lo, per_weight, top, bucket)
+                                       : bucket_numbers(w, n, lo, per_weight, top, bucket);
   guess.lo = true_lo;
   guess.hi = true_hi;
-  for (k = 0; k < n; ++k) stake_in[bucket[k]] += s[k];
+  Index k = 0;
+  for (; k < n; ++k) stake_in[bucket[k]] += s[k];
   // The bucket where the stake from the top reaches κ: first the group of four, then the bucket in it, each by
   // counting the steps whose running total stays below κ (the totals only grow), without a branch to mispredict.
   std::int64_t above = 0;
@@ -400,6 +454,19 @@ double kappa_quantile(const double* w, const std::int64_t* s, Index n, std::int6
   return select_quantile(cw, cs, m, above, kappa, buffer_w, buffer_s);
 }
 
+}  // namespace
+
+double kappa_quantile(const double* w, const std::int64_t* s, Index n, std::int64_t kappa, QuantileScratch& scratch,
+                      double hint) {
+  QuantileGuess guess{hint};
+  return kappa_quantile(w, s, n, kappa, scratch, guess);
+}
+
+double kappa_quantile(const double* w, const std::int64_t* s, Index n, std::int64_t kappa, QuantileScratch& scratch,
+                      QuantileGuess& guess) {
+  return quantile_kernel<false>(w, s, n, kappa, scratch, guess);
+}
+
 namespace {
 
 // Liquid alpha's rate (SCHEMA.md §4.7). alpha_of and liquid_alphas do the same operations in the same order, so
@@ -449,7 +516,8 @@ void shape(Vector& v, Index size) {
   if (v.size() != size) v.resize(size);
 }
 
-// The epoch after yuma_epoch's checks. Inlined into one function per instruction set (below).
+// The epoch after yuma_epoch's checks. Inlined into one function per instruction set (below); Wide: the AVX2 one.
+template <bool Wide>
 [[gnu::always_inline]] inline void epoch_kernel(const YumaParams& params, const Eigen::Ref<const Eigen::VectorXd>& stakes,
                                                 const Eigen::Ref<const Eigen::MatrixXd>& weights, YumaState& state,
                                                 YumaEpoch& out) {
@@ -543,7 +611,7 @@ void shape(Vector& v, Index size) {
     const double old = have_old ? state.consensus_raw[j] : std::numeric_limits<double>::quiet_NaN();
     QuantileGuess& guess = scratch.guesses[static_cast<std::size_t>(j)];
     guess.answer = hinted ? old : std::numeric_limits<double>::quiet_NaN();
-    const double c = kappa_quantile(w, scratch.stake_units.data(), nv, kappa_units, scratch.quantile, guess);
+    const double c = quantile_kernel<Wide>(w, scratch.stake_units.data(), nv, kappa_units, scratch.quantile, guess);
     repeats += c == old;
     out.consensus_raw[j] = c;
     consensus_sum += c;
@@ -743,7 +811,7 @@ void shape(Vector& v, Index size) {
 
 void epoch_baseline(const YumaParams& params, const Eigen::Ref<const Eigen::VectorXd>& stakes,
                     const Eigen::Ref<const Eigen::MatrixXd>& weights, YumaState& state, YumaEpoch& out) {
-  epoch_kernel(params, stakes, weights, state, out);
+  epoch_kernel<false>(params, stakes, weights, state, out);
 }
 
 #if DAIS_YUMA_AVX2
@@ -752,7 +820,7 @@ void epoch_baseline(const YumaParams& params, const Eigen::Ref<const Eigen::Vect
 [[gnu::target("avx2")]] void epoch_avx2(const YumaParams& params, const Eigen::Ref<const Eigen::VectorXd>& stakes,
                                         const Eigen::Ref<const Eigen::MatrixXd>& weights, YumaState& state,
                                         YumaEpoch& out) {
-  epoch_kernel(params, stakes, weights, state, out);
+  epoch_kernel<true>(params, stakes, weights, state, out);
 }
 #endif
 
