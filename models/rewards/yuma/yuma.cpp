@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 #include <stdexcept>
+#include <type_traits>
 
 #include "sim/core/lane_sum.hpp"
 #include "sim/core/portable_math.hpp"
@@ -386,7 +387,8 @@ template <bool Wide>
   // `rep stos` of it, whose start-up costs more than these few stores.
   __m128i hidden_zero = _mm_setzero_si128();
   asm("" : "+x"(hidden_zero));
-  for (Index b = 0; b < buckets; b += 2) _mm_store_si128(reinterpret_cast<__m128i*>(stake_in + b), hidden_zero);
+  for (Index b = 0; b < buckets; b += 8)  // a 64-byte line per step (buckets is a power of two, at least 16)
+    for (int l = 0; l < 8; l += 2) _mm_store_si128(reinterpret_cast<__m128i*>(stake_in + b + l), hidden_zero);
 #else
   std::fill_n(stake_in, buckets, std::int64_t{0});
 #endif
@@ -395,7 +397,10 @@ template <bool Wide>
                                        : bucket_numbers(w, n, lo, per_weight, top, bucket);
   guess.lo = true_lo;
   guess.hi = true_hi;
+  // Four to a step: the loop's own instructions were half of it.
   Index k = 0;
+  for (; k + 4 <= n; k += 4)
+    for (int l = 0; l < 4; ++l) stake_in[bucket[k + l]] += s[k + l];
   for (; k < n; ++k) stake_in[bucket[k]] += s[k];
   // The bucket where the stake from the top reaches κ: first the group of four, then the bucket in it, each by
   // counting the steps whose running total stays below κ (the totals only grow), without a branch to mispredict.
@@ -656,6 +661,10 @@ template <bool Wide>
   const double steepness = params.alpha_sigmoid_steepness;
   std::fill(clip_row_sums, clip_row_sums + nv, 0.0);
   const bool buy_clipped = beta == 1.0;  // the default: bonds from clipped weights alone, whose total is the rank
+  const bool buys_purchase =
+      version == YumaVersion::yuma1 || version == YumaVersion::yuma2 || version == YumaVersion::yuma2b;
+  const bool stores_purchase = buys_purchase && buy_clipped;
+  const bool stores_clipped = pairs || (buys_purchase && !buy_clipped);
   double rank_sum = 0.0;
   for (Index j = 0; j < nm; ++j) {
     const double c = out.consensus[j];
@@ -668,14 +677,22 @@ template <bool Wide>
     const double* __restrict w = keep_weights ? out.weights.col(j).data() : column_w;
     const double* __restrict ws = previous_weights ? state.weights.col(j).data() : w;
     double* __restrict wc = pairs ? out.clipped_weights.col(j).data() : column_clipped;
-    const double r = core::lane_sum(nv, [&](Index i) {
-      const double x = smaller(ws[i], c);
-      wc[i] = x;
-      clip_row_sums[i] += x;
-      const double y = s[i] * x;
-      buy[i] = y;  // S ∘ W̄: yuma1, 2 and 2b's purchase when β = 1
-      return y;
-    });
+    // W̄ and S ∘ W̄ are stored only where they are read: W̄ as an output or by a purchase with β < 1, S ∘ W̄ as
+    // the purchase with β = 1 (yuma1, 2 and 2b).
+    const auto clip = [&](auto keep_clipped, auto keep_purchase) {
+      return core::lane_sum(nv, [&](Index i) {
+        const double x = smaller(ws[i], c);
+        if constexpr (keep_clipped) wc[i] = x;
+        clip_row_sums[i] += x;
+        const double y = s[i] * x;
+        if constexpr (keep_purchase) buy[i] = y;
+        return y;
+      });
+    };
+    constexpr std::true_type yes;
+    constexpr std::false_type no;
+    const double r = stores_clipped ? (stores_purchase ? clip(yes, yes) : clip(yes, no))
+                                    : (stores_purchase ? clip(no, yes) : clip(no, no));
     out.rank[j] = r;
     rank_sum += r;
 
