@@ -521,6 +521,31 @@ void shape(Vector& v, Index size) {
   if (v.size() != size) v.resize(size);
 }
 
+// out[i] = the sum over the columns j, in order, of m(i, j), times factor[j] when Scaled (m: V x N, column-major,
+// `ld` apart). Rows go 32 at a time, their sums held in registers across the columns: an entry then costs a load
+// and an add, not also a load and a store of its row's sum. Each row adds in column order, so the sums have the
+// same bits at every vector width.
+template <bool Scaled>
+[[gnu::always_inline]] inline void accumulate_rows(const double* m, Index ld, Index nv, Index nm, const double* factor,
+                                                   double* out) noexcept {
+  constexpr Index block = 32;
+  const auto term = [&](const double* column, Index j, Index i) { return Scaled ? column[i] * factor[j] : column[i]; };
+  Index first = 0;
+  for (; first + block <= nv; first += block) {
+    double sum[block] = {};
+    for (Index j = 0; j < nm; ++j) {
+      const double* column = m + j * ld + first;
+      for (Index l = 0; l < block; ++l) sum[l] += term(column, j, l);
+    }
+    std::copy_n(sum, block, out + first);
+  }
+  std::fill(out + first, out + nv, 0.0);
+  for (Index j = 0; j < nm; ++j) {
+    const double* column = m + j * ld;
+    for (Index i = first; i < nv; ++i) out[i] += term(column, j, i);
+  }
+}
+
 // The epoch after yuma_epoch's checks. Inlined into one function per instruction set (below); Wide: the AVX2 one.
 template <bool Wide>
 [[gnu::always_inline]] inline void epoch_kernel(const YumaParams& params, const Eigen::Ref<const Eigen::VectorXd>& stakes,
@@ -592,12 +617,7 @@ template <bool Wide>
   // The work is done column by column (columns are contiguous), each step one fused loop over the column's V
   // entries that the compiler vectorizes (`omp simd`, or lane_sum where it sums), so a column stays in L1 while
   // it is worked on and the V x N matrices are each read or written once.
-  std::fill(row_sums, row_sums + nv, 0.0);
-  for (Index j = 0; j < nm; ++j) {
-    const double* __restrict raw = weights.col(j).data();
-#pragma omp simd
-    for (Index i = 0; i < nv; ++i) row_sums[i] += raw[i];
-  }
+  accumulate_rows<false>(weights.data(), weights.outerStride(), nv, nm, nullptr, row_sums);
   for (Index i = 0; i < nv; ++i) scale[i] = 1.0 / (row_sums[i] + epsilon);
   const double* __restrict const s = stake.data();
 
@@ -813,7 +833,7 @@ template <bool Wide>
 
   // Dividends: D = B (factor ∘ I), times S for yuma3.
   scratch.column_factor = scratch.column_factor.cwiseProduct(out.incentives);
-  out.dividends_raw.noalias() = state.bonds * scratch.column_factor;
+  accumulate_rows<true>(state.bonds.data(), nv, nv, nm, scratch.column_factor.data(), out.dividends_raw.data());
   if (version == YumaVersion::yuma3 || version == YumaVersion::yuma3_liquid)
     out.dividends_raw = out.dividends_raw.cwiseProduct(stake);
   out.dividends = out.dividends_raw / (out.dividends_raw.sum() + epsilon);
