@@ -402,24 +402,24 @@ template <bool Wide>
   for (; k + 4 <= n; k += 4)
     for (int l = 0; l < 4; ++l) stake_in[bucket[k + l]] += s[k + l];
   for (; k < n; ++k) stake_in[bucket[k]] += s[k];
-  // The bucket where the stake from the top reaches κ: first the group of four, then the bucket in it, each by
-  // counting the steps whose running total stays below κ (the totals only grow), without a branch to mispredict.
+  // The bucket where the stake from the top reaches κ: first the group of eight, walking down from the top (one
+  // mispredicted exit, half the groups on average), then the bucket in it, by counting the steps whose running
+  // total stays below κ (the totals only grow), without a branch to mispredict.
   std::int64_t above = 0;
-  Index passed = 0;
-  std::int64_t running = 0;
-  for (Index g = buckets - 4; g >= 0; g -= 4) {
-    const std::int64_t four = stake_in[g] + stake_in[g + 1] + stake_in[g + 2] + stake_in[g + 3];
-    running += four;
-    const bool below = running < kappa;
-    passed += below;
-    above += keep_if(below, four);
+  Index group = buckets;  // a power of two, at least 16
+  for (;;) {
+    // κ never reached (the stake sums to less): the largest weight, as the reference's first position.
+    if (group == 0) return Eigen::Map<const Eigen::VectorXd>(w, n).maxCoeff();
+    group -= 8;
+    std::int64_t eight = 0;
+    for (Index l = 0; l < 8; ++l) eight += stake_in[group + l];
+    if (above + eight >= kappa) break;
+    above += eight;
   }
-  // κ never reached (the stake sums to less): the largest weight, as the reference's first position.
-  if (passed == buckets / 4) return Eigen::Map<const Eigen::VectorXd>(w, n).maxCoeff();
-  Index t = buckets - 1 - 4 * passed;
-  running = above;
-  passed = 0;
-  for (Index l = 0; l < 3; ++l) {  // κ is reached at t - 3 at the latest
+  Index t = group + 7;
+  std::int64_t running = above;
+  Index passed = 0;
+  for (Index l = 0; l < 7; ++l) {  // κ is reached at group + 0 at the latest
     running += stake_in[t - l];
     const bool below = running < kappa;
     passed += below;
