@@ -346,6 +346,23 @@ TEST_CASE("the kappa-quantile agrees with sorting on random columns with many ti
     for (double hint : hints) {
       INFO("trial " << trial << " n " << n << " kappa " << kappa << " hint " << hint);
       REQUIRE(models::kappa_quantile(w.data(), s.data(), static_cast<Index>(n), kappa, scratch, hint) == want);
+      // Each build of the epoch, with a guessed weight range (right, too narrow or none) besides the hint.
+      for (const models::YumaKernel kernel : {models::YumaKernel::baseline, models::YumaKernel::avx2}) {
+        if (!models::yuma_kernel_available(kernel)) continue;
+        INFO("kernel " << models::to_string(kernel));
+        const auto [lo, hi] = std::minmax_element(w.begin(), w.end());
+        const double spread = *hi - *lo;
+        for (const auto& [guess_lo, guess_hi] : {std::pair{*lo, *hi}, std::pair{*lo + spread / 3, *hi - spread / 3},
+                                                  std::pair{std::nan(""), std::nan("")}}) {
+          models::QuantileGuess guess{hint, guess_lo, guess_hi};
+          REQUIRE(models::kappa_quantile(w.data(), s.data(), static_cast<Index>(n), kappa, scratch, guess, kernel) ==
+                  want);
+          if (std::isnan(hint) && kappa > 0) {  // the buckets ran: they keep the column's true range, for next time
+            CHECK(guess.lo == *lo);
+            CHECK(guess.hi == *hi);
+          }
+        }
+      }
     }
   }
 }

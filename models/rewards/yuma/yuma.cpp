@@ -472,6 +472,15 @@ double kappa_quantile(const double* w, const std::int64_t* s, Index n, std::int6
   return quantile_kernel<false>(w, s, n, kappa, scratch, guess);
 }
 
+double kappa_quantile(const double* w, const std::int64_t* s, Index n, std::int64_t kappa, QuantileScratch& scratch,
+                      QuantileGuess& guess, YumaKernel kernel) {
+  if (!yuma_kernel_available(kernel))
+    throw std::invalid_argument("kappa_quantile: this processor cannot run the " + std::string(to_string(kernel)) +
+                                " kernel");
+  return kernel == YumaKernel::avx2 ? quantile_kernel<true>(w, s, n, kappa, scratch, guess)
+                                    : quantile_kernel<false>(w, s, n, kappa, scratch, guess);
+}
+
 namespace {
 
 // Liquid alpha's rate (SCHEMA.md §4.7). alpha_of and liquid_alphas do the same operations in the same order, so

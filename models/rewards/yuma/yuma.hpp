@@ -196,6 +196,10 @@ double kappa_quantile(const double* w, const std::int64_t* s, Eigen::Index n, st
 
 double kappa_quantile(const double* w, const std::int64_t* s, Eigen::Index n, std::int64_t kappa,
                       QuantileScratch& scratch, QuantileGuess& guess);
+// The same in a given build of the epoch (the baseline one above); throws std::invalid_argument if the processor
+// lacks it.
+double kappa_quantile(const double* w, const std::int64_t* s, Eigen::Index n, std::int64_t kappa,
+                      QuantileScratch& scratch, QuantileGuess& guess, YumaKernel kernel);
 
 // Liquid alpha's rate for one pair (SCHEMA.md §4.7): w the weight, b the old bond, c the consensus it is
 // measured against.
