@@ -3,9 +3,12 @@
 // with payouts only (YumaEpoch::pair_outputs off: no V x N outputs written).
 //
 //   bench_yuma [--validators V] [--miners N] [--epochs E] [--rounds R] [--same-weights] [--version NAME]
+//              [--kernel baseline|avx2] [--payouts-only]
 //
 // Weights come from a pool of 16 independent random matrices used in turn, the worst case: no epoch resembles the
-// last; --same-weights reuses one matrix (a network in steady state). Time is the thread's CPU time, so other
+// last; --same-weights reuses one matrix (a network in steady state). --kernel picks a build of the epoch (the
+// widest this processor runs by default; Debian 12's valgrind cannot decode every instruction of the AVX2 one, so
+// callgrind takes --kernel baseline); --payouts-only skips the runs with every output, for profiling. Time is the thread's CPU time, so other
 // processes on a shared machine do not inflate it (their cache pollution still can). Figures only, never a test.
 
 #include <fmt/format.h>
@@ -72,23 +75,43 @@ int main(int argc, char** argv) {
              "payouts median us");
   double checksum = 0.0;
   const std::string only = text_argument(argc, argv, "--version");
+  const std::string kernel_name = text_argument(argc, argv, "--kernel");
+  models::YumaKernel kernel = models::yuma_kernel_available(models::YumaKernel::avx2) ? models::YumaKernel::avx2
+                                                                                     : models::YumaKernel::baseline;
+  if (!kernel_name.empty()) {
+    if (kernel_name == "avx2") kernel = models::YumaKernel::avx2;
+    else if (kernel_name == "baseline") kernel = models::YumaKernel::baseline;
+    else {
+      fmt::print(stderr, "bench_yuma: --kernel: expected baseline or avx2, found {}\n", kernel_name);
+      return 2;
+    }
+    if (!models::yuma_kernel_available(kernel)) {
+      fmt::print(stderr, "bench_yuma: this processor cannot run the {} kernel\n", kernel_name);
+      return 2;
+    }
+  }
+  const bool payouts_only = flag(argc, argv, "--payouts-only");
   for (models::YumaVersion version : models::all_yuma_versions) {
     if (!only.empty() && only != models::to_string(version)) continue;
     std::vector<double> figures;
     for (const bool pairs : {true, false}) {
+      if (pairs && payouts_only) {
+        figures.insert(figures.end(), 2, -1.0);  // not run
+        continue;
+      }
       models::YumaParams params;
       params.version = version;
       models::YumaState state;
       models::YumaEpoch out;
       out.pair_outputs = pairs;
       for (std::size_t k = 0; k < 2 * pool; ++k)
-        models::yuma_epoch(params, stakes[k % pool], weights[k % pool], state, out);  // warm-up
+        models::yuma_epoch(params, stakes[k % pool], weights[k % pool], state, out, kernel);  // warm-up
       std::vector<double> per_epoch;
       for (long r = 0; r < rounds; ++r) {
         const double start = cpu_microseconds();
         for (long e = 0; e < epochs; ++e) {
           const std::size_t k = static_cast<std::size_t>(e) % pool;
-          models::yuma_epoch(params, stakes[k], weights[k], state, out);
+          models::yuma_epoch(params, stakes[k], weights[k], state, out, kernel);
           checksum += out.dividends[0];
         }
         per_epoch.push_back((cpu_microseconds() - start) / static_cast<double>(epochs));
@@ -97,8 +120,9 @@ int main(int argc, char** argv) {
       figures.push_back(per_epoch.front());
       figures.push_back(per_epoch[per_epoch.size() / 2]);
     }
-    fmt::print("{:<14} {:>14.1f} {:>14.1f} {:>18.1f} {:>18.1f}\n", models::to_string(version), figures[0], figures[1],
-               figures[2], figures[3]);
+    const auto shown = [](double us) { return us < 0.0 ? std::string("-") : fmt::format("{:.1f}", us); };
+    fmt::print("{:<14} {:>14} {:>14} {:>18} {:>18}\n", models::to_string(version), shown(figures[0]),
+               shown(figures[1]), shown(figures[2]), shown(figures[3]));
   }
   fmt::print("(checksum {:.6f})\n", checksum);
   return 0;
