@@ -7,12 +7,16 @@
 #include <stdexcept>
 #include <type_traits>
 
+#include "sim/core/four_lanes.hpp"
 #include "sim/core/lane_sum.hpp"
 #include "sim/core/portable_math.hpp"
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+
+// core::for_four_lanes's vectors are passed differently with and without AVX, GCC warns; they never cross a call.
+#pragma GCC diagnostic ignored "-Wpsabi"
 
 // An AVX2 build of the epoch, chosen at run time, where GCC or Clang target x86-64.
 #if defined(__x86_64__) && defined(__GNUC__)
@@ -171,8 +175,8 @@ static_assert(stake_unit_bits == 52);
 namespace {
 
 // min and max by value, so loops that use them vectorize (std::min returns a reference, and GCC keeps the branch).
-inline double smaller(double a, double b) noexcept { return b < a ? b : a; }
-inline double larger(double a, double b) noexcept { return a < b ? b : a; }
+using core::larger;
+using core::smaller;
 
 // The κ-quantile among m candidates (cw, cs) by selection, `above` the stake known to lie above them all: a
 // pivot splits the candidates into those above it, at it and below it; the stake above says which part holds
@@ -694,124 +698,148 @@ template <bool Wide>
       version == YumaVersion::yuma1 || version == YumaVersion::yuma2 || version == YumaVersion::yuma2b;
   const bool stores_purchase = buys_purchase && buy_clipped;
   const bool stores_clipped = pairs || (buys_purchase && !buy_clipped);
+  // yuma2c and yuma3 move the bonds by W, not by the rank: one loop clips, ranks and moves them, recomputing W
+  // where it is not kept. yuma1, 2 and 2b buy bonds in proportion to the column's purchase total: a second loop.
+  // Its lambdas are forced inline: in a function this large GCC called some of them, per element.
+  enum class Move { fixed_rate, liquid_rate, to_capacity };
+  const auto clip_and_move = [&](auto recompute, auto keep_clipped, auto rule, const double* __restrict raw,
+                                 const double* __restrict w, double* __restrict wc, double* __restrict b,
+                                 double* __restrict a, double c) __attribute__((always_inline)) {
+    core::LaneSums<Wide> rank_lanes, bond_lanes;
+    core::for_four_lanes<Wide>(nv, [&](auto at) __attribute__((always_inline)) {
+      const auto wi = [&]() __attribute__((always_inline)) {
+        if constexpr (recompute) return at.load(raw) * at.load(scale);
+        else return at.load(w);
+      }();
+      const auto x = smaller(wi, c);
+      if constexpr (keep_clipped) at.store(wc, x);
+      at.store(clip_row_sums, at.load(clip_row_sums) + x);
+      at.add(rank_lanes, at.load(s) * x);
+      const auto old = at.load(b);
+      const auto next = [&]() __attribute__((always_inline)) {
+        if constexpr (rule == Move::to_capacity) {
+          const auto cap = at.load(capacity);
+          return smaller(decay * old + smaller(capacity_alpha * cap, larger(cap - old, 0.0)) * wi, cap);
+        } else {
+          // Liquid alpha: the rate from the sigmoid of the exponential already in a (alpha_of's operations).
+          const auto rate_i = [&]() __attribute__((always_inline)) {
+            if constexpr (rule == Move::liquid_rate) {
+              const auto sigmoid = 1.0 / (1.0 + at.load(a));
+              const auto r = smaller(larger(low + sigmoid * (high - low), low), high);
+              at.store(a, r);
+              return r;
+            } else {
+              return core::as<std::remove_const_t<decltype(wi)>>(rate);
+            }
+          }();
+          const auto decayed = old * (1.0 - rate_i);  // 1 - rate is `keep`, to the bit
+          return smaller(decayed + smaller(rate_i * wi, larger(1.0 - decayed, 0.0)), 1.0);
+        }
+      }();
+      at.store(b, next);
+      at.add(bond_lanes, next);
+    });
+    return std::pair{rank_lanes.total(), bond_lanes.total()};
+  };
+  const Move move = version == YumaVersion::yuma2c ? Move::to_capacity : liquid ? Move::liquid_rate : Move::fixed_rate;
+  // The fused loop reads W where it is kept (an output) or where liquid alpha's rates read it first; else it
+  // recomputes W.
+  const bool fused_recomputes = !buys_purchase && !keep_weights && move != Move::liquid_rate;
+  constexpr std::true_type yes;
+  constexpr std::false_type no;
   double rank_sum = 0.0;
   for (Index j = 0; j < nm; ++j) {
     const double c = out.consensus[j];
-    if (!keep_weights) {  // recomputed: cheaper than keeping W
-      const double* __restrict raw = weights.col(j).data();
+    const double* __restrict raw = weights.col(j).data();
+    if (!keep_weights && !fused_recomputes) {  // recomputed: cheaper than keeping W
       double* __restrict column = column_w;
 #pragma omp simd
       for (Index i = 0; i < nv; ++i) column[i] = raw[i] * scale[i];
     }
     const double* __restrict w = keep_weights ? out.weights.col(j).data() : column_w;
-    const double* __restrict ws = previous_weights ? state.weights.col(j).data() : w;
     double* __restrict wc = pairs ? out.clipped_weights.col(j).data() : column_clipped;
-    // W̄ and S ∘ W̄ are stored only where they are read: W̄ as an output or by a purchase with β < 1, S ∘ W̄ as
-    // the purchase with β = 1 (yuma1, 2 and 2b).
-    const auto clip = [&](auto keep_clipped, auto keep_purchase) {
-      return core::lane_sum(nv, [&](Index i) {
-        const double x = smaller(ws[i], c);
-        if constexpr (keep_clipped) wc[i] = x;
-        clip_row_sums[i] += x;
-        const double y = s[i] * x;
-        if constexpr (keep_purchase) buy[i] = y;
-        return y;
-      });
-    };
-    constexpr std::true_type yes;
-    constexpr std::false_type no;
-    const double r = stores_clipped ? (stores_purchase ? clip(yes, yes) : clip(yes, no))
-                                    : (stores_purchase ? clip(no, yes) : clip(no, no));
-    out.rank[j] = r;
-    rank_sum += r;
-
     double* __restrict b = state.bonds.col(j).data();
+    double r = 0.0;
     double column_sum = 0.0;  // of the new bonds
-    switch (version) {
-      case YumaVersion::yuma1:
-      case YumaVersion::yuma2:
-      case YumaVersion::yuma2b: {
-        double total = r;
-        if (!buy_clipped) {
-          total = core::lane_sum(nv, [&](Index i) {
-            const double y = s[i] * ((1.0 - beta) * ws[i] + beta * wc[i]);
-            buy[i] = y;
-            return y;
-          });
+    if (!buys_purchase) {
+      double* __restrict a = pairs && liquid ? out.alpha_pairs.col(j).data() : column_alpha;
+      if (move == Move::liquid_rate) {
+        const double c_old = state.consensus[j];
+        const double c_liquid = params.liquid_alpha_consensus == LiquidAlphaConsensus::current    ? c
+                                : params.liquid_alpha_consensus == LiquidAlphaConsensus::previous ? c_old
+                                                                                                  : larger(c, c_old);
+        // The operations of alpha_of, in its order: the distance, the exponent, the exponential; the rate follows.
+#pragma omp simd
+        for (Index i = 0; i < nv; ++i) {
+          const double buying = smaller(larger(w[i] - c_liquid, 0.0), 1.0);
+          const double selling = smaller(larger(b[i] - w[i], 0.0), 1.0);
+          const double d = w[i] >= b[i] ? buying : selling;
+          a[i] = -steepness * (d - 0.5);
         }
-        double f = 0.0;
-        double kept = keep;
-        if (version == YumaVersion::yuma1) {
-          // ΔB = buy / (total + ε), then B = ΔB / (sum(ΔB) + ε); nothing kept.
-          const double instant = 1.0 / (total + epsilon);
-          f = instant / (total * instant + epsilon);
-          kept = 0.0;
-        } else {
-          const double instant = total != 0.0 ? 1.0 / total : 0.0;  // a 0/0 column of ΔB is 0
-          f = first ? instant : rate * instant;
-          if (first) kept = 0.0;
-        }
-        if (kept == 0.0) {
-          column_sum = core::lane_sum(nv, [&](Index i) {
-            const double x = buy[i] * f;
-            b[i] = x;
-            return x;
-          });
-        } else {
-          column_sum = core::lane_sum(nv, [&](Index i) {
-            const double x = buy[i] * f + kept * b[i];
-            b[i] = x;
-            return x;
-          });
-        }
-        break;
+        core::exp_in_place({a, static_cast<std::size_t>(nv)});
       }
-      case YumaVersion::yuma2c: {
+      const auto by = [&](auto rule) __attribute__((always_inline)) {
+        if (pairs) return clip_and_move(no, yes, rule, raw, w, wc, b, a, c);
+        if (fused_recomputes) return clip_and_move(yes, no, rule, raw, w, wc, b, a, c);
+        return clip_and_move(no, no, rule, raw, w, wc, b, a, c);
+      };
+      switch (move) {
+        case Move::fixed_rate: std::tie(r, column_sum) = by(std::integral_constant<Move, Move::fixed_rate>{}); break;
+        case Move::liquid_rate: std::tie(r, column_sum) = by(std::integral_constant<Move, Move::liquid_rate>{}); break;
+        case Move::to_capacity: std::tie(r, column_sum) = by(std::integral_constant<Move, Move::to_capacity>{}); break;
+      }
+    } else {
+      const double* __restrict ws = previous_weights ? state.weights.col(j).data() : w;
+      // W̄ and S ∘ W̄ are stored only where they are read: W̄ as an output or by a purchase with β < 1, S ∘ W̄ as
+      // the purchase with β = 1.
+      const auto clip = [&](auto keep_clipped, auto keep_purchase) {
+        return core::lane_sum(nv, [&](Index i) {
+          const double x = smaller(ws[i], c);
+          if constexpr (keep_clipped) wc[i] = x;
+          clip_row_sums[i] += x;
+          const double y = s[i] * x;
+          if constexpr (keep_purchase) buy[i] = y;
+          return y;
+        });
+      };
+      r = stores_clipped ? (stores_purchase ? clip(yes, yes) : clip(yes, no))
+                         : (stores_purchase ? clip(no, yes) : clip(no, no));
+      double total = r;
+      if (!buy_clipped) {
+        total = core::lane_sum(nv, [&](Index i) {
+          const double y = s[i] * ((1.0 - beta) * ws[i] + beta * wc[i]);
+          buy[i] = y;
+          return y;
+        });
+      }
+      double f = 0.0;
+      double kept = keep;
+      if (version == YumaVersion::yuma1) {
+        // ΔB = buy / (total + ε), then B = ΔB / (sum(ΔB) + ε); nothing kept.
+        const double instant = 1.0 / (total + epsilon);
+        f = instant / (total * instant + epsilon);
+        kept = 0.0;
+      } else {
+        const double instant = total != 0.0 ? 1.0 / total : 0.0;  // a 0/0 column of ΔB is 0
+        f = first ? instant : rate * instant;
+        if (first) kept = 0.0;
+      }
+      if (kept == 0.0) {
         column_sum = core::lane_sum(nv, [&](Index i) {
-          const double cap = capacity[i];
-          const double x = smaller(decay * b[i] + smaller(capacity_alpha * cap, larger(cap - b[i], 0.0)) * w[i], cap);
+          const double x = buy[i] * f;
           b[i] = x;
           return x;
         });
-        break;
-      }
-      case YumaVersion::yuma3:
-      case YumaVersion::yuma3_liquid: {
-        if (liquid) {
-          const double c_old = state.consensus[j];
-          const double c_liquid = params.liquid_alpha_consensus == LiquidAlphaConsensus::current    ? c
-                                  : params.liquid_alpha_consensus == LiquidAlphaConsensus::previous ? c_old
-                                                                                                    : larger(c, c_old);
-          double* __restrict a = pairs ? out.alpha_pairs.col(j).data() : column_alpha;
-          // The operations of alpha_of, in its order: the distance, the exponent, the exponential, the rate.
-#pragma omp simd
-          for (Index i = 0; i < nv; ++i) {
-            const double buying = smaller(larger(w[i] - c_liquid, 0.0), 1.0);
-            const double selling = smaller(larger(b[i] - w[i], 0.0), 1.0);
-            const double d = w[i] >= b[i] ? buying : selling;
-            a[i] = -steepness * (d - 0.5);
-          }
-          core::exp_in_place({a, static_cast<std::size_t>(nv)});
-          column_sum = core::lane_sum(nv, [&](Index i) {
-            const double sigmoid = 1.0 / (1.0 + a[i]);
-            const double rate_i = smaller(larger(low + sigmoid * (high - low), low), high);
-            a[i] = rate_i;
-            const double decayed = b[i] * (1.0 - rate_i);
-            const double x = smaller(decayed + smaller(rate_i * w[i], larger(1.0 - decayed, 0.0)), 1.0);
-            b[i] = x;
-            return x;
-          });
-        } else {
-          column_sum = core::lane_sum(nv, [&](Index i) {
-            const double decayed = b[i] * keep;
-            const double x = smaller(decayed + smaller(rate * w[i], larger(1.0 - decayed, 0.0)), 1.0);
-            b[i] = x;
-            return x;
-          });
-        }
-        break;
+      } else {
+        column_sum = core::lane_sum(nv, [&](Index i) {
+          const double x = buy[i] * f + kept * b[i];
+          b[i] = x;
+          return x;
+        });
       }
     }
+    out.rank[j] = r;
+    rank_sum += r;
     out.bond_column_sums[j] = column_sum;
     if (pairs) {
       double* __restrict normalized = out.bonds_normalized.col(j).data();
