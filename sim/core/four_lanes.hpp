@@ -24,12 +24,17 @@ using Double4 = double __attribute__((vector_size(32)));
 template <class T>
 inline constexpr bool is_vector = std::is_same_v<T, Double2> || std::is_same_v<T, Double4>;
 
-// x as a T: itself, or in every lane.
+// x as a T: itself, or in every lane. By a shuffle, which GCC makes one broadcast: from T{x, x, x, x} it builds
+// the vector lane by lane, and inside a large loop body it did so again at every step.
 template <class T>
 [[gnu::always_inline]] inline T as(double x) noexcept {
-  if constexpr (std::is_same_v<T, double>) return x;
-  else if constexpr (std::is_same_v<T, Double2>) return T{x, x};
-  else return T{x, x, x, x};
+  if constexpr (std::is_same_v<T, double>) {
+    return x;
+  } else {
+    const T first = {x};
+    if constexpr (std::is_same_v<T, Double2>) return __builtin_shufflevector(first, first, 0, 0);
+    else return __builtin_shufflevector(first, first, 0, 0, 0, 0);
+  }
 }
 template <class T>
 [[gnu::always_inline]] inline T as(T x) noexcept requires is_vector<T> { return x; }
@@ -61,6 +66,30 @@ struct LaneSums {
   double total() const noexcept { return (lane(0) + lane(2)) + (lane(1) + lane(3)); }
 };
 
+// The smallest and the largest of a loop's values, kept per lane like LaneSums (so that no minimum waits on the
+// last); NaN values are passed over. +inf and -inf when there were none.
+template <bool Wide>
+struct LaneRange {
+  static constexpr double inf = __builtin_inf();
+  using Lanes = std::conditional_t<Wide, Double4, Double2>;
+  Lanes low[Wide ? 1 : 2], high[Wide ? 1 : 2];
+  LaneRange() noexcept {
+    for (auto& l : low) l = as<Lanes>(inf);
+    for (auto& h : high) h = as<Lanes>(-inf);
+  }
+  double lowest() const noexcept { return fold(low, [](double a, double b) { return b < a ? b : a; }); }
+  double highest() const noexcept { return fold(high, [](double a, double b) { return a < b ? b : a; }); }
+
+ private:
+  template <class Pick>
+  static double fold(const Lanes (&lanes)[Wide ? 1 : 2], Pick pick) noexcept {
+    double x = lanes[0][0];
+    for (const auto& v : lanes)
+      for (int l = 0; l < static_cast<int>(sizeof v / sizeof(double)); ++l) x = pick(x, v[l]);
+    return x;
+  }
+};
+
 // Where a body works: the elements [i, i + size of V), a vector V; Lane the first of the four lanes they add to.
 template <class V, int Lane>
 struct Block {
@@ -76,6 +105,13 @@ struct Block {
     if constexpr (Wide) sums.lanes += v;
     else sums.lanes[Lane / 2] += v;
   }
+  template <bool Wide>
+  [[gnu::always_inline]] void widen(LaneRange<Wide>& range, V v) const noexcept {
+    auto& low = range.low[Wide ? 0 : Lane / 2];
+    auto& high = range.high[Wide ? 0 : Lane / 2];
+    low = smaller(low, v);
+    high = larger(high, v);
+  }
 };
 
 // Element i alone, past the last whole four.
@@ -88,6 +124,14 @@ struct One {
     const int l = static_cast<int>(i & 3);
     if constexpr (Wide) sums.lanes[l] += v;
     else sums.lanes[l >> 1][l & 1] += v;
+  }
+  template <bool Wide>
+  [[gnu::always_inline]] void widen(LaneRange<Wide>& range, double v) const noexcept {
+    const int l = static_cast<int>(i & 3);
+    auto& low = range.low[Wide ? 0 : l >> 1][Wide ? l : l & 1];
+    auto& high = range.high[Wide ? 0 : l >> 1][Wide ? l : l & 1];
+    low = smaller(low, v);
+    high = larger(high, v);
   }
 };
 

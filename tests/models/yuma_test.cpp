@@ -367,6 +367,43 @@ TEST_CASE("the kappa-quantile agrees with sorting on random columns with many ti
   }
 }
 
+TEST_CASE("an epoch's raw consensus is the sorted definition's in every column, epoch after epoch, in every build",
+          "[models][yuma]") {
+  // Without a hint the epoch buckets the weights as it computes W, within each column's range of the epoch before:
+  // new weights inside that range, beyond it, on few values or all equal must all give the sorted quantile.
+  std::mt19937_64 rng(77);
+  std::uniform_real_distribution<double> u(0.0, 1.0);
+  for (const models::YumaKernel kernel : {models::YumaKernel::baseline, models::YumaKernel::avx2}) {
+    if (!models::yuma_kernel_available(kernel)) continue;
+    for (const auto& [nv, nm] : {std::pair<Index, Index>{64, 40}, {13, 9}, {130, 5}}) {
+      INFO(models::to_string(kernel) << " " << nv << " x " << nm);
+      YumaParams p;
+      p.version = YumaVersion::yuma3;
+      YumaState state;
+      YumaEpoch out;
+      out.pair_outputs = true;  // W, to sort
+      for (int e = 0; e < 8; ++e) {
+        INFO("epoch " << e);
+        const double scale = e % 4 == 3 ? 50.0 : 1.0;  // now and then far beyond last epoch's range
+        const VectorXd stakes = VectorXd::NullaryExpr(nv, [&] { return std::exp(4.0 * u(rng)); });
+        const MatrixXd w = MatrixXd::NullaryExpr(nv, nm, [&] {
+          if (e == 5) return 0.25;                                    // every weight equal
+          if (e % 2 == 1) return std::floor(u(rng) * 4) / 4 * scale;  // few values: ties
+          return u(rng) * u(rng) * scale;
+        });
+        models::yuma_epoch(p, stakes, w, state, out, kernel);
+        std::vector<std::int64_t> s(static_cast<std::size_t>(nv));
+        for (Index i = 0; i < nv; ++i) s[static_cast<std::size_t>(i)] = models::stake_units(out.stake[i]);
+        for (Index j = 0; j < nm; ++j) {
+          INFO("column " << j);
+          const std::vector<double> column(out.weights.col(j).data(), out.weights.col(j).data() + nv);
+          REQUIRE(out.consensus_raw[j] == quantile_by_sorting(column, s, models::stake_units(p.kappa)));
+        }
+      }
+    }
+  }
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // One epoch, by hand. Raw weights rows sum to 1, so W = W_raw / (1 + 1e-6); the checks allow for that.
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <stdexcept>
 #include <type_traits>
@@ -349,12 +350,60 @@ inline std::pair<double, double> bucket_numbers_wide(const double* w, Index n, d
 #endif
 }
 
-// kappa_quantile's body, one build per build of the epoch; Wide: the AVX2 one, whose bucket numbers come four
-// weights to a register (the same operations, so the same numbers). Not inlined: inside pass 1's loop it slowed
-// the epochs whose hint holds (same weights: 30 -> 38 us).
+// How a column's weights map to stake buckets: trunc(clamp((w - lo) * per_weight, 0, top)), `buckets` of them.
+struct BucketScale {
+  Index buckets;
+  double lo, per_weight, top;
+};
+
+BucketScale bucket_scale(Index n, double lo, double hi) noexcept {
+  const Index buckets = std::clamp(static_cast<Index>(std::bit_ceil(static_cast<std::size_t>(n))), Index{16}, max_buckets);
+  return {buckets, lo, static_cast<double>(buckets) / (hi - lo), static_cast<double>(buckets - 1)};
+}
+
+// Sizes the buffers for n candidates: 2 n weights and stakes, n bucket numbers in whole groups of 64.
+void fit_scratch(QuantileScratch& scratch, Index n) {
+  const auto size = static_cast<std::size_t>(n);
+  if (scratch.w.size() < 2 * size) {
+    scratch.w.resize(2 * size);
+    scratch.s.resize(2 * size);
+    scratch.bucket.resize((size + 63) / 64 * 64);
+  }
+}
+
 template <bool Wide>
-[[gnu::noinline]] double quantile_kernel(const double* w, const std::int64_t* s, Index n, std::int64_t kappa,
-                                         QuantileScratch& scratch, QuantileGuess& guess) {
+double select_by_buckets(const double* w, const std::int64_t* s, Index n, std::int64_t kappa, QuantileScratch& scratch,
+                         Index buckets);
+
+// bucket_of for a body of core::for_four_lanes: the bucket numbers of x, one weight or a vector of them, as bytes
+// at p. The same operations as bucket_numbers, so the same numbers.
+template <class V>
+[[gnu::always_inline]] inline void store_bucket_numbers(std::uint8_t* p, V x, const BucketScale& scale) noexcept {
+  const auto number = smaller(scale.top, larger(0.0, (x - scale.lo) * scale.per_weight));
+  if constexpr (std::is_same_v<V, double>) {
+    *p = static_cast<std::uint8_t>(static_cast<std::int32_t>(number));
+  } else if constexpr (std::is_same_v<V, core::Double4>) {
+    using Int4 = std::int32_t __attribute__((vector_size(16)));
+    using Bytes16 = std::uint8_t __attribute__((vector_size(16)));
+    const auto bytes = reinterpret_cast<Bytes16>(__builtin_convertvector(number, Int4));
+    const auto low_bytes = __builtin_shufflevector(bytes, bytes, 0, 4, 8, 12);  // one byte shuffle
+    std::memcpy(p, &low_bytes, 4);
+  } else {
+#if defined(__SSE2__)
+    const __m128i words = _mm_cvttpd_epi32(number);
+    const auto pair = static_cast<std::uint16_t>(_mm_cvtsi128_si32(_mm_packus_epi16(_mm_packs_epi32(words, words), words)));
+    std::memcpy(p, &pair, 2);
+#else
+    for (int l = 0; l < 2; ++l) p[l] = static_cast<std::uint8_t>(static_cast<std::int32_t>(number[l]));
+#endif
+  }
+}
+
+// kappa_quantile's body, one build per build of the epoch; Wide: the AVX2 one, whose bucket numbers come four
+// weights to a register (the same operations, so the same numbers).
+template <bool Wide>
+[[gnu::always_inline]] inline double quantile_body(const double* w, const std::int64_t* s, Index n, std::int64_t kappa,
+                                                   QuantileScratch& scratch, QuantileGuess& guess) {
   const double hint = guess.answer;
   if (n <= 0) return 0.0;
   if (kappa <= 0) return Eigen::Map<const Eigen::VectorXd>(w, n).maxCoeff();  // the first position reaches it
@@ -366,12 +415,7 @@ template <bool Wide>
     const auto [stake_above, stake_at_or_above] = stake_around(w, s, n, hint);
     if (stake_above < kappa && stake_at_or_above >= kappa) return hint;  // some weight equals the hint
   }
-  const auto size = static_cast<std::size_t>(n);
-  if (scratch.w.size() < 2 * size) {
-    scratch.w.resize(2 * size);
-    scratch.s.resize(2 * size);
-    scratch.bucket.resize((size + 63) / 64 * 64);  // whole groups of 64 for the search below
-  }
+  fit_scratch(scratch, n);
   // Otherwise the weights go into buckets of equal width between the smallest and the largest, their stake is
   // summed per bucket, and the buckets are walked from the top until the stake reaches κ: only that bucket's
   // weights, a handful, remain to be ordered. The bucket number, trunc((w - lo) * buckets / (hi - lo)), never
@@ -381,10 +425,21 @@ template <bool Wide>
   // the true one; it spares computing it before the buckets, and the true one is kept for next time.
   const bool range_known = guess.lo <= guess.hi;  // false for NaN
   const auto [lo, hi] = range_known ? std::pair{guess.lo, guess.hi} : weight_range(w, n);
-  const Index buckets = std::clamp(static_cast<Index>(std::bit_ceil(size)), Index{16}, max_buckets);
-  const double top = static_cast<double>(buckets - 1);
-  const double per_weight = static_cast<double>(buckets) / (hi - lo);
-  std::uint8_t* __restrict const bucket = scratch.bucket.data();
+  const BucketScale scale = bucket_scale(n, lo, hi);
+  // The column's true range, for next time, on the way (off the path to the answer).
+  std::pair<double, double> true_range;
+  if constexpr (Wide) true_range = bucket_numbers_wide(w, n, lo, scale.per_weight, scale.top, scratch.bucket.data());
+  else true_range = bucket_numbers(w, n, lo, scale.per_weight, scale.top, scratch.bucket.data());
+  std::tie(guess.lo, guess.hi) = true_range;
+  return select_by_buckets<Wide>(w, s, n, kappa, scratch, scale.buckets);
+}
+
+// The κ-quantile of n > 0 candidates, κ > 0, whose bucket numbers are in scratch.bucket: the stake per bucket, the
+// bucket where it reaches κ, then the weights in that bucket.
+template <bool Wide>
+[[gnu::always_inline]] inline double select_body(const double* w, const std::int64_t* s, Index n, std::int64_t kappa,
+                                                 QuantileScratch& scratch, Index buckets) {
+  const std::uint8_t* __restrict const bucket = scratch.bucket.data();
   alignas(16) std::int64_t stake_in[max_buckets];
 #if defined(__SSE2__)
   // Vector stores of a zero the compiler cannot see, so that it does not turn them into a memset: it would make a
@@ -396,11 +451,6 @@ template <bool Wide>
 #else
   std::fill_n(stake_in, buckets, std::int64_t{0});
 #endif
-  // The column's true range, for next time, on the way (off the path to the answer).
-  const auto [true_lo, true_hi] = Wide ? bucket_numbers_wide(w, n, lo, per_weight, top, bucket)
-                                       : bucket_numbers(w, n, lo, per_weight, top, bucket);
-  guess.lo = true_lo;
-  guess.hi = true_hi;
   // Four to a step: the loop's own instructions were half of it.
   Index k = 0;
   for (; k + 4 <= n; k += 4)
@@ -461,6 +511,47 @@ template <bool Wide>
   double* const buffer_w[2] = {scratch.w.data(), cw};  // the first step writes the half it does not read
   std::int64_t* const buffer_s[2] = {scratch.s.data(), cs};
   return select_quantile(cw, cs, m, above, kappa, buffer_w, buffer_s);
+}
+
+// The builds of the two, each a function of its own: inside pass 1's loop they slowed the epochs whose hint holds
+// (same weights: 30 -> 38 us). The AVX2 ones are compiled for AVX2 whole, so that no SSE instruction runs with
+// the upper halves of the AVX registers in use (a false dependency on each, which made them twice as slow).
+[[gnu::noinline]] double quantile_baseline(const double* w, const std::int64_t* s, Index n, std::int64_t kappa,
+                                           QuantileScratch& scratch, QuantileGuess& guess) {
+  return quantile_body<false>(w, s, n, kappa, scratch, guess);
+}
+[[gnu::noinline]] double select_baseline(const double* w, const std::int64_t* s, Index n, std::int64_t kappa,
+                                         QuantileScratch& scratch, Index buckets) {
+  return select_body<false>(w, s, n, kappa, scratch, buckets);
+}
+#if DAIS_YUMA_AVX2
+[[gnu::noinline, gnu::target("avx2")]] double quantile_avx2(const double* w, const std::int64_t* s, Index n,
+                                                            std::int64_t kappa, QuantileScratch& scratch,
+                                                            QuantileGuess& guess) {
+  return quantile_body<true>(w, s, n, kappa, scratch, guess);
+}
+[[gnu::noinline, gnu::target("avx2")]] double select_avx2(const double* w, const std::int64_t* s, Index n,
+                                                          std::int64_t kappa, QuantileScratch& scratch, Index buckets) {
+  return select_body<true>(w, s, n, kappa, scratch, buckets);
+}
+#endif
+
+template <bool Wide>
+double quantile_kernel(const double* w, const std::int64_t* s, Index n, std::int64_t kappa, QuantileScratch& scratch,
+                       QuantileGuess& guess) {
+#if DAIS_YUMA_AVX2
+  if constexpr (Wide) return quantile_avx2(w, s, n, kappa, scratch, guess);
+#endif
+  return quantile_baseline(w, s, n, kappa, scratch, guess);
+}
+
+template <bool Wide>
+double select_by_buckets(const double* w, const std::int64_t* s, Index n, std::int64_t kappa, QuantileScratch& scratch,
+                         Index buckets) {
+#if DAIS_YUMA_AVX2
+  if constexpr (Wide) return select_avx2(w, s, n, kappa, scratch, buckets);
+#endif
+  return select_baseline(w, s, n, kappa, scratch, buckets);
 }
 
 }  // namespace
@@ -637,19 +728,47 @@ template <bool Wide>
   // Pass 1: W, prerank, the raw consensus.
   // rowsum(W): the row sums times the row scale, as W's entries are (not summed again).
   for (Index i = 0; i < nv; ++i) weight_row_sums[i] = row_sums[i] * scale[i];
+  // Without a hint the quantile buckets every weight: the bucket numbers are computed here, as W is, within last
+  // epoch's range of the column (any range gives the exact answer, see quantile_kernel), and the column's true
+  // range is kept for next time.
+  const bool buckets_in_pass = !hinted && kappa_units > 0;
+  if (buckets_in_pass) fit_scratch(scratch.quantile, nv);
+  std::uint8_t* __restrict const bucket = scratch.quantile.bucket.data();
+  const std::int64_t* const units = scratch.stake_units.data();
   double consensus_sum = 0.0;
   for (Index j = 0; j < nm; ++j) {
     const double* __restrict raw = weights.col(j).data();
     double* __restrict w = keep_weights ? out.weights.col(j).data() : column_w;
-    out.prerank[j] = core::lane_sum(nv, [&](Index i) {
-      const double x = raw[i] * scale[i];
-      w[i] = x;
-      return s[i] * x;
-    });
     const double old = have_old ? state.consensus_raw[j] : std::numeric_limits<double>::quiet_NaN();
     QuantileGuess& guess = scratch.guesses[static_cast<std::size_t>(j)];
     guess.answer = hinted ? old : std::numeric_limits<double>::quiet_NaN();
-    const double c = quantile_kernel<Wide>(w, scratch.stake_units.data(), nv, kappa_units, scratch.quantile, guess);
+    const auto weigh = [&](auto with_buckets, const BucketScale& buckets) __attribute__((always_inline)) {
+      core::LaneSums<Wide> prerank;
+      core::LaneRange<Wide> range;
+      core::for_four_lanes<Wide>(nv, [&](auto at) __attribute__((always_inline)) {
+        const auto x = at.load(raw) * at.load(scale);
+        at.store(w, x);
+        at.add(prerank, at.load(s) * x);
+        if constexpr (with_buckets) {
+          at.widen(range, x);
+          store_bucket_numbers(bucket + at.i, x, buckets);
+        }
+      });
+      out.prerank[j] = prerank.total();
+      if constexpr (with_buckets) {
+        guess.lo = range.lowest();
+        guess.hi = range.highest();
+      }
+    };
+    double c = 0.0;
+    if (buckets_in_pass && guess.lo <= guess.hi) {  // false for NaN: no range yet
+      const BucketScale buckets = bucket_scale(nv, guess.lo, guess.hi);
+      weigh(std::true_type{}, buckets);
+      c = select_by_buckets<Wide>(w, units, nv, kappa_units, scratch.quantile, buckets.buckets);
+    } else {
+      weigh(std::false_type{}, BucketScale{});
+      c = quantile_kernel<Wide>(w, units, nv, kappa_units, scratch.quantile, guess);
+    }
     repeats += c == old;
     out.consensus_raw[j] = c;
     consensus_sum += c;
