@@ -861,9 +861,10 @@ template <bool Wide>
     return std::pair{rank_lanes.total(), bond_lanes.total()};
   };
   const Move move = version == YumaVersion::yuma2c ? Move::to_capacity : liquid ? Move::liquid_rate : Move::fixed_rate;
-  // The fused loop reads W where it is kept (an output) or where liquid alpha's rates read it first; else it
-  // recomputes W.
-  const bool fused_recomputes = !buys_purchase && !keep_weights && move != Move::liquid_rate;
+  // The clip loop reads W where it is kept (an output), where liquid alpha's rates read it first or where a
+  // purchase with β < 1 reads it after; else it recomputes W.
+  const bool fused_recomputes =
+      !keep_weights && (buys_purchase ? buy_clipped : move != Move::liquid_rate);
   constexpr std::true_type yes;
   constexpr std::false_type no;
   double rank_sum = 0.0;
@@ -911,9 +912,9 @@ template <bool Wide>
       const double* __restrict ws = previous_weights ? state.weights.col(j).data() : w;
       // W̄ and S ∘ W̄ are stored only where they are read: W̄ as an output or by a purchase with β < 1, S ∘ W̄ as
       // the purchase with β = 1.
-      const auto clip = [&](auto keep_clipped, auto keep_purchase) {
+      const auto clip = [&](auto keep_clipped, auto keep_purchase, auto recompute) {
         return core::lane_sum(nv, [&](Index i) {
-          const double x = smaller(ws[i], c);
+          const double x = smaller(recompute ? raw[i] * scale[i] : ws[i], c);
           if constexpr (keep_clipped) wc[i] = x;
           clip_row_sums[i] += x;
           const double y = s[i] * x;
@@ -921,8 +922,11 @@ template <bool Wide>
           return y;
         });
       };
-      r = stores_clipped ? (stores_purchase ? clip(yes, yes) : clip(yes, no))
-                         : (stores_purchase ? clip(no, yes) : clip(no, no));
+      // Recomputing W implies a purchase of clipped weights stored, none stored clipped.
+      r = stores_clipped    ? (stores_purchase ? clip(yes, yes, no) : clip(yes, no, no))
+          : fused_recomputes ? clip(no, yes, yes)
+          : stores_purchase  ? clip(no, yes, no)
+                             : clip(no, no, no);
       double total = r;
       if (!buy_clipped) {
         total = core::lane_sum(nv, [&](Index i) {
