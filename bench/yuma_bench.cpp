@@ -14,32 +14,68 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <optional>
 #include <cstdlib>
 #include <ctime>
 #include <random>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "models/rewards/yuma/yuma.hpp"
 
 namespace {
 
-long argument(int argc, char** argv, const std::string& name, long fallback) {
-  for (int i = 1; i + 1 < argc; ++i)
-    if (argv[i] == name) return std::strtol(argv[i + 1], nullptr, 10);
-  return fallback;
-}
+constexpr const char* usage =
+    "usage: bench_yuma [--validators V] [--miners N] [--epochs E] [--rounds R] [--same-weights] [--version NAME]\n"
+    "                  [--kernel baseline|avx2] [--payouts-only]\n";
 
-std::string text_argument(int argc, char** argv, const std::string& name) {
-  for (int i = 1; i + 1 < argc; ++i)
-    if (argv[i] == name) return argv[i + 1];
-  return "";
-}
+struct Options {
+  long validators = 64, miners = 256, epochs = 2000, rounds = 7;
+  bool same_weights = false, payouts_only = false;
+  std::string version, kernel;
+};
 
-bool flag(int argc, char** argv, const std::string& name) {
-  for (int i = 1; i < argc; ++i)
-    if (argv[i] == name) return true;
-  return false;
+// The command line, or a message saying what is wrong with it.
+std::variant<Options, std::string> parse(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    const auto value = [&]() -> std::optional<std::string> {
+      if (i + 1 < argc) return std::string(argv[++i]);
+      return std::nullopt;
+    };
+    const auto count = [&](long& into) -> std::string {
+      const auto text = value();
+      if (!text) return a + " needs a value";
+      char* end = nullptr;
+      errno = 0;
+      const long n = std::strtol(text->c_str(), &end, 10);
+      if (text->empty() || *end != '\0' || errno != 0 || n < 1)
+        return a + ": expected a whole number of at least 1, found '" + *text + "'";
+      into = n;
+      return "";
+    };
+    const auto word = [&](std::string& into) -> std::string {
+      const auto text = value();
+      if (!text) return a + " needs a value";
+      into = *text;
+      return "";
+    };
+    std::string error;
+    if (a == "--validators") error = count(o.validators);
+    else if (a == "--miners") error = count(o.miners);
+    else if (a == "--epochs") error = count(o.epochs);
+    else if (a == "--rounds") error = count(o.rounds);
+    else if (a == "--version") error = word(o.version);
+    else if (a == "--kernel") error = word(o.kernel);
+    else if (a == "--same-weights") o.same_weights = true;
+    else if (a == "--payouts-only") o.payouts_only = true;
+    else error = a == "--help" ? "" : "unknown option '" + a + "'";
+    if (a == "--help" || !error.empty()) return error;
+  }
+  return o;
 }
 
 double cpu_microseconds() {
@@ -52,11 +88,40 @@ double cpu_microseconds() {
 
 int main(int argc, char** argv) {
   using namespace dais;
-  const Eigen::Index nv = argument(argc, argv, "--validators", 64);
-  const Eigen::Index nm = argument(argc, argv, "--miners", 256);
-  const long epochs = argument(argc, argv, "--epochs", 2000);
-  const long rounds = argument(argc, argv, "--rounds", 7);
-  const bool same = flag(argc, argv, "--same-weights");
+  const auto parsed = parse(argc, argv);
+  if (const auto* error = std::get_if<std::string>(&parsed)) {
+    if (!error->empty()) fmt::print(stderr, "bench_yuma: {}\n", *error);
+    fmt::print(error->empty() ? stdout : stderr, "{}", usage);
+    return error->empty() ? 0 : 2;
+  }
+  const Options& options = std::get<Options>(parsed);
+  const Eigen::Index nv = options.validators;
+  const Eigen::Index nm = options.miners;
+  const long epochs = options.epochs;
+  const long rounds = options.rounds;
+  const bool same = options.same_weights;
+  const std::string& only = options.version;
+  const std::string& kernel_name = options.kernel;
+  models::YumaKernel kernel = models::yuma_kernel_available(models::YumaKernel::avx2) ? models::YumaKernel::avx2
+                                                                                     : models::YumaKernel::baseline;
+  if (!kernel_name.empty()) {
+    if (kernel_name == "avx2") kernel = models::YumaKernel::avx2;
+    else if (kernel_name == "baseline") kernel = models::YumaKernel::baseline;
+    else {
+      fmt::print(stderr, "bench_yuma: --kernel: expected baseline or avx2, found {}\n", kernel_name);
+      return 2;
+    }
+    if (!models::yuma_kernel_available(kernel)) {
+      fmt::print(stderr, "bench_yuma: this processor cannot run the {} kernel\n", kernel_name);
+      return 2;
+    }
+  }
+  if (!only.empty() && std::none_of(std::begin(models::all_yuma_versions), std::end(models::all_yuma_versions),
+                                    [&](models::YumaVersion v) { return only == models::to_string(v); })) {
+    fmt::print(stderr, "bench_yuma: --version: expected one of yuma1, yuma2, yuma2b, yuma2c, yuma3, yuma3_liquid, "
+                       "found {}\n", only);
+    return 2;
+  }
   const std::size_t pool = same ? 1 : 16;
 
   std::mt19937_64 rng(20251125);
@@ -74,23 +139,7 @@ int main(int argc, char** argv) {
   fmt::print("{:<14} {:>14} {:>14} {:>18} {:>18}\n", "version", "all best us", "all median us", "payouts best us",
              "payouts median us");
   double checksum = 0.0;
-  const std::string only = text_argument(argc, argv, "--version");
-  const std::string kernel_name = text_argument(argc, argv, "--kernel");
-  models::YumaKernel kernel = models::yuma_kernel_available(models::YumaKernel::avx2) ? models::YumaKernel::avx2
-                                                                                     : models::YumaKernel::baseline;
-  if (!kernel_name.empty()) {
-    if (kernel_name == "avx2") kernel = models::YumaKernel::avx2;
-    else if (kernel_name == "baseline") kernel = models::YumaKernel::baseline;
-    else {
-      fmt::print(stderr, "bench_yuma: --kernel: expected baseline or avx2, found {}\n", kernel_name);
-      return 2;
-    }
-    if (!models::yuma_kernel_available(kernel)) {
-      fmt::print(stderr, "bench_yuma: this processor cannot run the {} kernel\n", kernel_name);
-      return 2;
-    }
-  }
-  const bool payouts_only = flag(argc, argv, "--payouts-only");
+  const bool payouts_only = options.payouts_only;
   for (models::YumaVersion version : models::all_yuma_versions) {
     if (!only.empty() && only != models::to_string(version)) continue;
     std::vector<double> figures;
