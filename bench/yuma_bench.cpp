@@ -8,8 +8,9 @@
 // Weights come from a pool of 16 independent random matrices used in turn, the worst case: no epoch resembles the
 // last; --same-weights reuses one matrix (a network in steady state). --kernel picks a build of the epoch (the
 // widest this processor runs by default; Debian 12's valgrind cannot decode every instruction of the AVX2 one, so
-// callgrind takes --kernel baseline); --payouts-only skips the runs with every output, for profiling. Time is the thread's CPU time, so other
-// processes on a shared machine do not inflate it (their cache pollution still can). Figures only, never a test.
+// callgrind takes --kernel baseline); --payouts-only skips the runs with every output, for profiling. Time is the
+// thread's CPU time, so other processes on a shared machine do not inflate it (their cache pollution still can).
+// Figures only, never a test; a malformed command line is an error, before any work.
 
 #include <fmt/format.h>
 

@@ -357,7 +357,8 @@ struct BucketScale {
 };
 
 BucketScale bucket_scale(Index n, double lo, double hi) noexcept {
-  const Index buckets = std::clamp(static_cast<Index>(std::bit_ceil(static_cast<std::size_t>(n))), Index{16}, max_buckets);
+  const auto size = static_cast<std::size_t>(n);
+  const Index buckets = std::clamp(static_cast<Index>(std::bit_ceil(size)), Index{16}, max_buckets);
   return {buckets, lo, static_cast<double>(buckets) / (hi - lo), static_cast<double>(buckets - 1)};
 }
 
@@ -376,26 +377,29 @@ double select_by_buckets(const double* w, const std::int64_t* s, Index n, std::i
                          Index buckets);
 
 // bucket_of for a body of core::for_four_lanes: the bucket numbers of x, one weight or a vector of them, as bytes
-// at p. The same operations as bucket_numbers, so the same numbers.
+// at p. The same operations as bucket_of, so the same numbers.
 template <class V>
 [[gnu::always_inline]] inline void store_bucket_numbers(std::uint8_t* p, V x, const BucketScale& scale) noexcept {
-  const auto number = smaller(scale.top, larger(0.0, (x - scale.lo) * scale.per_weight));
   if constexpr (std::is_same_v<V, double>) {
-    *p = static_cast<std::uint8_t>(static_cast<std::int32_t>(number));
-  } else if constexpr (std::is_same_v<V, core::Double4>) {
-    using Int4 = std::int32_t __attribute__((vector_size(16)));
-    using Bytes16 = std::uint8_t __attribute__((vector_size(16)));
-    const auto bytes = reinterpret_cast<Bytes16>(__builtin_convertvector(number, Int4));
-    const auto low_bytes = __builtin_shufflevector(bytes, bytes, 0, 4, 8, 12);  // one byte shuffle
-    std::memcpy(p, &low_bytes, 4);
+    *p = bucket_of(x, scale.lo, scale.per_weight, scale.top);
   } else {
+    const V number = smaller(scale.top, larger(0.0, (x - scale.lo) * scale.per_weight));
+    if constexpr (std::is_same_v<V, core::Double4>) {
+      using Int4 = std::int32_t __attribute__((vector_size(16)));
+      using Bytes16 = std::uint8_t __attribute__((vector_size(16)));
+      const auto bytes = reinterpret_cast<Bytes16>(__builtin_convertvector(number, Int4));
+      const auto low_bytes = __builtin_shufflevector(bytes, bytes, 0, 4, 8, 12);  // one byte shuffle
+      std::memcpy(p, &low_bytes, 4);
+    } else {
 #if defined(__SSE2__)
-    const __m128i words = _mm_cvttpd_epi32(number);
-    const auto pair = static_cast<std::uint16_t>(_mm_cvtsi128_si32(_mm_packus_epi16(_mm_packs_epi32(words, words), words)));
-    std::memcpy(p, &pair, 2);
+      const __m128i words = _mm_cvttpd_epi32(number);
+      const __m128i bytes = _mm_packus_epi16(_mm_packs_epi32(words, words), words);
+      const auto pair = static_cast<std::uint16_t>(_mm_cvtsi128_si32(bytes));
+      std::memcpy(p, &pair, 2);
 #else
-    for (int l = 0; l < 2; ++l) p[l] = static_cast<std::uint8_t>(static_cast<std::int32_t>(number[l]));
+      for (int l = 0; l < 2; ++l) p[l] = bucket_of(x[l], scale.lo, scale.per_weight, scale.top);
 #endif
+    }
   }
 }
 
@@ -515,7 +519,7 @@ template <bool Wide>
 
 // The builds of the two, each a function of its own: inside pass 1's loop they slowed the epochs whose hint holds
 // (same weights: 30 -> 38 us). The AVX2 ones are compiled for AVX2 whole, so that no SSE instruction runs with
-// the upper halves of the AVX registers in use (a false dependency on each, which made them twice as slow).
+// the upper halves of the AVX registers in use (a false dependency on each: with one call lacking its vzeroupper, the epoch ran 1.7x slower).
 [[gnu::noinline]] double quantile_baseline(const double* w, const std::int64_t* s, Index n, std::int64_t kappa,
                                            QuantileScratch& scratch, QuantileGuess& guess) {
   return quantile_body<false>(w, s, n, kappa, scratch, guess);
